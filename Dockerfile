@@ -1,0 +1,21 @@
+# ediplomacy web, worker and beat image.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+RUN useradd --create-home --uid 1000 app
+WORKDIR /app
+
+COPY pyproject.toml README.md ./
+RUN pip install .
+
+COPY --chown=app:app . .
+# collectstatic needs settings but no secrets or database.
+RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+
+USER app
+EXPOSE 8000
+CMD ["gunicorn", "ediplomacy.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

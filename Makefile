@@ -1,0 +1,57 @@
+# ediplomacy: `make run` serves the app with demo data; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# `make run` is the embedded set-up: debug on, SQLite unless DATABASE_URL says otherwise.
+RUN_ENV := DEBUG=1
+
+.PHONY: help install run test lint format check-migrations demo worker beat clean
+
+help:
+	@echo "make run    serve the app on http://$(HOST):$(PORT) with demo data (SQLite)"
+	@echo "make test   run the whole test suite"
+	@echo "make lint   ruff and the migrations check"
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+
+run: demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop). E-mails print here."
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check-migrations: install
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+test: install
+	$(BIN)/ruff check .
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+worker: install
+	$(BIN)/celery -A ediplomacy worker --loglevel=info
+
+beat: install
+	$(BIN)/celery -A ediplomacy beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

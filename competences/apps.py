@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CompetencesConfig(AppConfig):
+    name = "competences"
+    verbose_name = "The five core e-competences"

@@ -1,0 +1,18 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from ediplomacy.lib.health import healthz
+
+# The admin's log-in goes through allauth, so its rate limits protect it too.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "ediplomacy administration"
+admin.site.site_title = "ediplomacy"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("profile/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("curriculum.urls")),
+]

@@ -1,0 +1,355 @@
+"""The day / month / year time model: dates and counts in, decisions out.
+
+The essay's timeframes are not literal: they fix the ratio 1 : 30 : 365. An
+enrolment of length L days therefore has three horizons, all counted from its
+start: a *day* of L/365 days, a *month* of 30·L/365 days and a *year* of L
+days. Each horizon closes one milestone (acquainted, e-listener, active
+e-diplomat).
+
+Time spent paused does not count. The model measures *active time*: wall-clock
+time since the start minus the paused time elapsed up to ``now`` (an open pause
+counts until ``now``; pauses in the future count for nothing yet). A milestone
+is due when its horizon's worth of active time has passed, which is start +
+horizon + the paused time that fell before that moment. A pause that begins
+after a milestone was already due does not move it: the learner was already
+late, or already done.
+
+Pace compares, for a pending milestone, the share of its horizon that has
+elapsed with the share of its work that is done, and projects a finishing date
+at the learner's current rate. Everything is judged as known at ``now``: an
+achievement dated after ``now`` has not happened yet.
+
+No Django and no database: callers pass facts and an aware ``now``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+STANDARD_YEAR_DAYS = 365
+
+# Work arrives in lumps (finishing a module completes several activities at
+# once), so small gaps between the two shares are noise. Praise needs a clear
+# lead; a warning needs a wider gap still, because AT_RISK draws a trainer's
+# attention and triggers nudges, and a false alarm costs more than a missed
+# compliment.
+AHEAD_MARGIN = 0.15
+AT_RISK_TOLERANCE = 0.2
+
+# "Monthly" check-ins are taken by people, not cron: one a few days early is
+# still the next month's reading. A quarter of a month early is the most we
+# accept before two readings describe the same month.
+CHECKIN_SPACING_TOLERANCE = 0.75
+# Three readings span two month-long intervals: the smallest run that shows a
+# trend rather than a single comparison.
+STABLE_FOLLOWING_MIN_CHECKINS = 3
+
+
+class Milestone(enum.StrEnum):
+    ACQUAINTED = "acquainted"
+    E_LISTENER = "e_listener"
+    ACTIVE = "active_e_diplomat"
+
+
+# Days per horizon in the standard 365-day programme; other lengths scale.
+_STANDARD_HORIZON_DAYS: dict[Milestone, int] = {
+    Milestone.ACQUAINTED: 1,
+    Milestone.E_LISTENER: 30,
+    Milestone.ACTIVE: STANDARD_YEAR_DAYS,
+}
+
+
+class Pace(enum.StrEnum):
+    NOT_STARTED = "not_started"
+    AHEAD = "ahead"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OVERDUE = "overdue"
+    PAUSED = "paused"
+    ACHIEVED_ON_TIME = "achieved_on_time"
+    ACHIEVED_LATE = "achieved_late"
+
+
+# Best first, for sorting learners by who needs attention. NOT_STARTED asks
+# nothing of the learner yet. ACHIEVED_LATE is settled, so it ranks above
+# PAUSED, which can hide a milestone that was overdue before the pause:
+# finishing that milestone, even late, must never read as a step back.
+PACE_BEST_FIRST: tuple[Pace, ...] = (
+    Pace.ACHIEVED_ON_TIME,
+    Pace.AHEAD,
+    Pace.ON_TRACK,
+    Pace.NOT_STARTED,
+    Pace.ACHIEVED_LATE,
+    Pace.PAUSED,
+    Pace.AT_RISK,
+    Pace.OVERDUE,
+)
+
+
+def pace_rank(pace: Pace) -> int:
+    """0 for the best pace; higher is worse."""
+    return PACE_BEST_FIRST.index(pace)
+
+
+def _require_aware(value: datetime, name: str) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be a timezone-aware datetime, got naive {value!r}")
+
+
+def _require_length(length_days: int) -> None:
+    if length_days < 1:
+        raise ValueError(f"length_days must be at least 1, got {length_days!r}")
+
+
+@dataclass(frozen=True)
+class Pause:
+    start: datetime
+    end: datetime | None = None  # None: still paused
+
+    def __post_init__(self) -> None:
+        _require_aware(self.start, "Pause.start")
+        if self.end is not None:
+            _require_aware(self.end, "Pause.end")
+            if self.end < self.start:
+                raise ValueError(f"Pause ends ({self.end}) before it starts ({self.start})")
+
+
+@dataclass(frozen=True)
+class MilestoneWork:
+    done: int
+    required: int
+    achieved_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.done < 0 or self.required < 0:
+            raise ValueError(f"work counts cannot be negative: {self.done}/{self.required}")
+        if self.achieved_at is not None:
+            _require_aware(self.achieved_at, "MilestoneWork.achieved_at")
+
+
+@dataclass(frozen=True)
+class EnrolmentFacts:
+    start: datetime
+    length_days: int = STANDARD_YEAR_DAYS
+    pauses: Sequence[Pause] = ()
+    # Keyword-only so it can be required although it follows defaulted fields.
+    work: Mapping[Milestone, MilestoneWork] = field(kw_only=True)
+
+    def __post_init__(self) -> None:
+        _require_aware(self.start, "EnrolmentFacts.start")
+        _require_length(self.length_days)
+        missing = [milestone.value for milestone in Milestone if milestone not in self.work]
+        if missing:
+            raise ValueError(f"work is missing for milestones: {', '.join(missing)}")
+        # Copies keep the frozen facts from changing under the caller's feet.
+        object.__setattr__(self, "pauses", tuple(self.pauses))
+        object.__setattr__(self, "work", dict(self.work))
+
+
+@dataclass(frozen=True)
+class MilestoneAssessment:
+    milestone: Milestone
+    due_at: datetime
+    status: Pace
+    achieved_at: datetime | None
+    on_time: bool | None  # None until achieved
+    elapsed_share: float  # clamped to [0, 1] for display
+    elapsed_share_unclamped: float  # above 1 tells how far past the horizon
+    work_share: float
+    projected_at: datetime | None
+
+
+@dataclass(frozen=True)
+class EnrolmentAssessment:
+    milestones: tuple[MilestoneAssessment, ...]
+    next_milestone: Milestone | None
+    pace: Pace
+
+    def for_milestone(self, milestone: Milestone) -> MilestoneAssessment:
+        return next(item for item in self.milestones if item.milestone == milestone)
+
+
+def horizons(length_days: int) -> dict[Milestone, timedelta]:
+    _require_length(length_days)
+    year = timedelta(days=length_days)
+    # Multiply before dividing so L=365 gives exactly 1, 30 and 365 days.
+    return {
+        milestone: year * standard_days / STANDARD_YEAR_DAYS
+        for milestone, standard_days in _STANDARD_HORIZON_DAYS.items()
+    }
+
+
+# A stretch of paused wall-clock time: (begin, end).
+_Interval = tuple[datetime, datetime]
+
+
+def _paused_intervals(start: datetime, pauses: Sequence[Pause], now: datetime) -> list[_Interval]:
+    """Pauses clipped to [start, now], sorted and merged so overlaps count once."""
+    clipped = sorted(
+        (max(pause.start, start), min(pause.end or now, now))
+        for pause in pauses
+        if max(pause.start, start) < min(pause.end or now, now)
+    )
+    merged: list[_Interval] = []
+    for begin, end in clipped:
+        if merged and begin <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((begin, end))
+    return merged
+
+
+def _active_elapsed(start: datetime, paused: list[_Interval], now: datetime) -> timedelta:
+    if now <= start:
+        return timedelta(0)
+    return (now - start) - sum((end - begin for begin, end in paused), timedelta(0))
+
+
+def _due_at(start: datetime, horizon: timedelta, paused: list[_Interval]) -> datetime:
+    due_at = start + horizon
+    # Intervals are sorted, so each shift is seen by the next comparison: a
+    # pause that begins before the (already shifted) due date stops the clock.
+    for begin, end in paused:
+        if begin < due_at:
+            due_at += end - begin
+    return due_at
+
+
+def _is_paused(pauses: Sequence[Pause], now: datetime) -> bool:
+    return any(pause.start <= now and (pause.end is None or pause.end > now) for pause in pauses)
+
+
+def due_dates(
+    start: datetime, length_days: int, pauses: Sequence[Pause], now: datetime
+) -> dict[Milestone, datetime]:
+    _require_aware(start, "start")
+    _require_aware(now, "now")
+    paused = _paused_intervals(start, pauses, now)
+    return {
+        milestone: _due_at(start, horizon, paused)
+        for milestone, horizon in horizons(length_days).items()
+    }
+
+
+def _projected_at(work: MilestoneWork, active_elapsed: timedelta, now: datetime) -> datetime | None:
+    if work.done == 0 or active_elapsed <= timedelta(0):
+        return None
+    remaining = max(work.required - work.done, 0)
+    try:
+        return now + active_elapsed * (remaining / work.done)
+    except OverflowError:
+        # Beyond datetime's range: at this rate the learner will not finish.
+        return None
+
+
+def _pending_pace(
+    *, started: bool, paused: bool, overdue: bool, work_share: float, elapsed_share: float
+) -> Pace:
+    if not started:
+        return Pace.NOT_STARTED
+    if paused:
+        return Pace.PAUSED
+    if overdue:
+        return Pace.OVERDUE
+    if work_share >= elapsed_share + AHEAD_MARGIN:
+        return Pace.AHEAD
+    if work_share < elapsed_share - AT_RISK_TOLERANCE:
+        return Pace.AT_RISK
+    return Pace.ON_TRACK
+
+
+def assess(enrolment: EnrolmentFacts, now: datetime) -> EnrolmentAssessment:
+    _require_aware(now, "now")
+    start = enrolment.start
+    paused = _paused_intervals(start, enrolment.pauses, now)
+    active_elapsed = _active_elapsed(start, paused, now)
+    is_paused = _is_paused(enrolment.pauses, now)
+
+    assessments = []
+    for milestone, horizon in horizons(enrolment.length_days).items():
+        work = enrolment.work[milestone]
+        due_at = _due_at(start, horizon, paused)
+        elapsed_unclamped = active_elapsed / horizon
+        work_share = 1.0 if work.required == 0 else min(work.done / work.required, 1.0)
+        achieved_at = work.achieved_at if work.achieved_at and work.achieved_at <= now else None
+        if achieved_at is not None:
+            on_time: bool | None = achieved_at <= due_at
+            status = Pace.ACHIEVED_ON_TIME if on_time else Pace.ACHIEVED_LATE
+            projected_at = None
+        else:
+            on_time = None
+            status = _pending_pace(
+                started=now >= start,
+                paused=is_paused,
+                overdue=now > due_at,
+                work_share=work_share,
+                elapsed_share=elapsed_unclamped,
+            )
+            projected_at = _projected_at(work, active_elapsed, now)
+        assessments.append(
+            MilestoneAssessment(
+                milestone=milestone,
+                due_at=due_at,
+                status=status,
+                achieved_at=achieved_at,
+                on_time=on_time,
+                elapsed_share=min(max(elapsed_unclamped, 0.0), 1.0),
+                elapsed_share_unclamped=elapsed_unclamped,
+                work_share=work_share,
+                projected_at=projected_at,
+            )
+        )
+
+    pending = [item for item in assessments if item.achieved_at is None]
+    next_assessment = pending[0] if pending else assessments[-1]
+    return EnrolmentAssessment(
+        milestones=tuple(assessments),
+        next_milestone=pending[0].milestone if pending else None,
+        pace=next_assessment.status,
+    )
+
+
+def stable_following(checkins: Sequence[tuple[datetime, int]], length_days: int) -> bool:
+    """True once some run of monthly follower check-ins holds or grows.
+
+    Check-ins are walked in time order. One that comes less than
+    ``CHECKIN_SPACING_TOLERANCE`` of a month after the last counted reading is
+    skipped: it is a second reading of the same month and adds no evidence,
+    and the earlier reading keeps anchoring the window. The first reading a
+    month or more later is the next in the run, whatever the gap: a missed
+    month still shows the following held. A drop starts a new run from the
+    lower reading. A later drop does not undo a run already shown.
+    """
+    _require_length(length_days)
+    for taken_at, _count in checkins:
+        _require_aware(taken_at, "check-in time")
+    min_spacing = horizons(length_days)[Milestone.E_LISTENER] * CHECKIN_SPACING_TOLERANCE
+    run: list[tuple[datetime, int]] = []
+    for taken_at, count in sorted(checkins, key=lambda checkin: checkin[0]):
+        if run and taken_at - run[-1][0] < min_spacing:
+            continue
+        if run and count < run[-1][1]:
+            run = []
+        run.append((taken_at, count))
+        if len(run) >= STABLE_FOLLOWING_MIN_CHECKINS:
+            return True
+    return False
+
+
+def required_listening_days(required_days: int, length_days: int) -> int:
+    """Distinct listening days to ask for within this programme's month.
+
+    The content is written for a 30-day month. A habit needs distinct days,
+    so the count is only capped where the month horizon has fewer whole days
+    than that (a 36-day course has a month of under three days).
+    """
+    _require_length(length_days)
+    if required_days < 1:
+        raise ValueError(f"required_days must be at least 1, got {required_days!r}")
+    whole_days_in_month = (
+        _STANDARD_HORIZON_DAYS[Milestone.E_LISTENER] * length_days // STANDARD_YEAR_DAYS
+    )
+    return max(1, min(required_days, whole_days_in_month))
