@@ -55,4 +55,5 @@ def test_visitor_signs_up_confirms_logs_out_and_back_in(
     page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.get_by_role("button", name="Log out").wait_for()
-    assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Profile").is_visible()
+    navigation = page.get_by_role("navigation", name="Main")
+    assert navigation.get_by_role("link", name="Profile").is_visible()
