@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("profile/", include("accounts.urls")),
     path("admin/", admin.site.urls),
+    path("", include("progress.urls")),
     path("", include("curriculum.urls")),
 ]

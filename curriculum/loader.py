@@ -1,0 +1,597 @@
+"""Reads the programme's content files, validates them, and upserts them.
+
+`read_content` only reads and checks: it returns the whole programme or raises
+`ContentError` listing every problem with its file and field. `apply_content`
+writes in one transaction, keyed by stable slugs, touching only rows that
+changed; an activity, module or resource gone from the files is retired, never
+deleted, so no learner's completion is lost.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from competences.models import Competence, Outcome
+from curriculum.models import Activity, Horizon, Module, Programme, Resource, Stage
+from curriculum.rendering import render_markdown
+
+CONTENT_DIR = Path(settings.BASE_DIR) / "curriculum" / "content"
+COMPETENCES_FILE = Path(settings.BASE_DIR) / "competences" / "content" / "competences.yaml"
+
+KIND_FIELDS: dict[str, tuple[set[str], set[str]]] = {
+    # kind: (required keys, optional keys), besides slug, kind and title
+    "reading": ({"body"}, set()),
+    "quiz": ({"pass_mark", "questions"}, {"intro"}),
+    "resources": ({"required", "resources"}, {"intro"}),
+    "listening_log": ({"prompt", "required_days"}, set()),
+    "practice": ({"brief", "rubric"}, set()),
+    "reflection": ({"prompt"}, {"min_words"}),
+    "checkin": ({"prompt"}, set()),
+}
+# The Markdown text each kind shows as its main body.
+BODY_FIELD = {
+    "reading": "body",
+    "quiz": "intro",
+    "resources": "intro",
+    "listening_log": "prompt",
+    "practice": "brief",
+    "reflection": "prompt",
+    "checkin": "prompt",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    field: str
+    message: str
+
+    def __str__(self):
+        return (
+            f"{self.file}: {self.field}: {self.message}"
+            if self.field
+            else f"{self.file}: {self.message}"
+        )
+
+
+class ContentError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+@dataclass
+class Content:
+    competences: list[dict]
+    programme: dict
+    modules: dict[str, list[dict]]  # stage slug -> module dicts in order
+    digest: str
+
+
+@dataclass
+class Report:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    retired: dict[str, int] = field(default_factory=dict)
+
+    def count(self, bucket: dict[str, int], name: str) -> None:
+        bucket[name] = bucket.get(name, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.retired)
+
+
+class Checker:
+    """Collects problems for one file instead of stopping at the first."""
+
+    def __init__(self, file: str, problems: list[Problem]):
+        self.file = file
+        self.problems = problems
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(Problem(self.file, path, message))
+
+    def mapping(self, value: Any, path: str, required: set[str], optional: set[str] = frozenset()):
+        if not isinstance(value, dict):
+            self.problem(path, "must be a mapping of fields")
+            return False
+        for key in sorted(required - value.keys()):
+            self.problem(f"{path}.{key}".lstrip("."), "is required")
+        for key in sorted(value.keys() - required - optional):
+            self.problem(f"{path}.{key}".lstrip("."), "is not a known field")
+        return True
+
+    def text(self, value: Any, path: str) -> None:
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            self.problem(path, "must be non-empty text")
+
+    def integer(self, value: Any, path: str, low: int, high: int | None = None) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem(path, "must be a whole number")
+        elif value < low or (high is not None and value > high):
+            self.problem(
+                path, f"must be between {low} and {high}" if high else f"must be at least {low}"
+            )
+
+    def slug(self, value: Any, path: str, seen: set[str]) -> None:
+        if not isinstance(value, str) or slugify(value) != value or not value:
+            self.problem(path, f"{value!r} is not a slug (lower-case letters, digits, hyphens)")
+        elif value in seen:
+            self.problem(path, f"duplicate slug {value!r}")
+        else:
+            seen.add(value)
+
+
+def _parse(path: Path, root: Path, problems: list[Problem]) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else ""
+        problems.append(Problem(str(path.relative_to(root)), where, f"invalid YAML: {error}"))
+    return None
+
+
+def read_content(
+    content_dir: Path = CONTENT_DIR, competences_file: Path = COMPETENCES_FILE
+) -> Content:
+    problems: list[Problem] = []
+    root = content_dir.parent.parent
+    digest = hashlib.sha256()
+    files = [
+        competences_file,
+        content_dir / "programme.yaml",
+        *sorted(content_dir.glob("*/*.yaml")),
+    ]
+    for path in files:
+        if path.exists():
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+
+    competences = _check_competences(competences_file, root, problems)
+    programme = _check_programme(content_dir / "programme.yaml", root, competences, problems)
+    stage_slugs = [
+        stage["slug"] for stage in programme.get("stages", []) if isinstance(stage, dict)
+    ]
+    modules: dict[str, list[dict]] = {slug: [] for slug in stage_slugs}
+
+    for folder in sorted(path for path in content_dir.iterdir() if path.is_dir()):
+        if folder.name not in modules:
+            problems.append(
+                Problem(
+                    str(folder.relative_to(root)), "", "folder names no stage in programme.yaml"
+                )
+            )
+            continue
+        seen: set[str] = set()
+        for path in sorted(folder.glob("*.yaml")):
+            module = _check_module(path, root, seen, problems)
+            if module is not None:
+                modules[folder.name].append(module)
+
+    _check_unlocks(content_dir / "programme.yaml", root, programme, modules, problems)
+    if problems:
+        raise ContentError(problems)
+    return Content(competences, programme, modules, digest.hexdigest())
+
+
+def _check_competences(path: Path, root: Path, problems: list[Problem]) -> list[dict]:
+    check = Checker(str(path.relative_to(root)), problems)
+    data = _parse(path, root, problems) if path.exists() else None
+    if not isinstance(data, list) or not data:
+        check.problem("", "must be a list of competences")
+        return []
+    seen: set[str] = set()
+    orders: set[int] = set()
+    for index, item in enumerate(data):
+        where = f"[{index}]"
+        if not check.mapping(
+            item, where, {"slug", "name", "order", "tagline", "description", "outcomes"}
+        ):
+            continue
+        check.slug(item.get("slug"), f"{where}.slug", seen)
+        for key in ("name", "tagline", "description"):
+            check.text(item.get(key), f"{where}.{key}")
+        check.integer(item.get("order"), f"{where}.order", 1)
+        if item.get("order") in orders:
+            check.problem(f"{where}.order", f"duplicate order {item.get('order')}")
+        orders.add(item.get("order"))
+        outcomes = item.get("outcomes")
+        if not isinstance(outcomes, list) or not 3 <= len(outcomes) <= 5:
+            check.problem(f"{where}.outcomes", "must list 3 to 5 observable outcomes")
+        else:
+            for number, outcome in enumerate(outcomes):
+                check.text(outcome, f"{where}.outcomes[{number}]")
+    return [item for item in data if isinstance(item, dict)]
+
+
+def _check_programme(path: Path, root: Path, competences: list[dict], problems) -> dict:
+    check = Checker(str(path.relative_to(root)), problems)
+    data = _parse(path, root, problems) if path.exists() else None
+    if data is None and not path.exists():
+        check.problem("", "is missing")
+    if not isinstance(data, dict) or not check.mapping(
+        data, "", {"slug", "title", "summary", "stages"}
+    ):
+        return {}
+    check.slug(data.get("slug"), "slug", set())
+    check.text(data.get("title"), "title")
+    check.text(data.get("summary"), "summary")
+    stages = data.get("stages")
+    if not isinstance(stages, list) or not stages:
+        check.problem("stages", "must list at least one stage")
+        return {**data, "stages": []}
+    known = {item.get("slug") for item in competences}
+    seen: set[str] = set()
+    for index, stage in enumerate(stages):
+        where = f"stages[{index}]"
+        if not check.mapping(stage, where, {"slug", "title", "summary", "competence", "unlock"}):
+            continue
+        check.slug(stage.get("slug"), f"{where}.slug", seen)
+        check.text(stage.get("title"), f"{where}.title")
+        check.text(stage.get("summary"), f"{where}.summary")
+        if stage.get("competence") is not None and stage.get("competence") not in known:
+            check.problem(f"{where}.competence", f"unknown competence {stage.get('competence')!r}")
+    return data
+
+
+def _check_module(path: Path, root: Path, seen: set[str], problems: list[Problem]) -> dict | None:
+    check = Checker(str(path.relative_to(root)), problems)
+    data = _parse(path, root, problems)
+    required = {"slug", "title", "horizon", "effort_minutes", "summary", "activities"}
+    if not check.mapping(data, "", required):
+        return None
+    check.slug(data.get("slug"), "slug", seen)
+    check.text(data.get("title"), "title")
+    check.text(data.get("summary"), "summary")
+    if data.get("horizon") not in Horizon.values:
+        check.problem("horizon", f"must be one of {', '.join(Horizon.values)}")
+    check.integer(data.get("effort_minutes"), "effort_minutes", 1)
+    activities = data.get("activities")
+    if not isinstance(activities, list) or not activities:
+        check.problem("activities", "must list at least one activity")
+        return data
+    activity_slugs: set[str] = set()
+    for index, activity in enumerate(activities):
+        _check_activity(check, activity, f"activities[{index}]", activity_slugs)
+    return data
+
+
+def _check_activity(check: Checker, activity: Any, where: str, seen: set[str]) -> None:
+    if not isinstance(activity, dict):
+        check.problem(where, "must be a mapping of fields")
+        return
+    kind = activity.get("kind")
+    if kind not in KIND_FIELDS:
+        check.problem(
+            f"{where}.kind", f"unknown kind {kind!r}; use one of {', '.join(KIND_FIELDS)}"
+        )
+        return
+    required, optional = KIND_FIELDS[kind]
+    check.mapping(activity, where, {"slug", "kind", "title", *required}, optional)
+    check.slug(activity.get("slug"), f"{where}.slug", seen)
+    check.text(activity.get("title"), f"{where}.title")
+    for key in ("body", "brief", "prompt", "intro"):
+        check.text(activity.get(key), f"{where}.{key}")
+    if kind == "quiz":
+        check.integer(activity.get("pass_mark"), f"{where}.pass_mark", 1, 100)
+        _check_questions(check, activity.get("questions"), f"{where}.questions")
+    elif kind == "resources":
+        resources = activity.get("resources")
+        _check_resources(check, resources, f"{where}.resources")
+        high = len(resources) if isinstance(resources, list) and resources else None
+        check.integer(activity.get("required"), f"{where}.required", 1, high)
+    elif kind == "listening_log":
+        check.integer(activity.get("required_days"), f"{where}.required_days", 1, 365)
+    elif kind == "practice":
+        rubric = activity.get("rubric")
+        if not isinstance(rubric, list) or not rubric:
+            check.problem(f"{where}.rubric", "must list at least one criterion")
+        else:
+            for index, criterion in enumerate(rubric):
+                path = f"{where}.rubric[{index}]"
+                if check.mapping(criterion, path, {"criterion", "description"}):
+                    check.text(criterion.get("criterion"), f"{path}.criterion")
+                    check.text(criterion.get("description"), f"{path}.description")
+    elif kind == "reflection":
+        check.integer(activity.get("min_words"), f"{where}.min_words", 1, 2000)
+
+
+def _check_questions(check: Checker, questions: Any, where: str) -> None:
+    if not isinstance(questions, list) or not questions:
+        check.problem(where, "must list at least one question")
+        return
+    for index, question in enumerate(questions):
+        path = f"{where}[{index}]"
+        if not check.mapping(question, path, {"prompt", "choices"}, {"multiple"}):
+            continue
+        check.text(question.get("prompt"), f"{path}.prompt")
+        if not isinstance(question.get("multiple", False), bool):
+            check.problem(f"{path}.multiple", "must be true or false")
+        choices = question.get("choices")
+        if not isinstance(choices, list) or len(choices) < 2:
+            check.problem(f"{path}.choices", "must list at least two choices")
+            continue
+        for number, choice in enumerate(choices):
+            choice_path = f"{path}.choices[{number}]"
+            if check.mapping(choice, choice_path, {"text", "correct", "feedback"}):
+                check.text(choice.get("text"), f"{choice_path}.text")
+                check.text(choice.get("feedback"), f"{choice_path}.feedback")
+                if not isinstance(choice.get("correct"), bool):
+                    check.problem(f"{choice_path}.correct", "must be true or false")
+        correct = sum(
+            1 for choice in choices if isinstance(choice, dict) and choice.get("correct") is True
+        )
+        if correct == 0:
+            check.problem(f"{path}.choices", "a question needs a correct answer")
+        elif correct > 1 and not question.get("multiple", False):
+            check.problem(
+                f"{path}.choices", "a single-choice question needs exactly one correct answer"
+            )
+
+
+def _check_resources(check: Checker, resources: Any, where: str) -> None:
+    if not isinstance(resources, list) or not resources:
+        check.problem(where, "must list at least one resource")
+        return
+    seen: set[str] = set()
+    for index, resource in enumerate(resources):
+        path = f"{where}[{index}]"
+        optional = {"author", "year", "url"}
+        if not check.mapping(
+            resource, path, {"slug", "title", "category", "description"}, optional
+        ):
+            continue
+        check.slug(resource.get("slug"), f"{path}.slug", seen)
+        check.text(resource.get("title"), f"{path}.title")
+        check.text(resource.get("description"), f"{path}.description")
+        if resource.get("category") not in Resource.Category.values:
+            check.problem(
+                f"{path}.category", f"must be one of {', '.join(Resource.Category.values)}"
+            )
+        check.integer(resource.get("year"), f"{path}.year", 1900, 2100)
+        url = resource.get("url") or ""
+        if url and (
+            urlsplit(str(url)).scheme not in {"http", "https"} or not urlsplit(str(url)).netloc
+        ):
+            check.problem(f"{path}.url", "must be an http(s) address or empty")
+
+
+def _check_unlocks(path: Path, root: Path, programme: dict, modules: dict, problems) -> None:
+    check = Checker(str(path.relative_to(root)), problems)
+    earlier: set[str] = set()
+    for index, stage in enumerate(programme.get("stages", [])):
+        if not isinstance(stage, dict):
+            continue
+        unlock = stage.get("unlock")
+        where = f"stages[{index}].unlock"
+        if unlock is None:
+            pass
+        elif (
+            not isinstance(unlock, dict)
+            or len(unlock) != 1
+            or not unlock.keys() <= {"stage", "module"}
+        ):
+            check.problem(where, "must be null, {stage: slug} or {module: stage/module}")
+        elif "stage" in unlock and unlock["stage"] not in earlier:
+            check.problem(where, f"names {unlock['stage']!r}, which is not an earlier stage")
+        elif "module" in unlock:
+            stage_slug, _, module_slug = str(unlock["module"]).partition("/")
+            found = stage_slug in earlier and any(
+                module.get("slug") == module_slug for module in modules.get(stage_slug, [])
+            )
+            if not found:
+                check.problem(
+                    where, f"names {unlock['module']!r}, which is no module of an earlier stage"
+                )
+        earlier.add(stage.get("slug"))
+
+
+def _save(model, lookup: dict, values: dict, report: Report, name: str):
+    """Creates or updates one row, and writes only when something changed."""
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        report.count(report.created, name)
+        return model.objects.create(**lookup, **values)
+    changed = [key for key, value in values.items() if getattr(instance, key) != value]
+    if changed:
+        for key in changed:
+            setattr(instance, key, values[key])
+        instance.save(update_fields=changed)
+        report.count(report.updated, name)
+    return instance
+
+
+def _retire(queryset, report: Report, name: str, now) -> None:
+    count = queryset.filter(retired_at__isnull=True).update(retired_at=now)
+    if count:
+        report.retired[name] = report.retired.get(name, 0) + count
+
+
+@transaction.atomic
+def apply_content(content: Content) -> Report:
+    report = Report()
+    now = timezone.now()
+    competences = {}
+    for item in content.competences:
+        competence = _save(
+            Competence,
+            {"slug": item["slug"]},
+            {key: item[key] for key in ("name", "order", "tagline", "description")},
+            report,
+            "competence",
+        )
+        competences[competence.slug] = competence
+        for order, text in enumerate(item["outcomes"], start=1):
+            _save(
+                Outcome,
+                {"competence": competence, "order": order},
+                {"text": text},
+                report,
+                "outcome",
+            )
+        Outcome.objects.filter(competence=competence, order__gt=len(item["outcomes"])).delete()
+
+    data = content.programme
+    programme = _save(
+        Programme,
+        {"slug": data["slug"]},
+        {"title": data["title"], "summary": data["summary"]},
+        report,
+        "programme",
+    )
+    stages: dict[str, Stage] = {}
+    live_modules: set[int] = set()
+    live_activities: set[int] = set()
+    modules_by_path: dict[str, Module] = {}
+    for stage_order, stage_data in enumerate(data["stages"], start=1):
+        stage = _save(
+            Stage,
+            {"programme": programme, "slug": stage_data["slug"]},
+            {
+                "title": stage_data["title"],
+                "summary": stage_data["summary"],
+                "order": stage_order,
+                "competence": competences.get(stage_data["competence"]),
+            },
+            report,
+            "stage",
+        )
+        stages[stage.slug] = stage
+        for module_order, module_data in enumerate(content.modules.get(stage.slug, []), start=1):
+            module = _save(
+                Module,
+                {"stage": stage, "slug": module_data["slug"]},
+                {
+                    "title": module_data["title"],
+                    "summary": module_data["summary"].strip(),
+                    "order": module_order,
+                    "horizon": module_data["horizon"],
+                    "effort_minutes": module_data["effort_minutes"],
+                    "retired_at": None,
+                },
+                report,
+                "module",
+            )
+            live_modules.add(module.pk)
+            modules_by_path[f"{stage.slug}/{module.slug}"] = module
+            for activity_order, activity_data in enumerate(module_data["activities"], start=1):
+                activity = _save_activity(module, activity_order, activity_data, report)
+                live_activities.add(activity.pk)
+
+    for stage_data in data["stages"]:
+        unlock = stage_data.get("unlock") or {}
+        _save(
+            Stage,
+            {"programme": programme, "slug": stage_data["slug"]},
+            {
+                "unlock_stage": stages.get(unlock.get("stage")),
+                "unlock_module": modules_by_path.get(unlock.get("module")),
+            },
+            report,
+            "stage",
+        )
+
+    in_programme = {"module__stage__programme": programme}
+    _retire(
+        Activity.objects.filter(**in_programme).exclude(pk__in=live_activities),
+        report,
+        "activity",
+        now,
+    )
+    _retire(
+        Module.objects.filter(stage__programme=programme).exclude(pk__in=live_modules),
+        report,
+        "module",
+        now,
+    )
+    if report.changed or programme.content_digest != content.digest:
+        Programme.objects.filter(pk=programme.pk).update(
+            content_digest=content.digest, loaded_at=now
+        )
+    return report
+
+
+def _save_activity(module: Module, order: int, data: dict, report: Report) -> Activity:
+    kind = data["kind"]
+    body = (data.get(BODY_FIELD[kind]) or "").strip()
+    config: dict[str, Any] = {}
+    if kind == "quiz":
+        config = {
+            "pass_mark": data["pass_mark"],
+            "questions": [
+                {
+                    "prompt": question["prompt"].strip(),
+                    "multiple": question.get("multiple", False),
+                    "choices": [
+                        {
+                            "text": c["text"].strip(),
+                            "correct": c["correct"],
+                            "feedback": c["feedback"].strip(),
+                        }
+                        for c in question["choices"]
+                    ],
+                }
+                for question in data["questions"]
+            ],
+        }
+    elif kind == "resources":
+        config = {"required": data["required"]}
+    elif kind == "listening_log":
+        config = {"required_days": data["required_days"]}
+    elif kind == "practice":
+        config = {
+            "rubric": [
+                {"criterion": item["criterion"].strip(), "description": item["description"].strip()}
+                for item in data["rubric"]
+            ]
+        }
+    elif kind == "reflection":
+        config = {"min_words": data.get("min_words", 30)}
+    activity = _save(
+        Activity,
+        {"module": module, "slug": data["slug"]},
+        {
+            "kind": kind,
+            "title": data["title"],
+            "order": order,
+            "body": body,
+            "body_html": render_markdown(body),
+            "config": config,
+            "retired_at": None,
+        },
+        report,
+        "activity",
+    )
+    if kind == "resources":
+        live = []
+        for resource_order, item in enumerate(data["resources"], start=1):
+            resource = _save(
+                Resource,
+                {"activity": activity, "slug": item["slug"]},
+                {
+                    "title": item["title"],
+                    "author": item.get("author") or "",
+                    "year": item.get("year"),
+                    "category": item["category"],
+                    "url": item.get("url") or "",
+                    "description": item["description"].strip(),
+                    "order": resource_order,
+                    "retired_at": None,
+                },
+                report,
+                "resource",
+            )
+            live.append(resource.pk)
+        _retire(activity.resources.exclude(pk__in=live), report, "resource", timezone.now())
+    return activity

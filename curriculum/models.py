@@ -1,0 +1,218 @@
+"""The programme's content: stages, modules and activities. No learner data.
+
+Rows are written only by `load_curriculum` from the files in
+`curriculum/content/`, keyed by stable slugs.
+"""
+
+from django.db import models
+from django.urls import reverse
+
+from competences.models import Competence
+
+
+class Horizon(models.TextChoices):
+    """The time-model horizon a module counts toward (1 : 30 : 365)."""
+
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+HORIZON_ORDER = {Horizon.DAY: 1, Horizon.MONTH: 2, Horizon.YEAR: 3}
+
+
+class Programme(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    content_digest = models.CharField(
+        max_length=64, blank=True, help_text="Digest of the content files last loaded."
+    )
+    loaded_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.title
+
+
+class Stage(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="stages")
+    slug = models.SlugField(max_length=80)
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    order = models.PositiveSmallIntegerField()
+    competence = models.ForeignKey(
+        Competence, on_delete=models.PROTECT, null=True, blank=True, related_name="stages"
+    )
+    # Unlock rule: open from the start when both are empty; otherwise open when
+    # the named stage, or the named module, is complete.
+    unlock_stage = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    unlock_module = models.ForeignKey(
+        "Module", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["programme", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "slug"], name="stage_slug_unique"),
+            models.CheckConstraint(
+                condition=models.Q(unlock_stage__isnull=True)
+                | models.Q(unlock_module__isnull=True),
+                name="stage_one_unlock_rule",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("progress:programme") + f"#stage-{self.slug}"
+
+
+class Module(models.Model):
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="modules")
+    slug = models.SlugField(max_length=80)
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    order = models.PositiveSmallIntegerField()
+    horizon = models.CharField(max_length=8, choices=Horizon.choices)
+    effort_minutes = models.PositiveIntegerField()
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["stage__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "slug"], name="module_slug_unique"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("progress:module", args=[self.stage.slug, self.slug])
+
+    @property
+    def path(self) -> str:
+        return f"{self.stage.slug}/{self.slug}"
+
+
+class ActivityQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(retired_at__isnull=True, module__retired_at__isnull=True)
+
+
+class Activity(models.Model):
+    class Kind(models.TextChoices):
+        READING = "reading", "Reading"
+        QUIZ = "quiz", "Quiz"
+        RESOURCES = "resources", "Core resources"
+        LISTENING_LOG = "listening_log", "Listening log"
+        PRACTICE = "practice", "Practice task"
+        REFLECTION = "reflection", "Reflection"
+        CHECKIN = "checkin", "Following check-in"
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="activities")
+    slug = models.SlugField(max_length=80)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField()
+    # The main text (reading body, brief, prompt or intro) as authored, and as
+    # rendered and sanitised once at load time.
+    body = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    # Kind-specific rules: pass_mark and questions (quiz), required (resources),
+    # required_days (listening_log), rubric (practice), min_words (reflection).
+    config = models.JSONField(default=dict, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["module__stage__order", "module__order", "order"]
+        verbose_name_plural = "activities"
+        constraints = [
+            models.UniqueConstraint(fields=["module", "slug"], name="activity_slug_unique"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    kind__in=[
+                        "reading",
+                        "quiz",
+                        "resources",
+                        "listening_log",
+                        "practice",
+                        "reflection",
+                        "checkin",
+                    ]
+                ),
+                name="activity_kind_known",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "progress:activity", args=[self.module.stage.slug, self.module.slug, self.slug]
+        )
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+    @property
+    def pass_mark(self) -> int:
+        return int(self.config.get("pass_mark", 80))
+
+    @property
+    def questions(self) -> list[dict]:
+        return self.config.get("questions", [])
+
+    @property
+    def required(self) -> int:
+        return int(self.config.get("required", 1))
+
+    @property
+    def required_days(self) -> int:
+        return int(self.config.get("required_days", 1))
+
+    @property
+    def rubric(self) -> list[dict]:
+        return self.config.get("rubric", [])
+
+    @property
+    def min_words(self) -> int:
+        return int(self.config.get("min_words", 30))
+
+
+class Resource(models.Model):
+    """A core resource a learner can follow (a guide, an account, a blog...)."""
+
+    class Category(models.TextChoices):
+        GUIDE = "guide", "Guide"
+        ACCOUNT = "account", "Account"
+        BLOG = "blog", "Blog"
+        ORGANISATION = "organisation", "Organisation"
+        WIKI = "wiki", "Wiki"
+        OTHER = "other", "Other"
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="resources")
+    slug = models.SlugField(max_length=80)
+    title = models.CharField(max_length=200)
+    author = models.CharField(max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    category = models.CharField(max_length=16, choices=Category.choices)
+    url = models.URLField(blank=True)
+    description = models.TextField()
+    order = models.PositiveSmallIntegerField()
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["activity", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "slug"], name="resource_slug_unique"),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,337 @@
+"""Everything a learner does, and everything derived from it."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import Organisation
+from curriculum.models import Activity, Programme, Resource
+
+DEFAULT_LENGTH_DAYS = 365
+
+
+class Cohort(models.Model):
+    """A group of an organisation's learners who follow the programme together."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cohorts")
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="cohorts")
+    name = models.CharField(max_length=200)
+    starts_on = models.DateField()
+    length_days = models.PositiveIntegerField(default=DEFAULT_LENGTH_DAYS)
+    trainers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="trained_cohorts", blank=True
+    )
+    archived_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(length_days__gte=1), name="cohort_length_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Enrolment(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        COMPLETED = "completed", "Completed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="enrolments")
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, null=True, blank=True, related_name="enrolments"
+    )
+    started_at = models.DateTimeField()
+    length_days = models.PositiveIntegerField(default=DEFAULT_LENGTH_DAYS)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            # Enrolling twice is refused: one enrolment per learner and programme.
+            models.UniqueConstraint(
+                fields=["user", "programme"], name="enrolment_one_per_programme"
+            ),
+            models.CheckConstraint(
+                condition=Q(length_days__gte=1), name="enrolment_length_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "paused", "withdrawn", "completed"]),
+                name="enrolment_status_known",
+            ),
+        ]
+        indexes = [
+            # Serves cohort pages and reports: a cohort's enrolments by status.
+            models.Index(fields=["cohort", "status"], name="enrolment_cohort_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.programme}"
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the learner can study: not withdrawn."""
+        return self.status != self.Status.WITHDRAWN
+
+    @property
+    def has_trainer(self) -> bool:
+        return self.cohort_id is not None
+
+    def local_today(self, now: datetime.datetime) -> datetime.date:
+        return now.astimezone(self.user.zone).date()
+
+
+class Pause(models.Model):
+    """A stretch of time (leave, a crisis posting) that does not count against the learner."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="pauses")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment"], condition=Q(ended_at__isnull=True), name="pause_one_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
+                name="pause_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment} paused from {self.started_at:%Y-%m-%d}"
+
+
+class Completion(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="completions")
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="completions")
+    completed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["completed_at"]
+        constraints = [
+            # A double submit or a race leaves one row.
+            models.UniqueConstraint(fields=["enrolment", "activity"], name="completion_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment.user} completed {self.activity}"
+
+
+class QuizAttempt(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="quiz_attempts")
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="quiz_attempts")
+    # {"0": [1], "1": [0, 2]}: question index -> the choice indexes selected
+    answers = models.JSONField()
+    score = models.PositiveSmallIntegerField(help_text="Percent of questions answered correctly.")
+    passed = models.BooleanField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__lte=100), name="quiz_score_at_most_100"),
+        ]
+        indexes = [
+            # Serves "best score and attempts for this activity" on the quiz page.
+            models.Index(fields=["enrolment", "activity", "-score"], name="quiz_attempt_best_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.activity}: {self.score}%"
+
+
+class Follow(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="follows")
+    resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="follows")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "resource"], name="follow_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.enrolment.user} follows {self.resource}"
+
+
+class ListeningEntry(models.Model):
+    """One day's listening: what the learner followed and what they learned."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="listening_entries"
+    )
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, related_name="listening_entries"
+    )
+    day = models.DateField(help_text="The learner's local date.")
+    followed = models.TextField()
+    learned = models.TextField()
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name_plural = "listening entries"
+        constraints = [
+            # One entry a day, edited during that day: listening is a habit, not a sitting.
+            models.UniqueConstraint(
+                fields=["enrolment", "activity", "day"], name="listening_one_a_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Listening on {self.day}"
+
+
+class Submission(models.Model):
+    """Practice work handed in for review (or self-assessed, without a trainer)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Waiting for review"
+        ACCEPTED = "accepted", "Accepted"
+        RETURNED = "returned", "Returned with feedback"
+        SELF_ASSESSED = "self_assessed", "Self-assessed"
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="submissions")
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="submissions")
+    text = models.TextField(blank=True)
+    link = models.URLField(max_length=500, blank=True)
+    # Criterion index -> true when the learner judges it met (self-paced only).
+    self_assessment = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    feedback = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One piece of work waiting at a time; a double submit cannot queue two.
+            models.UniqueConstraint(
+                fields=["enrolment", "activity"],
+                condition=Q(status="submitted"),
+                name="submission_one_waiting",
+            ),
+            models.CheckConstraint(
+                condition=~Q(text="") | ~Q(link=""), name="submission_has_text_or_link"
+            ),
+        ]
+        indexes = [
+            # Serves the review queue: waiting submissions, oldest first.
+            models.Index(fields=["status", "created_at"], name="submission_queue_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.activity} ({self.get_status_display()})"
+
+
+class Reflection(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="reflections")
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="reflections")
+    text = models.TextField()
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "activity"], name="reflection_once"),
+        ]
+
+    def __str__(self):
+        return f"Reflection on {self.activity}"
+
+
+class FollowingCheckin(models.Model):
+    """The follower count of the learner's professional account on one day."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="checkins")
+    recorded_on = models.DateField()
+    followers = models.PositiveIntegerField()
+    account = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "recorded_on"], name="checkin_one_a_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.followers} followers on {self.recorded_on}"
+
+
+class MilestoneAchievement(models.Model):
+    class Milestone(models.TextChoices):
+        ACQUAINTED = "acquainted", "Acquainted"
+        E_LISTENER = "e_listener", "e-Listener"
+        ACTIVE = "active_e_diplomat", "Active e-diplomat"
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="achievements")
+    milestone = models.CharField(max_length=24, choices=Milestone.choices)
+    achieved_at = models.DateTimeField()
+    on_time = models.BooleanField()
+
+    class Meta:
+        ordering = ["achieved_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "milestone"], name="achievement_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_milestone_display()} at {self.achieved_at:%Y-%m-%d}"
+
+
+class HistoryEvent(models.Model):
+    """One line of a learner's activity history."""
+
+    class Kind(models.TextChoices):
+        ENROLLED = "enrolled", "Enrolled"
+        COMPLETED = "completed", "Completed an activity"
+        QUIZ_ATTEMPT = "quiz_attempt", "Attempted a quiz"
+        SUBMITTED = "submitted", "Submitted practice work"
+        REVIEWED = "reviewed", "Practice work reviewed"
+        LOGGED = "logged", "Logged listening"
+        CHECKED_IN = "checked_in", "Recorded followers"
+        MILESTONE = "milestone", "Reached a milestone"
+        PAUSED = "paused", "Paused"
+        RESUMED = "resumed", "Resumed"
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="history")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    summary = models.CharField(max_length=300)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # Serves "recent activity": a learner's newest events first.
+            models.Index(fields=["enrolment", "-created_at"], name="history_recent_idx"),
+        ]
+
+    def __str__(self):
+        return self.summary

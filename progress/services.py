@@ -1,0 +1,417 @@
+"""Writes of learner data. Each service runs in one transaction, locks the
+enrolment row so one learner's writes never interleave, and leaves standings
+and milestones up to date before it commits."""
+
+import datetime
+from collections.abc import Mapping, Sequence
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from competences.models import Standing
+from curriculum.grading import QuizResult, clean_answers, grade
+from curriculum.models import Activity, Programme, Resource
+from curriculum.selectors import programme_outline
+from progress import timemodel
+from progress.models import (
+    Completion,
+    Enrolment,
+    Follow,
+    FollowingCheckin,
+    HistoryEvent,
+    ListeningEntry,
+    MilestoneAchievement,
+    Pause,
+    QuizAttempt,
+    Reflection,
+    Submission,
+)
+from progress.state import following_is_stable, learner_state
+
+
+class StudyError(Exception):
+    """A learner's action that cannot be done, with a message to show them."""
+
+
+class AlreadyEnrolled(StudyError):
+    pass
+
+
+def enrolment_create(
+    *,
+    user: User,
+    programme: Programme,
+    started_at: datetime.datetime | None = None,
+    length_days: int = 365,
+    cohort=None,
+) -> Enrolment:
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            enrolment = Enrolment.objects.create(
+                user=user,
+                programme=programme,
+                cohort=cohort,
+                started_at=started_at or now,
+                length_days=length_days,
+            )
+            HistoryEvent.objects.create(
+                enrolment=enrolment,
+                kind=HistoryEvent.Kind.ENROLLED,
+                summary=f"Started {programme.title}",
+                created_at=now,
+            )
+    except IntegrityError:
+        raise AlreadyEnrolled("You are already enrolled in this programme.") from None
+    return enrolment
+
+
+def _lock(enrolment: Enrolment) -> Enrolment:
+    locked = Enrolment.objects.select_for_update().select_related("user").get(pk=enrolment.pk)
+    if locked.status == Enrolment.Status.WITHDRAWN:
+        raise StudyError("This enrolment has been withdrawn; ask your trainer to restore it.")
+    return locked
+
+
+def _history(enrolment, kind, summary, now, activity=None) -> None:
+    HistoryEvent.objects.create(
+        enrolment=enrolment, kind=kind, activity=activity, summary=summary[:300], created_at=now
+    )
+
+
+def _touch(enrolment: Enrolment, now: datetime.datetime) -> None:
+    Enrolment.objects.filter(pk=enrolment.pk).update(last_activity_at=now)
+
+
+def _complete(enrolment: Enrolment, activity: Activity, now: datetime.datetime) -> bool:
+    """Records a completion once; returns whether this call recorded it."""
+    _, created = Completion.objects.get_or_create(
+        enrolment=enrolment, activity=activity, defaults={"completed_at": now}
+    )
+    if created:
+        _history(
+            enrolment, HistoryEvent.Kind.COMPLETED, f"Completed “{activity.title}”", now, activity
+        )
+        progress_refresh(enrolment=enrolment, now=now)
+    return created
+
+
+def _pauses(enrolment: Enrolment) -> list[timemodel.Pause]:
+    return [timemodel.Pause(p.started_at, p.ended_at) for p in enrolment.pauses.all()]
+
+
+def _stable_following(enrolment: Enrolment) -> bool:
+    rows = list(enrolment.checkins.values_list("recorded_on", "followers"))
+    return following_is_stable(rows, enrolment.length_days)
+
+
+def progress_refresh(*, enrolment: Enrolment, now: datetime.datetime) -> None:
+    """Brings the learner's competence standings and milestones up to date."""
+    outline = programme_outline(enrolment.programme)
+    completed = set(enrolment.completions.values_list("activity_id", flat=True))
+    state = learner_state(outline, completed)
+
+    standings = {s.competence_id: s for s in Standing.objects.filter(user=enrolment.user_id)}
+    for stage in state.stages:
+        competence = stage.stage.competence
+        if competence is None:
+            continue
+        share = stage.done / stage.total if stage.total else 1.0
+        if stage.complete:
+            new_state = Standing.State.DEMONSTRATED
+        elif stage.done:
+            new_state = Standing.State.IN_PROGRESS
+        else:
+            new_state = Standing.State.NOT_STARTED
+        standing = standings.get(competence.pk)
+        if standing is None:
+            standing = Standing(user_id=enrolment.user_id, competence=competence)
+        elif (standing.state, round(standing.share_done, 4)) == (new_state, round(share, 4)):
+            continue
+        standing.state = new_state
+        standing.share_done = share
+        if new_state == Standing.State.DEMONSTRATED:
+            standing.demonstrated_at = standing.demonstrated_at or now
+        else:
+            standing.demonstrated_at = None
+        standing.save()
+
+    work = state.milestone_work(stable_following=_stable_following(enrolment))
+    due = timemodel.due_dates(enrolment.started_at, enrolment.length_days, _pauses(enrolment), now)
+    achieved = set(enrolment.achievements.values_list("milestone", flat=True))
+    for milestone in timemodel.Milestone:
+        facts = work[milestone]
+        if milestone.value in achieved or facts.done < facts.required:
+            continue
+        _, created = MilestoneAchievement.objects.get_or_create(
+            enrolment=enrolment,
+            milestone=milestone.value,
+            defaults={"achieved_at": now, "on_time": now <= due[milestone]},
+        )
+        if created:
+            label = MilestoneAchievement.Milestone(milestone.value).label
+            _history(enrolment, HistoryEvent.Kind.MILESTONE, f"Reached the milestone {label}", now)
+            if milestone is timemodel.Milestone.ACTIVE:
+                Enrolment.objects.filter(pk=enrolment.pk).update(
+                    status=Enrolment.Status.COMPLETED, completed_at=now
+                )
+
+
+@transaction.atomic
+def reading_mark_read(*, enrolment: Enrolment, activity: Activity) -> bool:
+    enrolment = _lock(enrolment)
+    now = timezone.now()
+    _touch(enrolment, now)
+    return _complete(enrolment, activity, now)
+
+
+@transaction.atomic
+def quiz_submit(
+    *, enrolment: Enrolment, activity: Activity, raw_answers: Mapping[str, Sequence]
+) -> tuple[QuizAttempt, QuizResult]:
+    enrolment = _lock(enrolment)
+    now = timezone.now()
+    answers = clean_answers(activity.questions, raw_answers)
+    result = grade(activity.questions, answers, activity.pass_mark)
+    attempt = QuizAttempt.objects.create(
+        enrolment=enrolment,
+        activity=activity,
+        answers=answers,
+        score=result.score,
+        passed=result.passed,
+        created_at=now,
+    )
+    _history(
+        enrolment,
+        HistoryEvent.Kind.QUIZ_ATTEMPT,
+        f"Scored {result.score}% in “{activity.title}”",
+        now,
+        activity,
+    )
+    _touch(enrolment, now)
+    if result.passed:
+        _complete(enrolment, activity, now)
+    return attempt, result
+
+
+@transaction.atomic
+def resource_follow(*, enrolment: Enrolment, resource: Resource, follow: bool = True) -> int:
+    """Follows (or unfollows) a core resource; returns how many the learner follows."""
+    enrolment = _lock(enrolment)
+    now = timezone.now()
+    activity = resource.activity
+    if follow:
+        Follow.objects.get_or_create(
+            enrolment=enrolment, resource=resource, defaults={"created_at": now}
+        )
+    else:
+        # A completion already earned stays: it records what happened.
+        Follow.objects.filter(enrolment=enrolment, resource=resource).delete()
+    following = Follow.objects.filter(
+        enrolment=enrolment, resource__activity=activity, resource__retired_at__isnull=True
+    ).count()
+    _touch(enrolment, now)
+    if following >= activity.required:
+        _complete(enrolment, activity, now)
+    return following
+
+
+@transaction.atomic
+def listening_entry_save(
+    *, enrolment: Enrolment, activity: Activity, followed: str, learned: str
+) -> ListeningEntry:
+    """Saves today's entry (the learner's local day); a second save edits it."""
+    enrolment = _lock(enrolment)
+    now = timezone.now()
+    day = enrolment.local_today(now)
+    entry, created = ListeningEntry.objects.update_or_create(
+        enrolment=enrolment,
+        activity=activity,
+        day=day,
+        defaults={"followed": followed.strip(), "learned": learned.strip(), "updated_at": now},
+        create_defaults={
+            "followed": followed.strip(),
+            "learned": learned.strip(),
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    if created:
+        _history(
+            enrolment,
+            HistoryEvent.Kind.LOGGED,
+            f"Logged listening for {day:%d %B %Y}",
+            now,
+            activity,
+        )
+    days = ListeningEntry.objects.filter(enrolment=enrolment, activity=activity).count()
+    _touch(enrolment, now)
+    if days >= timemodel.required_listening_days(activity.required_days, enrolment.length_days):
+        _complete(enrolment, activity, now)
+    return entry
+
+
+@transaction.atomic
+def practice_submit(
+    *,
+    enrolment: Enrolment,
+    activity: Activity,
+    text: str,
+    link: str,
+    self_assessment: Mapping[str, bool] | None = None,
+) -> Submission:
+    """Hands in practice work. With a trainer it waits for review; a self-paced
+    learner assesses it against the rubric, and it counts when every criterion is met."""
+    enrolment = _lock(enrolment)
+    now = timezone.now()
+    text, link = text.strip(), link.strip()
+    if not text and not link:
+        raise StudyError("Add your work as text, a link, or both.")
+    if Completion.objects.filter(enrolment=enrolment, activity=activity).exists():
+        raise StudyError("This practice task is already complete.")
+    if enrolment.has_trainer:
+        if Submission.objects.filter(
+            enrolment=enrolment, activity=activity, status=Submission.Status.SUBMITTED
+        ).exists():
+            raise StudyError("Your work is already waiting for review.")
+        submission = Submission.objects.create(
+            enrolment=enrolment, activity=activity, text=text, link=link, created_at=now
+        )
+        _history(
+            enrolment, HistoryEvent.Kind.SUBMITTED, f"Submitted “{activity.title}”", now, activity
+        )
+    else:
+        assessment = {
+            str(i): bool((self_assessment or {}).get(str(i))) for i in range(len(activity.rubric))
+        }
+        submission = Submission.objects.create(
+            enrolment=enrolment,
+            activity=activity,
+            text=text,
+            link=link,
+            self_assessment=assessment,
+            status=Submission.Status.SELF_ASSESSED,
+            created_at=now,
+        )
+        _history(
+            enrolment,
+            HistoryEvent.Kind.SUBMITTED,
+            f"Self-assessed “{activity.title}”",
+            now,
+            activity,
+        )
+        if all(assessment.values()):
+            _complete(enrolment, activity, now)
+    _touch(enrolment, now)
+    return submission
+
+
+@transaction.atomic
+def submission_review(
+    *, submission: Submission, reviewer: User, accept: bool, feedback: str
+) -> Submission:
+    """Accepts practice work (completing the task) or returns it with feedback.
+
+    Only a waiting submission changes: a second click, or two reviewers at
+    once, finds it already reviewed.
+    """
+    feedback = feedback.strip()
+    if not accept and not feedback:
+        raise StudyError("Say what to improve when you return work.")
+    now = timezone.now()
+    status = Submission.Status.ACCEPTED if accept else Submission.Status.RETURNED
+    changed = Submission.objects.filter(
+        pk=submission.pk, status=Submission.Status.SUBMITTED
+    ).update(status=status, feedback=feedback, reviewed_by=reviewer, reviewed_at=now)
+    if changed != 1:
+        raise StudyError("This work has already been reviewed.")
+    submission.refresh_from_db()
+    enrolment = Enrolment.objects.select_for_update().get(pk=submission.enrolment_id)
+    _history(
+        enrolment,
+        HistoryEvent.Kind.REVIEWED,
+        f"“{submission.activity.title}” {'accepted' if accept else 'returned with feedback'}",
+        now,
+        submission.activity,
+    )
+    if accept:
+        _complete(enrolment, submission.activity, now)
+    return submission
+
+
+@transaction.atomic
+def reflection_save(*, enrolment: Enrolment, activity: Activity, text: str) -> Reflection:
+    enrolment = _lock(enrolment)
+    now = timezone.now()
+    text = text.strip()
+    words = len(text.split())
+    if words < activity.min_words:
+        raise StudyError(f"Write at least {activity.min_words} words; you have {words}.")
+    reflection, _ = Reflection.objects.update_or_create(
+        enrolment=enrolment,
+        activity=activity,
+        defaults={"text": text, "updated_at": now},
+        create_defaults={"text": text, "created_at": now, "updated_at": now},
+    )
+    _touch(enrolment, now)
+    _complete(enrolment, activity, now)
+    return reflection
+
+
+@transaction.atomic
+def checkin_record(
+    *, enrolment: Enrolment, activity: Activity, followers: int, account: str, recorded_on=None
+) -> FollowingCheckin:
+    """Records today's follower count (a second record the same day replaces it)."""
+    enrolment = _lock(enrolment)
+    now = timezone.now()
+    if followers < 0:
+        raise StudyError("A follower count cannot be negative.")
+    day = recorded_on or enrolment.local_today(now)
+    checkin, _ = FollowingCheckin.objects.update_or_create(
+        enrolment=enrolment,
+        recorded_on=day,
+        defaults={"followers": followers, "account": account.strip()},
+        create_defaults={"followers": followers, "account": account.strip(), "created_at": now},
+    )
+    _history(
+        enrolment, HistoryEvent.Kind.CHECKED_IN, f"Recorded {followers:,} followers", now, activity
+    )
+    _touch(enrolment, now)
+    if not _complete(enrolment, activity, now):
+        # The year milestone also depends on the following holding over time.
+        progress_refresh(enrolment=enrolment, now=now)
+    return checkin
+
+
+@transaction.atomic
+def enrolment_pause(*, enrolment: Enrolment, by: User, reason: str = "") -> Pause:
+    enrolment = _lock(enrolment)
+    if enrolment.status != Enrolment.Status.ACTIVE:
+        raise StudyError("Only an active enrolment can be paused.")
+    now = timezone.now()
+    pause = Pause.objects.create(
+        enrolment=enrolment, started_at=now, reason=reason.strip(), created_by=by
+    )
+    Enrolment.objects.filter(pk=enrolment.pk).update(status=Enrolment.Status.PAUSED)
+    _history(
+        enrolment,
+        HistoryEvent.Kind.PAUSED,
+        f"Paused{': ' + reason.strip() if reason.strip() else ''}",
+        now,
+    )
+    return pause
+
+
+@transaction.atomic
+def enrolment_resume(*, enrolment: Enrolment, by: User) -> None:
+    enrolment = _lock(enrolment)
+    now = timezone.now()
+    updated = Pause.objects.filter(enrolment=enrolment, ended_at__isnull=True).update(ended_at=now)
+    if not updated:
+        raise StudyError("This enrolment is not paused.")
+    Enrolment.objects.filter(pk=enrolment.pk, status=Enrolment.Status.PAUSED).update(
+        status=Enrolment.Status.ACTIVE
+    )
+    _history(enrolment, HistoryEvent.Kind.RESUMED, "Resumed", now)

@@ -1,0 +1,171 @@
+"""A learner's place in the programme, computed from the outline and their completions.
+
+No queries here: callers pass the outline (curriculum.selectors.programme_outline)
+and the ids of the activities the learner completed.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from curriculum.models import HORIZON_ORDER, Activity, Horizon, Module, Stage
+from progress.timemodel import Milestone, MilestoneWork, stable_following
+
+MILESTONE_HORIZON = {
+    Milestone.ACQUAINTED: Horizon.DAY,
+    Milestone.E_LISTENER: Horizon.MONTH,
+    Milestone.ACTIVE: Horizon.YEAR,
+}
+
+
+@dataclass
+class ActivityState:
+    activity: Activity
+    completed: bool
+
+
+@dataclass
+class ModuleState:
+    module: Module
+    activities: list[ActivityState]
+
+    @property
+    def done(self) -> int:
+        return sum(1 for item in self.activities if item.completed)
+
+    @property
+    def total(self) -> int:
+        return len(self.activities)
+
+    @property
+    def complete(self) -> bool:
+        return self.done == self.total
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+
+@dataclass
+class StageState:
+    stage: Stage
+    modules: list[ModuleState]
+    unlocked: bool = True
+    unlock_hint: str = ""
+
+    @property
+    def done(self) -> int:
+        return sum(module.done for module in self.modules)
+
+    @property
+    def total(self) -> int:
+        return sum(module.total for module in self.modules)
+
+    @property
+    def complete(self) -> bool:
+        return self.done == self.total
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+
+@dataclass
+class LearnerState:
+    stages: list[StageState]
+    _modules: dict[int, ModuleState] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self._modules = {m.module.pk: m for stage in self.stages for m in stage.modules}
+
+    def stage(self, slug: str) -> StageState | None:
+        return next((item for item in self.stages if item.stage.slug == slug), None)
+
+    def module(self, stage_slug: str, module_slug: str) -> tuple[StageState, ModuleState] | None:
+        stage = self.stage(stage_slug)
+        if stage is None:
+            return None
+        module = next((m for m in stage.modules if m.module.slug == module_slug), None)
+        return (stage, module) if module else None
+
+    @property
+    def next_activity(self) -> Activity | None:
+        """The first activity not yet done, in programme order, in an open stage."""
+        for stage in self.stages:
+            if not stage.unlocked:
+                continue
+            for module in stage.modules:
+                for item in module.activities:
+                    if not item.completed:
+                        return item.activity
+        return None
+
+    @property
+    def done(self) -> int:
+        return sum(stage.done for stage in self.stages)
+
+    @property
+    def total(self) -> int:
+        return sum(stage.total for stage in self.stages)
+
+    def milestone_work(self, *, stable_following: bool) -> dict[Milestone, MilestoneWork]:
+        """Each milestone's required work: every activity of the modules whose
+        horizon is at or before it; the year also needs a stable following."""
+        work = {}
+        for milestone, horizon in MILESTONE_HORIZON.items():
+            limit = HORIZON_ORDER[horizon]
+            modules = [
+                module
+                for stage in self.stages
+                for module in stage.modules
+                if HORIZON_ORDER[module.module.horizon] <= limit
+            ]
+            done = sum(module.done for module in modules)
+            required = sum(module.total for module in modules)
+            if milestone is Milestone.ACTIVE:
+                required += 1
+                done += int(stable_following)
+            work[milestone] = MilestoneWork(done=done, required=required)
+        return work
+
+
+def learner_state(outline: list[Stage], completed_ids: set[int]) -> LearnerState:
+    stages = [
+        StageState(
+            stage=stage,
+            modules=[
+                ModuleState(
+                    module=module,
+                    activities=[
+                        ActivityState(activity=activity, completed=activity.pk in completed_ids)
+                        for activity in module.activities.all()
+                    ],
+                )
+                for module in stage.modules.all()
+            ],
+        )
+        for stage in outline
+    ]
+    state = LearnerState(stages)
+    by_id = {item.stage.pk: item for item in stages}
+    for item in stages:
+        stage = item.stage
+        if stage.unlock_stage_id and stage.unlock_stage_id in by_id:
+            required = by_id[stage.unlock_stage_id]
+            item.unlocked = required.complete
+            item.unlock_hint = f"Opens when you complete the stage “{required.stage.title}”."
+        elif stage.unlock_module_id and stage.unlock_module_id in state._modules:
+            required_module = state._modules[stage.unlock_module_id]
+            item.unlocked = required_module.complete
+            item.unlock_hint = (
+                f"Opens when you complete the module “{required_module.module.title}”."
+            )
+    return state
+
+
+def following_is_stable(checkins: list[tuple[datetime.date, int]], length_days: int) -> bool:
+    """The time model's stable-following rule over (day, followers) check-ins."""
+    points = [
+        (datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC), followers)
+        for day, followers in checkins
+    ]
+    return stable_following(points, length_days)

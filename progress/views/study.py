@@ -1,0 +1,253 @@
+"""The learner's study pages: overview, modules, and one page per activity kind."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from curriculum.grading import grade
+from curriculum.models import Activity, Programme
+from curriculum.selectors import programme_default
+from progress import services
+from progress.forms import CheckinForm, ListeningEntryForm, PracticeForm, ReflectionForm
+from progress.models import QuizAttempt
+from progress.selectors import activity_detail, learner_enrolment, learner_progress
+
+
+def _programme() -> Programme:
+    programme = programme_default()
+    if programme is None:
+        raise Http404("No programme is loaded yet.")
+    return programme
+
+
+def _enrolment_or_none(request):
+    return learner_enrolment(request.user, _programme())
+
+
+@login_required
+def programme(request):
+    enrolment = _enrolment_or_none(request)
+    if enrolment is None:
+        return render(request, "progress/enrol.html", {"programme": _programme()})
+    state = learner_progress(enrolment)
+    return render(
+        request,
+        "progress/programme.html",
+        {"enrolment": enrolment, "programme": enrolment.programme, "state": state},
+    )
+
+
+@login_required
+@require_POST
+def enrol(request):
+    try:
+        services.enrolment_create(user=request.user, programme=_programme())
+    except services.AlreadyEnrolled as error:
+        messages.info(request, str(error))
+    else:
+        messages.success(request, "Welcome to the programme. Start with the orientation.")
+    return redirect("progress:continue")
+
+
+@login_required
+def continue_(request):
+    enrolment = _enrolment_or_none(request)
+    if enrolment is None:
+        return redirect("progress:programme")
+    activity = learner_progress(enrolment).next_activity
+    if activity is None:
+        messages.success(request, "You have completed every activity in the programme.")
+        return redirect("progress:programme")
+    return redirect(activity)
+
+
+def _study_context(request, stage_slug: str, module_slug: str):
+    enrolment = _enrolment_or_none(request)
+    if enrolment is None:
+        return None, None, None
+    found = learner_progress(enrolment).module(stage_slug, module_slug)
+    if found is None:
+        raise Http404("No such module.")
+    stage_state, module_state = found
+    return enrolment, stage_state, module_state
+
+
+@login_required
+def module(request, stage_slug, module_slug):
+    enrolment, stage_state, module_state = _study_context(request, stage_slug, module_slug)
+    if enrolment is None:
+        messages.info(request, "Start the programme to open its modules.")
+        return redirect("progress:programme")
+    return render(
+        request,
+        "progress/module.html",
+        {"enrolment": enrolment, "stage_state": stage_state, "module_state": module_state},
+        status=200 if stage_state.unlocked else 403,
+    )
+
+
+ACTIVITY_TEMPLATES = {kind: f"progress/activity/{kind}.html" for kind in Activity.Kind.values}
+
+
+@login_required
+def activity(request, stage_slug, module_slug, activity_slug):
+    enrolment, stage_state, module_state = _study_context(request, stage_slug, module_slug)
+    if enrolment is None:
+        messages.info(request, "Start the programme to open its activities.")
+        return redirect("progress:programme")
+    item = next((a for a in module_state.activities if a.activity.slug == activity_slug), None)
+    if item is None:
+        raise Http404("No such activity.")
+    # The outline leaves bodies out; the page needs this one's.
+    current = Activity.objects.select_related("module__stage").get(pk=item.activity.pk)
+    context = {
+        "enrolment": enrolment,
+        "stage_state": stage_state,
+        "module_state": module_state,
+        "activity": current,
+        "completed": item.completed,
+        "next_activity": _next_in_module(module_state, current),
+    }
+    if not stage_state.unlocked:
+        return render(request, "progress/locked.html", context, status=403)
+
+    form = None
+    if request.method == "POST":
+        response, form = _handle_post(request, enrolment, current)
+        if response is not None:
+            return response
+    context.update(activity_detail(enrolment, current))
+    context["form"] = form or _blank_form(current, enrolment, context)
+    return render(request, ACTIVITY_TEMPLATES[current.kind], context, status=400 if form else 200)
+
+
+def _next_in_module(module_state, current):
+    activities = [a.activity for a in module_state.activities]
+    index = next(i for i, a in enumerate(activities) if a.pk == current.pk)
+    return activities[index + 1] if index + 1 < len(activities) else None
+
+
+def _blank_form(activity, enrolment, context):
+    kind = activity.kind
+    if kind == Activity.Kind.LISTENING_LOG:
+        today = enrolment.local_today(timezone.now())
+        entry = next((e for e in context["entries"] if e.day == today), None)
+        initial = {"followed": entry.followed, "learned": entry.learned} if entry else None
+        return ListeningEntryForm(initial=initial)
+    if kind == Activity.Kind.PRACTICE:
+        return PracticeForm(rubric=activity.rubric, self_assessed=not enrolment.has_trainer)
+    if kind == Activity.Kind.REFLECTION:
+        reflection = context.get("reflection")
+        return ReflectionForm(
+            min_words=activity.min_words, initial={"text": reflection.text} if reflection else None
+        )
+    if kind == Activity.Kind.CHECKIN:
+        return CheckinForm()
+    return None
+
+
+def _handle_post(request, enrolment, activity):
+    """Runs the activity's action; returns (redirect, None) or (None, invalid form)."""
+    kind = activity.kind
+    done = redirect(activity)
+    try:
+        if kind == Activity.Kind.READING:
+            services.reading_mark_read(enrolment=enrolment, activity=activity)
+            messages.success(request, "Marked as read.")
+            return done, None
+        if kind == Activity.Kind.QUIZ:
+            raw = {str(i): request.POST.getlist(f"q{i}") for i in range(len(activity.questions))}
+            attempt, _ = services.quiz_submit(
+                enrolment=enrolment, activity=activity, raw_answers=raw
+            )
+            return redirect("progress:quiz_result", *_path(activity), attempt.pk), None
+        if kind == Activity.Kind.RESOURCES:
+            resource = get_object_or_404(
+                activity.resources, pk=request.POST.get("resource"), retired_at__isnull=True
+            )
+            follow = request.POST.get("action") != "unfollow"
+            services.resource_follow(enrolment=enrolment, resource=resource, follow=follow)
+            verb = "now follow" if follow else "no longer follow"
+            messages.success(request, f"You {verb} “{resource.title}”.")
+            return redirect(activity.get_absolute_url() + f"#resource-{resource.slug}"), None
+        if kind == Activity.Kind.LISTENING_LOG:
+            form = ListeningEntryForm(request.POST)
+            if not form.is_valid():
+                return None, form
+            services.listening_entry_save(
+                enrolment=enrolment, activity=activity, **form.cleaned_data
+            )
+            messages.success(request, "Today's listening is saved.")
+            return done, None
+        if kind == Activity.Kind.PRACTICE:
+            form = PracticeForm(
+                request.POST, rubric=activity.rubric, self_assessed=not enrolment.has_trainer
+            )
+            if not form.is_valid():
+                return None, form
+            submission = services.practice_submit(
+                enrolment=enrolment,
+                activity=activity,
+                text=form.cleaned_data["text"],
+                link=form.cleaned_data["link"],
+                self_assessment=form.self_assessment(),
+            )
+            messages.success(request, _practice_message(submission, enrolment))
+            return done, None
+        if kind == Activity.Kind.REFLECTION:
+            form = ReflectionForm(request.POST, min_words=activity.min_words)
+            if not form.is_valid():
+                return None, form
+            services.reflection_save(
+                enrolment=enrolment, activity=activity, text=form.cleaned_data["text"]
+            )
+            messages.success(request, "Your reflection is saved.")
+            return done, None
+        if kind == Activity.Kind.CHECKIN:
+            form = CheckinForm(request.POST)
+            if not form.is_valid():
+                return None, form
+            services.checkin_record(enrolment=enrolment, activity=activity, **form.cleaned_data)
+            messages.success(request, "Your follower count is recorded.")
+            return done, None
+    except services.StudyError as error:
+        messages.error(request, str(error))
+        return done, None
+    return done, None
+
+
+def _practice_message(submission, enrolment) -> str:
+    if enrolment.has_trainer:
+        return "Your work is submitted. Your trainer will review it."
+    if all(submission.self_assessment.values()):
+        return "Your work is saved and the task is complete."
+    return "Your work is saved. Revise it and submit again when it meets every criterion."
+
+
+def _path(activity):
+    return activity.module.stage.slug, activity.module.slug, activity.slug
+
+
+@login_required
+def quiz_result(request, stage_slug, module_slug, activity_slug, attempt_id):
+    enrolment = _enrolment_or_none(request)
+    if enrolment is None:
+        raise Http404("No such attempt.")
+    attempt = get_object_or_404(
+        QuizAttempt.objects.select_related("activity__module__stage"),
+        pk=attempt_id,
+        enrolment=enrolment,
+        activity__slug=activity_slug,
+        activity__module__slug=module_slug,
+        activity__module__stage__slug=stage_slug,
+    )
+    activity = attempt.activity
+    result = grade(activity.questions, attempt.answers, activity.pass_mark)
+    return render(
+        request,
+        "progress/quiz_result.html",
+        {"attempt": attempt, "activity": activity, "result": result, "enrolment": enrolment},
+    )
