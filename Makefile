@@ -25,6 +25,7 @@ install: $(STAMP)
 
 demo: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py load_curriculum
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 
 run: demo

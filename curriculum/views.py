@@ -1,5 +1,8 @@
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 
 def home(request):
+    """The public home page; a signed-in learner goes straight to their programme."""
+    if request.user.is_authenticated:
+        return redirect("progress:programme")
     return render(request, "curriculum/home.html")

@@ -99,6 +99,18 @@ class LearnerState:
                         return item.activity
         return None
 
+    def activity_after(self, activity: Activity) -> Activity | None:
+        """The activity that follows `activity` in programme order, in an open stage."""
+        ordered = [
+            item.activity
+            for stage in self.stages
+            if stage.unlocked
+            for module in stage.modules
+            for item in module.activities
+        ]
+        index = next((i for i, item in enumerate(ordered) if item.pk == activity.pk), None)
+        return ordered[index + 1] if index is not None and index + 1 < len(ordered) else None
+
     @property
     def done(self) -> int:
         return sum(stage.done for stage in self.stages)
@@ -106,6 +118,10 @@ class LearnerState:
     @property
     def total(self) -> int:
         return sum(stage.total for stage in self.stages)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
 
     def milestone_work(self, *, stable_following: bool) -> dict[Milestone, MilestoneWork]:
         """Each milestone's required work: every activity of the modules whose

@@ -127,3 +127,25 @@ def self_paced(db):
 @pytest.fixture
 def staff(db):
     return UserFactory(email="staff@ediplomacy.example", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # The shipped programme, loaded once for the whole session.
+    from curriculum.loader import apply_content, read_content
+
+    with django_db_blocker.unblock():
+        apply_content(read_content())
+
+
+@pytest.fixture
+def programme(db):
+    """The shipped programme (reloaded if a transactional test flushed it)."""
+    from curriculum.loader import apply_content, read_content
+    from curriculum.selectors import programme_default
+
+    found = programme_default()
+    if found is None:
+        apply_content(read_content())
+        found = programme_default()
+    return found

@@ -67,17 +67,18 @@ def continue_(request):
 def _study_context(request, stage_slug: str, module_slug: str):
     enrolment = _enrolment_or_none(request)
     if enrolment is None:
-        return None, None, None
-    found = learner_progress(enrolment).module(stage_slug, module_slug)
+        return None, None, None, None
+    state = learner_progress(enrolment)
+    found = state.module(stage_slug, module_slug)
     if found is None:
         raise Http404("No such module.")
     stage_state, module_state = found
-    return enrolment, stage_state, module_state
+    return enrolment, state, stage_state, module_state
 
 
 @login_required
 def module(request, stage_slug, module_slug):
-    enrolment, stage_state, module_state = _study_context(request, stage_slug, module_slug)
+    enrolment, _, stage_state, module_state = _study_context(request, stage_slug, module_slug)
     if enrolment is None:
         messages.info(request, "Start the programme to open its modules.")
         return redirect("progress:programme")
@@ -94,7 +95,7 @@ ACTIVITY_TEMPLATES = {kind: f"progress/activity/{kind}.html" for kind in Activit
 
 @login_required
 def activity(request, stage_slug, module_slug, activity_slug):
-    enrolment, stage_state, module_state = _study_context(request, stage_slug, module_slug)
+    enrolment, state, stage_state, module_state = _study_context(request, stage_slug, module_slug)
     if enrolment is None:
         messages.info(request, "Start the programme to open its activities.")
         return redirect("progress:programme")
@@ -109,7 +110,7 @@ def activity(request, stage_slug, module_slug, activity_slug):
         "module_state": module_state,
         "activity": current,
         "completed": item.completed,
-        "next_activity": _next_in_module(module_state, current),
+        "next_activity": state.activity_after(current),
     }
     if not stage_state.unlocked:
         return render(request, "progress/locked.html", context, status=403)
@@ -122,12 +123,6 @@ def activity(request, stage_slug, module_slug, activity_slug):
     context.update(activity_detail(enrolment, current))
     context["form"] = form or _blank_form(current, enrolment, context)
     return render(request, ACTIVITY_TEMPLATES[current.kind], context, status=400 if form else 200)
-
-
-def _next_in_module(module_state, current):
-    activities = [a.activity for a in module_state.activities]
-    index = next(i for i, a in enumerate(activities) if a.pk == current.pk)
-    return activities[index + 1] if index + 1 < len(activities) else None
 
 
 def _blank_form(activity, enrolment, context):

@@ -10,11 +10,11 @@ pytestmark = pytest.mark.django_db
 
 def test_navigation_shows_each_role_its_own_areas(client, trainee, staff):
     client.force_login(trainee)
-    html = client.get("/").content.decode()
+    html = client.get("/", follow=True).content.decode()
     assert "My programme" in html and "Administration" not in html
 
     client.force_login(staff)
-    html = client.get("/").content.decode()
+    html = client.get("/", follow=True).content.decode()
     assert "Administration" in html
 
 
