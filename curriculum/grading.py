@@ -84,5 +84,9 @@ def grade(
             )
         )
     correct = sum(1 for result in results if result.correct)
-    score = round(100 * correct / len(results)) if results else 0
-    return QuizResult(score=score, passed=score >= pass_mark, questions=tuple(results))
+    total = len(results)
+    # Pass on the exact share, and show the score rounded down, so a shown
+    # score below the mark never passes and one at the mark never fails.
+    passed = total > 0 and 100 * correct >= pass_mark * total
+    score = 100 * correct // total if total else 0
+    return QuizResult(score=score, passed=passed, questions=tuple(results))

@@ -96,6 +96,8 @@ class Checker:
     def __init__(self, file: str, problems: list[Problem]):
         self.file = file
         self.problems = problems
+        # Paths already reported as missing, so a later check says nothing twice.
+        self.missing: set[str] = set()
 
     def problem(self, path: str, message: str) -> None:
         self.problems.append(Problem(self.file, path, message))
@@ -106,16 +108,21 @@ class Checker:
             return False
         for key in sorted(required - value.keys()):
             self.problem(f"{path}.{key}".lstrip("."), "is required")
+            self.missing.add(f"{path}.{key}".lstrip("."))
         for key in sorted(value.keys() - required - optional):
             self.problem(f"{path}.{key}".lstrip("."), "is not a known field")
         return True
 
-    def text(self, value: Any, path: str) -> None:
-        if value is not None and (not isinstance(value, str) or not value.strip()):
+    def text(self, value: Any, path: str, *, optional: bool = False) -> None:
+        if path in self.missing or (value is None and optional):
+            return
+        if not isinstance(value, str) or not value.strip():
             self.problem(path, "must be non-empty text")
 
-    def integer(self, value: Any, path: str, low: int, high: int | None = None) -> None:
-        if value is None:
+    def integer(
+        self, value: Any, path: str, low: int, high: int | None = None, *, optional: bool = False
+    ) -> None:
+        if path in self.missing or (value is None and optional):
             return
         if isinstance(value, bool) or not isinstance(value, int):
             self.problem(path, "must be a whole number")
@@ -161,7 +168,9 @@ def read_content(
     competences = _check_competences(competences_file, root, problems)
     programme = _check_programme(content_dir / "programme.yaml", root, competences, problems)
     stage_slugs = [
-        stage["slug"] for stage in programme.get("stages", []) if isinstance(stage, dict)
+        stage["slug"]
+        for stage in programme.get("stages", [])
+        if isinstance(stage, dict) and isinstance(stage.get("slug"), str)
     ]
     modules: dict[str, list[dict]] = {slug: [] for slug in stage_slugs}
 
@@ -173,6 +182,10 @@ def read_content(
                 )
             )
             continue
+        for stray in sorted(folder.glob("*.yml")):
+            problems.append(
+                Problem(str(stray.relative_to(root)), "", "use the .yaml extension: it is not read")
+            )
         seen: set[str] = set()
         for path in sorted(folder.glob("*.yaml")):
             module = _check_module(path, root, seen, problems)
@@ -282,7 +295,8 @@ def _check_activity(check: Checker, activity: Any, where: str, seen: set[str]) -
     check.slug(activity.get("slug"), f"{where}.slug", seen)
     check.text(activity.get("title"), f"{where}.title")
     for key in ("body", "brief", "prompt", "intro"):
-        check.text(activity.get(key), f"{where}.{key}")
+        if key in activity:
+            check.text(activity[key], f"{where}.{key}")
     if kind == "quiz":
         check.integer(activity.get("pass_mark"), f"{where}.pass_mark", 1, 100)
         _check_questions(check, activity.get("questions"), f"{where}.questions")
@@ -304,7 +318,7 @@ def _check_activity(check: Checker, activity: Any, where: str, seen: set[str]) -
                     check.text(criterion.get("criterion"), f"{path}.criterion")
                     check.text(criterion.get("description"), f"{path}.description")
     elif kind == "reflection":
-        check.integer(activity.get("min_words"), f"{where}.min_words", 1, 2000)
+        check.integer(activity.get("min_words"), f"{where}.min_words", 1, 2000, optional=True)
 
 
 def _check_questions(check: Checker, questions: Any, where: str) -> None:
@@ -359,7 +373,7 @@ def _check_resources(check: Checker, resources: Any, where: str) -> None:
             check.problem(
                 f"{path}.category", f"must be one of {', '.join(Resource.Category.values)}"
             )
-        check.integer(resource.get("year"), f"{path}.year", 1900, 2100)
+        check.integer(resource.get("year"), f"{path}.year", 1900, 2100, optional=True)
         url = resource.get("url") or ""
         if url and (
             urlsplit(str(url)).scheme not in {"http", "https"} or not urlsplit(str(url)).netloc
@@ -453,6 +467,7 @@ def apply_content(content: Content) -> Report:
     stages: dict[str, Stage] = {}
     live_modules: set[int] = set()
     live_activities: set[int] = set()
+    live_resources: set[int] = set()
     modules_by_path: dict[str, Module] = {}
     for stage_order, stage_data in enumerate(data["stages"], start=1):
         stage = _save(
@@ -463,6 +478,7 @@ def apply_content(content: Content) -> Report:
                 "summary": stage_data["summary"],
                 "order": stage_order,
                 "competence": competences.get(stage_data["competence"]),
+                "retired_at": None,
             },
             report,
             "stage",
@@ -486,7 +502,9 @@ def apply_content(content: Content) -> Report:
             live_modules.add(module.pk)
             modules_by_path[f"{stage.slug}/{module.slug}"] = module
             for activity_order, activity_data in enumerate(module_data["activities"], start=1):
-                activity = _save_activity(module, activity_order, activity_data, report)
+                activity = _save_activity(
+                    module, activity_order, activity_data, report, live_resources
+                )
                 live_activities.add(activity.pk)
 
     for stage_data in data["stages"]:
@@ -515,6 +533,20 @@ def apply_content(content: Content) -> Report:
         "module",
         now,
     )
+    _retire(
+        Resource.objects.filter(activity__module__stage__programme=programme).exclude(
+            pk__in=live_resources
+        ),
+        report,
+        "resource",
+        now,
+    )
+    _retire(
+        Stage.objects.filter(programme=programme).exclude(slug__in=stages.keys()),
+        report,
+        "stage",
+        now,
+    )
     if report.changed or programme.content_digest != content.digest:
         Programme.objects.filter(pk=programme.pk).update(
             content_digest=content.digest, loaded_at=now
@@ -522,7 +554,9 @@ def apply_content(content: Content) -> Report:
     return report
 
 
-def _save_activity(module: Module, order: int, data: dict, report: Report) -> Activity:
+def _save_activity(
+    module: Module, order: int, data: dict, report: Report, live_resources: set[int]
+) -> Activity:
     kind = data["kind"]
     body = (data.get(BODY_FIELD[kind]) or "").strip()
     config: dict[str, Any] = {}
@@ -574,7 +608,6 @@ def _save_activity(module: Module, order: int, data: dict, report: Report) -> Ac
         "activity",
     )
     if kind == "resources":
-        live = []
         for resource_order, item in enumerate(data["resources"], start=1):
             resource = _save(
                 Resource,
@@ -592,6 +625,5 @@ def _save_activity(module: Module, order: int, data: dict, report: Report) -> Ac
                 report,
                 "resource",
             )
-            live.append(resource.pk)
-        _retire(activity.resources.exclude(pk__in=live), report, "resource", timezone.now())
+            live_resources.add(resource.pk)
     return activity

@@ -51,6 +51,7 @@ class Stage(models.Model):
     unlock_module = models.ForeignKey(
         "Module", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["programme", "order"]

@@ -24,7 +24,7 @@ def programme_outline(programme: Programme) -> list[Stage]:
         Prefetch("activities", queryset=activities)
     )
     return list(
-        Stage.objects.filter(programme=programme)
+        Stage.objects.filter(programme=programme, retired_at__isnull=True)
         .select_related("competence")
         .prefetch_related(Prefetch("modules", queryset=modules))
     )

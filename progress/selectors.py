@@ -1,18 +1,25 @@
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Max
 
 from curriculum.models import Activity, Programme
 from curriculum.selectors import programme_outline
+from progress import charts, timemodel
 from progress.models import (
     Enrolment,
     Follow,
     FollowingCheckin,
+    HistoryEvent,
     ListeningEntry,
+    Pause,
     QuizAttempt,
     Reflection,
     Submission,
 )
 from progress.state import LearnerState, following_is_stable, learner_state
 from progress.timemodel import required_listening_days
+from progress.wording import pace_message
 
 
 def learner_enrolment(user, programme: Programme) -> Enrolment | None:
@@ -73,3 +80,85 @@ def activity_detail(enrolment: Enrolment, activity: Activity) -> dict:
         series = [(c.recorded_on, c.followers) for c in checkins]
         return {"checkins": checkins, "stable": following_is_stable(series, enrolment.length_days)}
     return {}
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    enrolment: Enrolment
+    state: LearnerState
+    assessment: timemodel.EnrolmentAssessment
+    pace_message: str
+    timeline: charts.Timeline
+    calendar: charts.ListeningCalendar
+    checkins: charts.CheckinChart | None
+    stable_following: bool
+    recent: list[HistoryEvent]
+    open_pause: Pause | None
+
+    @property
+    def milestones(self):
+        return [
+            {
+                "assessment": item,
+                "label": charts.MILESTONE_LABELS[item.milestone],
+                "status": charts.PACE_LABELS[item.status],
+                "tone": charts.PACE_TONES[item.status],
+                "work_percent": round(100 * item.work_share),
+                "time_percent": round(100 * item.elapsed_share),
+            }
+            for item in self.assessment.milestones
+        ]
+
+    @property
+    def pace_tone(self) -> str:
+        return charts.PACE_TONES[self.assessment.pace]
+
+    @property
+    def competence_stages(self):
+        return [stage for stage in self.state.stages if stage.stage.competence_id]
+
+
+def learner_dashboard(enrolment: Enrolment, now: datetime.datetime) -> Dashboard:
+    """Everything the learner's dashboard shows, in nine queries whatever the history:
+    stages, modules, activities, completions (learner_progress), achievements,
+    pauses, check-ins, listening days, recent history."""
+    state = learner_progress(enrolment)
+    achieved = {a.milestone: a.achieved_at for a in enrolment.achievements.all()}
+    pauses = list(enrolment.pauses.all())
+    checkins = list(enrolment.checkins.values_list("recorded_on", "followers"))
+    logged = set(ListeningEntry.objects.filter(enrolment=enrolment).values_list("day", flat=True))
+    recent = list(enrolment.history.all()[:8])
+
+    stable = following_is_stable(checkins, enrolment.length_days)
+    work = {
+        milestone: timemodel.MilestoneWork(
+            done=facts.done, required=facts.required, achieved_at=achieved.get(milestone.value)
+        )
+        for milestone, facts in state.milestone_work(stable_following=stable).items()
+    }
+    facts = timemodel.EnrolmentFacts(
+        enrolment.started_at,
+        enrolment.length_days,
+        [timemodel.Pause(p.started_at, p.ended_at) for p in pauses],
+        work=work,
+    )
+    assessment = timemodel.assess(facts, now)
+    zone = enrolment.user.zone
+    remaining = 0
+    if assessment.next_milestone is not None:
+        next_work = work[assessment.next_milestone]
+        remaining = next_work.required - next_work.done
+    return Dashboard(
+        enrolment=enrolment,
+        state=state,
+        assessment=assessment,
+        pace_message=pace_message(assessment, zone, now, remaining),
+        timeline=charts.timeline(
+            enrolment.started_at, enrolment.length_days, assessment.milestones, now
+        ),
+        calendar=charts.listening_calendar(logged, enrolment.local_today(now)),
+        checkins=charts.checkin_chart(checkins),
+        stable_following=stable,
+        recent=recent,
+        open_pause=next((p for p in pauses if p.ended_at is None), None),
+    )

@@ -46,21 +46,21 @@ def enrolment_create(
     length_days: int = 365,
     cohort=None,
 ) -> Enrolment:
-    now = timezone.now()
+    started_at = started_at or timezone.now()
     try:
         with transaction.atomic():
             enrolment = Enrolment.objects.create(
                 user=user,
                 programme=programme,
                 cohort=cohort,
-                started_at=started_at or now,
+                started_at=started_at,
                 length_days=length_days,
             )
             HistoryEvent.objects.create(
                 enrolment=enrolment,
                 kind=HistoryEvent.Kind.ENROLLED,
                 summary=f"Started {programme.title}",
-                created_at=now,
+                created_at=min(started_at, timezone.now()),
             )
     except IntegrityError:
         raise AlreadyEnrolled("You are already enrolled in this programme.") from None

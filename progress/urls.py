@@ -1,9 +1,12 @@
 from django.urls import path
 
-from progress.views import study
+from progress.views import dashboard, study
 
 app_name = "progress"
 urlpatterns = [
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/pause/", dashboard.pause, name="pause"),
+    path("dashboard/resume/", dashboard.resume, name="resume"),
     path("programme/", study.programme, name="programme"),
     path("programme/start/", study.enrol, name="enrol"),
     path("programme/continue/", study.continue_, name="continue"),

@@ -507,45 +507,32 @@ def test_the_digest_changes_with_the_files_and_only_with_them(tree):
     assert edited != first
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "loader.read_content reads stage['slug'] before validating the stage, so a stage "
-        "without a slug raises KeyError instead of a reported problem"
-    ),
-)
 def test_a_stage_without_a_slug_is_reported(tree):
     del tree.programme["stages"][1]["slug"]
 
     assert_reported(tree.problems(), PROGRAMME, "stages[1].slug", "is required")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Checker.text and Checker.integer accept None, and Checker.mapping only checks "
-        "that a key is present, so `field:` left empty passes validation and the load "
-        "then crashes (NOT NULL, or None.strip()) or stores a null rule"
-    ),
-)
 @pytest.mark.parametrize(
-    ("module_file", "path", "field"),
+    ("module_file", "activity_index", "field"),
     [
-        (HABIT, (), "title"),
-        (HABIT, (), "summary"),
-        (HABIT, (), "effort_minutes"),
-        (FIRST_STEPS, ("activities", 1), "pass_mark"),
-        (LISTENING, ("activities", 1), "required_days"),
+        (HABIT, None, "title"),
+        (HABIT, None, "summary"),
+        (HABIT, None, "effort_minutes"),
+        (FIRST_STEPS, 1, "pass_mark"),
+        (LISTENING, 1, "required_days"),
     ],
+    ids=["module-title", "module-summary", "module-effort", "quiz-pass-mark", "log-days"],
 )
-def test_a_required_field_left_empty_is_reported(tree, module_file, path, field):
-    data = tree.modules[module_file]
-    for key in path:
-        data = data[key]
-    data[field] = None
-    where = ".".join(f"{key}[{index}]" for key, index in zip(path[::2], path[1::2], strict=True))
+def test_a_required_field_left_empty_is_reported(tree, module_file, activity_index, field):
+    if activity_index is None:
+        tree.modules[module_file][field] = None
+        where = field
+    else:
+        tree.activities(module_file)[activity_index][field] = None
+        where = f"activities[{activity_index}].{field}"
 
-    assert_reported(tree.problems(), content(module_file), f"{where}.{field}".lstrip("."), "")
+    assert_reported(tree.problems(), content(module_file), where, "")
 
 
 # Loading.
@@ -572,12 +559,7 @@ def test_the_shipped_content_validates_and_loads_on_a_clean_database():
     collaborate = programme.stages.get(slug="collaborate")
     assert collaborate.unlock_module.path == "curate/listening-foundations"
     assert collaborate.unlock_stage is None
-
-
-@pytest.mark.django_db
-def test_every_competence_stage_of_the_shipped_content_teaches_reads_tests_and_practises():
-    apply_content(read_content())
-
+    # Every competence stage teaches, tests and practises in each of its modules.
     competence_stages = Stage.objects.filter(competence__isnull=False)
     assert competence_stages.count() == 5
     for stage in competence_stages:
@@ -653,6 +635,7 @@ def test_a_failing_validation_changes_nothing_in_the_database(command_reads_tree
     tree.programme["stages"][1]["unlock"] = {"stage": "orientation"}
     bad_horizon(tree)
     bad_url(tree)
+    tree.write()
     stderr = StringIO()
 
     with pytest.raises(CommandError, match=r"2 problem\(s\).*nothing was changed"):
@@ -831,6 +814,22 @@ def test_a_resource_removed_from_the_files_is_retired(tree):
 
 
 @pytest.mark.django_db
+def test_resources_of_an_activity_that_is_no_longer_a_resources_list_are_retired(tree):
+    tree.load()
+    tree.activities(LISTENING)[0] = {
+        "slug": "core-resources",
+        "kind": "reading",
+        "title": "Now a reading",
+        "body": "Read this instead.",
+    }
+
+    tree.load()
+
+    assert activity_row("core-resources").kind == "reading"
+    assert not Resource.objects.filter(retired_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
 def test_retiring_twice_keeps_the_first_retirement_date(tree):
     tree.load()
     tree.activities(HABIT).pop()
@@ -849,7 +848,7 @@ def test_retiring_twice_keeps_the_first_retirement_date(tree):
 @pytest.mark.django_db
 def test_editing_a_module_text_updates_it_in_place(tree):
     tree.load()
-    keys = {name: [row["pk"] for row in rows] for name, rows in snapshot().items()}
+    keys = {name: [row["id"] for row in rows] for name, rows in snapshot().items()}
     completion = complete(activity_row("habit-reading"))
     tree.modules[HABIT]["title"] = "The daily listening habit"
     tree.activity(HABIT, "habit-reading")["body"] = "## Why a habit\n\nBecause *news* moves.\n"
@@ -858,7 +857,7 @@ def test_editing_a_module_text_updates_it_in_place(tree):
 
     assert report.created == {}
     assert report.updated == {"module": 1, "activity": 1}
-    assert {name: [row["pk"] for row in rows] for name, rows in snapshot().items()} == keys
+    assert {name: [row["id"] for row in rows] for name, rows in snapshot().items()} == keys
     assert module_row("habit").title == "The daily listening habit"
     reading = activity_row("habit-reading")
     assert "<em>news</em>" in reading.body_html

@@ -11,6 +11,8 @@ from django.db import transaction
 
 from accounts.models import Membership, Organisation, User
 from accounts.services import membership_grant
+from curriculum.selectors import programme_default
+from progress.demo import seed_learners
 
 DEMO_PASSWORD = "demo-diplomacy-2026"
 DEMO_DOMAIN = "demo.example"
@@ -18,13 +20,14 @@ DEMO_DOMAIN = "demo.example"
 STAFF = ("admin", "Platform Administrator")
 ORG_ADMIN = ("orgadmin", "Olga Admin")
 TRAINER = ("trainer", "Tomas Trainer")
+# Trainees, each at a different point of the time model (see progress/demo.py).
 TRAINEES = [
-    ("amina", "Amina Diallo"),
-    ("bruno", "Bruno Keller"),
-    ("chen", "Chen Wei"),
-    ("dara", "Dara Okafor"),
-    ("elena", "Elena Rossi"),
-    ("farid", "Farid Haddad"),
+    ("amina", "Amina Diallo", "fresh"),
+    ("bruno", "Bruno Keller", "on_track"),
+    ("chen", "Chen Wei", "behind"),
+    ("dara", "Dara Okafor", "overdue"),
+    ("elena", "Elena Rossi", "paused"),
+    ("farid", "Farid Haddad", "achieved"),
 ]
 SELF_PACED = ("solo", "Sam Solo")
 
@@ -39,11 +42,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("seed_demo refuses to run with DEBUG off: its passwords are public.")
+        programme = programme_default()
+        if programme is None:
+            raise CommandError("No programme is loaded: run `manage.py load_curriculum` first.")
         with transaction.atomic():
-            people = self.seed_people()
+            people, stories = self.seed_people(programme)
         self.print_logins(people)
+        for story in stories:
+            self.stdout.write(f"  new demo learner, {story}")
 
-    def seed_people(self) -> list[tuple[str, User]]:
+    def seed_people(self, programme) -> tuple[list[tuple[str, User]], list[str]]:
         ministry, _ = Organisation.objects.update_or_create(
             slug="demo-ministry",
             defaults={"name": "Demo Ministry of Foreign Affairs", "country": "Demoland"},
@@ -61,13 +69,20 @@ class Command(BaseCommand):
         membership_grant(user=trainer, organisation=ministry, role=Membership.Role.TRAINER)
         people.append(("trainer", trainer))
 
-        for local_part, name in TRAINEES:
+        learners = {}
+        for local_part, name, story in TRAINEES:
             trainee = self.person(local_part, name)
             membership_grant(user=trainee, organisation=ministry, role=Membership.Role.TRAINEE)
-            people.append(("trainee", trainee))
+            people.append((f"trainee ({story.replace('_', ' ')})", trainee))
+            learners[story] = trainee
 
-        people.append(("self-paced trainee", self.person(*SELF_PACED)))
-        return people
+        solo = self.person(*SELF_PACED)
+        learners["self_paced"] = solo
+        people.append(("self-paced trainee", solo))
+        stories = seed_learners(
+            programme=programme, ministry=ministry, trainer=trainer, learners=learners
+        )
+        return people, stories
 
     def person(self, local_part: str, name: str, **flags) -> User:
         email = demo_email(local_part)
