@@ -23,7 +23,11 @@ from progress.wording import pace_message
 
 
 def learner_enrolment(user, programme: Programme) -> Enrolment | None:
-    return Enrolment.objects.filter(user=user, programme=programme).select_related("cohort").first()
+    return (
+        Enrolment.objects.filter(user=user, programme=programme)
+        .select_related("cohort", "programme", "user")
+        .first()
+    )
 
 
 def learner_progress(enrolment: Enrolment) -> LearnerState:

@@ -1,0 +1,152 @@
+"""The learner's dashboard for learners at every point of the time model.
+
+The learners come from the demo seeding, so what these tests check is also
+what a new user sees after `make run`.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Membership
+from progress.demo import seed_learners
+from progress.models import Enrolment
+from progress.selectors import learner_dashboard
+from progress.timemodel import Milestone, Pace
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+STORIES = ["fresh", "on_track", "behind", "overdue", "paused", "achieved", "self_paced"]
+
+
+@pytest.fixture
+def learners(programme):
+    ministry = OrganisationFactory()
+    trainer = MembershipFactory(organisation=ministry, role=Membership.Role.TRAINER).user
+    people = {story: UserFactory(email=f"{story}@ministry.example") for story in STORIES}
+    seed_learners(programme=programme, ministry=ministry, trainer=trainer, learners=people)
+    return people
+
+
+def dashboard_for(user):
+    enrolment = Enrolment.objects.select_related("user", "programme").get(user=user)
+    return learner_dashboard(enrolment, timezone.now())
+
+
+@pytest.mark.parametrize(
+    ("story", "next_milestone", "pace"),
+    [
+        ("fresh", Milestone.ACQUAINTED, Pace.ON_TRACK),
+        ("on_track", Milestone.E_LISTENER, Pace.ON_TRACK),
+        ("behind", Milestone.E_LISTENER, Pace.AT_RISK),
+        ("overdue", Milestone.E_LISTENER, Pace.OVERDUE),
+        ("paused", Milestone.E_LISTENER, Pace.PAUSED),
+        ("achieved", None, Pace.ACHIEVED_ON_TIME),
+        ("self_paced", Milestone.E_LISTENER, Pace.AHEAD),
+    ],
+)
+def test_each_learner_sees_their_own_pace(learners, story, next_milestone, pace):
+    data = dashboard_for(learners[story])
+    assert data.assessment.next_milestone == next_milestone
+    assert data.assessment.pace == pace
+
+
+def test_behind_learner_reached_acquainted_late(learners):
+    data = dashboard_for(learners["behind"])
+    assert data.assessment.for_milestone(Milestone.ACQUAINTED).status == Pace.ACHIEVED_LATE
+
+
+def test_achieved_learner_has_all_three_milestones_a_stable_following_and_a_completed_enrolment(
+    learners,
+):
+    data = dashboard_for(learners["achieved"])
+    assert [m.status for m in data.assessment.milestones] == [Pace.ACHIEVED_ON_TIME] * 3
+    assert data.stable_following
+    assert data.enrolment.status == Enrolment.Status.COMPLETED
+    assert data.state.next_activity is None
+    assert all(stage.percent == 100 for stage in data.competence_stages)
+
+
+@pytest.mark.parametrize(
+    ("story", "sentence"),
+    [
+        ("fresh", "You are on track for Acquainted, due "),
+        ("on_track", "You are on track for e-Listener, due "),
+        ("behind", "You are behind pace for e-Listener, due "),
+        ("overdue", "e-Listener was due on "),
+        ("paused", "Your programme is paused: paused time does not count against you."),
+        ("achieved", "You have reached all three milestones: you are an active e-diplomat."),
+    ],
+)
+def test_dashboard_page_says_where_the_learner_stands_in_plain_language(
+    client, learners, story, sentence
+):
+    client.force_login(learners[story])
+    response = client.get(reverse("progress:dashboard"))
+    assert response.status_code == 200
+    assert sentence in response.content.decode()
+
+
+def test_dashboard_offers_the_next_activity_one_click_away(client, learners):
+    client.force_login(learners["on_track"])
+    html = client.get(reverse("progress:dashboard")).content.decode()
+    next_activity = dashboard_for(learners["on_track"]).state.next_activity
+    assert f'href="{next_activity.get_absolute_url()}"' in html
+
+
+def test_dashboard_charts_are_svg_with_text_alternatives(client, learners):
+    client.force_login(learners["achieved"])
+    html = client.get(reverse("progress:dashboard")).content.decode()
+    assert html.count('role="img"') == 3, "timeline, listening calendar, check-ins"
+    assert 'aria-labelledby="timeline-title timeline-desc"' in html
+    assert "Active e-diplomat: achieved" in html
+    assert "Check-ins as a table" in html
+
+
+def test_signed_in_learner_lands_on_the_dashboard(client, learners):
+    client.force_login(learners["fresh"])
+    response = client.get("/")
+    assert response.url == reverse("progress:dashboard")
+
+
+def test_learner_without_enrolment_is_sent_to_start_the_programme(client, self_paced, programme):
+    client.force_login(self_paced)
+    response = client.get(reverse("progress:dashboard"))
+    assert response.url == reverse("progress:programme")
+
+
+def test_learner_pauses_and_resumes_from_the_dashboard(client, learners):
+    user = learners["on_track"]
+    client.force_login(user)
+    client.post(reverse("progress:pause"), {"reason": "Home leave"})
+    assert dashboard_for(user).assessment.pace == Pace.PAUSED
+    response = client.post(reverse("progress:resume"), follow=True)
+    assert "running again" in response.content.decode()
+    assert dashboard_for(user).assessment.pace != Pace.PAUSED
+
+
+def test_pausing_twice_is_refused_with_a_message(client, learners):
+    client.force_login(learners["paused"])
+    response = client.post(reverse("progress:pause"), follow=True)
+    assert "Only an active enrolment can be paused." in response.content.decode()
+
+
+def test_dashboard_runs_the_same_queries_for_a_long_and_a_short_history(
+    client, learners, django_assert_max_num_queries
+):
+    # session, user, programme, enrolment (with its user), roles (navigation), then
+    # learner_dashboard's nine:
+    # stages, modules, activities, completions, achievements, pauses, check-ins,
+    # listening days, recent history.
+    counts = {}
+    for story in ("fresh", "achieved"):
+        client.force_login(learners[story])
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("progress:dashboard")).status_code == 200
+        counts[story] = len(captured)
+    assert counts["fresh"] == counts["achieved"], counts
+    with django_assert_max_num_queries(14):  # 5 + 9
+        client.get(reverse("progress:dashboard"))
