@@ -177,6 +177,11 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
 }
 
+# Days an invitation link stays valid after it was (re-)sent.
+INVITATION_DAYS = envint("INVITATION_DAYS", 14, minimum=1)
+# Largest learner CSV a trainer may upload, in bytes.
+LEARNER_CSV_MAX_BYTES = envint("LEARNER_CSV_MAX_BYTES", 1_000_000, minimum=1024)
+
 # --- E-mail -----------------------------------------------------------------
 globals().update(email_settings(envstr("EMAIL_URL", "console:")))
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "ediplomacy <no-reply@localhost>")

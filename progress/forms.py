@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 
 TEXT_LIMIT = 10_000
 
@@ -86,3 +87,109 @@ class CheckinForm(forms.Form):
         max_length=200,
         help_text="Which professional account, for example your handle on Twitter/X.",
     )
+
+
+class CohortForm(forms.Form):
+    name = forms.CharField(label="Cohort name", max_length=200)
+    organisation = forms.ModelChoiceField(label="Organisation", queryset=None)
+    starts_on = forms.DateField(
+        label="Start date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Every member's day, month and year are counted from this date.",
+    )
+    length_days = forms.IntegerField(
+        label="Programme length in days",
+        min_value=7,
+        max_value=3650,
+        initial=365,
+        help_text="365 is the standard year; a shorter course keeps the 1 : 30 : 365 ratio.",
+    )
+    trainers = forms.ModelMultipleChoiceField(
+        label="Trainers",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="People with the trainer or organisation administrator role.",
+    )
+
+    def __init__(self, *args, organisations, trainers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        if len(organisations) == 1:
+            self.fields["organisation"].initial = organisations[0]
+            self.fields["organisation"].widget = forms.HiddenInput()
+        self.fields["trainers"].queryset = trainers
+        self.fields["trainers"].label_from_instance = lambda user: f"{user} ({user.email})"
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation = cleaned.get("organisation")
+        trainers = cleaned.get("trainers") or []
+        if organisation and any(
+            not user.memberships.filter(
+                organisation=organisation, role__in=["trainer", "org_admin"]
+            ).exists()
+            for user in trainers
+        ):
+            self.add_error("trainers", "Every trainer must belong to the cohort's organisation.")
+        return cleaned
+
+
+class AddLearnersForm(forms.Form):
+    emails = forms.CharField(
+        label="E-mail addresses",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=200_000,
+        help_text="One or more per line, separated by commas, spaces or new lines.",
+    )
+    csv_file = forms.FileField(
+        label="Or upload a CSV file",
+        required=False,
+        help_text="Columns: email, display name, language (en, fr or es; optional). "
+        "A header row is allowed. Save it as CSV UTF-8.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_csv_file(self):
+        upload = self.cleaned_data.get("csv_file")
+        if upload is None:
+            return None
+        if upload.size > settings.LEARNER_CSV_MAX_BYTES:
+            limit = settings.LEARNER_CSV_MAX_BYTES // 1000
+            raise forms.ValidationError(f"The file is larger than {limit} kB.")
+        name = upload.name.lower()
+        if not name.endswith((".csv", ".txt")):
+            raise forms.ValidationError("Upload a .csv file (CSV UTF-8).")
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        empty = not (cleaned.get("emails") or "").strip() and not cleaned.get("csv_file")
+        if empty and not self.errors:
+            raise forms.ValidationError("Paste some addresses or choose a CSV file.")
+        return cleaned
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("accept", "Accept"), ("return", "Return with feedback")],
+        widget=forms.RadioSelect,
+    )
+    feedback = forms.CharField(
+        label="Feedback to the learner",
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Required when you return the work: say what to improve, criterion by criterion.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not (cleaned.get("feedback") or "").strip():
+            self.add_error("feedback", "Say what to improve when you return work.")
+        return cleaned
+
+
+class PauseForm(forms.Form):
+    reason = forms.CharField(label="Reason", max_length=300, required=False)

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from accounts.models import Organisation
 from curriculum.models import Activity, Programme, Resource
@@ -28,12 +29,84 @@ class Cohort(models.Model):
 
     class Meta:
         ordering = ["organisation", "-starts_on", "name"]
+        indexes = [
+            # Serves an organisation's cohort list, live ones first.
+            models.Index(fields=["organisation", "archived_at"], name="cohort_org_archived_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(length_days__gte=1), name="cohort_length_positive"),
         ]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("progress:cohort", args=[self.pk])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def starts_at(self) -> datetime.datetime:
+        """The start of the cohort's first day, in UTC."""
+        return datetime.datetime.combine(self.starts_on, datetime.time.min, tzinfo=datetime.UTC)
+
+
+class Invitation(models.Model):
+    """An e-mail invitation to join a cohort, for someone without an account yet.
+
+    Whoever signs up and confirms this address, through the link or later,
+    lands in the cohort while the invitation is pending and not expired.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Revoked"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    display_name = models.CharField(max_length=150, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(help_text="When the last invitation e-mail went out.")
+    send_count = models.PositiveSmallIntegerField(default=1)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accepted_invitations",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "email"],
+                condition=Q(status="pending"),
+                name="invitation_one_pending_per_address",
+            ),
+        ]
+        indexes = [
+            # Serves accepting on sign-up: pending invitations for one address.
+            models.Index(fields=["email", "status"], name="invitation_email_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} to {self.cohort}"
+
+    def expires_at(self) -> datetime.datetime:
+        return self.sent_at + datetime.timedelta(days=settings.INVITATION_DAYS)
+
+    def is_expired(self, now: datetime.datetime) -> bool:
+        return now > self.expires_at()
 
 
 class Enrolment(models.Model):
@@ -317,6 +390,8 @@ class HistoryEvent(models.Model):
         MILESTONE = "milestone", "Reached a milestone"
         PAUSED = "paused", "Paused"
         RESUMED = "resumed", "Resumed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        RESTORED = "restored", "Restored"
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="history")
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -1,9 +1,32 @@
 from django.urls import path
 
-from progress.views import dashboard, study
+from progress.views import dashboard, invitations, study, trainer
 
 app_name = "progress"
 urlpatterns = [
+    path("cohorts/", trainer.cohort_list, name="cohorts"),
+    path("cohorts/new/", trainer.cohort_create, name="cohort_create"),
+    path("cohorts/<int:cohort_id>/", trainer.cohort_detail, name="cohort"),
+    path("cohorts/<int:cohort_id>/edit/", trainer.cohort_edit, name="cohort_edit"),
+    path("cohorts/<int:cohort_id>/archive/", trainer.cohort_archive, name="cohort_archive"),
+    path(
+        "cohorts/<int:cohort_id>/learners/add/",
+        trainer.cohort_add_learners,
+        name="cohort_add_learners",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/invitations/",
+        trainer.cohort_invitations,
+        name="cohort_invitations",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/learners/<int:enrolment_id>/",
+        trainer.learner_detail,
+        name="cohort_learner",
+    ),
+    path("reviews/", trainer.review_list, name="reviews"),
+    path("reviews/<int:submission_id>/", trainer.review_detail, name="review"),
+    path("invitations/<str:token>/", invitations.invitation, name="invitation"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/pause/", dashboard.pause, name="pause"),
     path("dashboard/resume/", dashboard.resume, name="resume"),

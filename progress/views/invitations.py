@@ -1,0 +1,47 @@
+"""The link in an invitation e-mail."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.models import User
+from progress import services
+from progress.models import Invitation
+from progress.tasks import INVITATION_SALT
+
+
+def invitation(request, token):
+    try:
+        invitation_id = signing.loads(
+            token, salt=INVITATION_SALT, max_age=settings.INVITATION_DAYS * 86400 * 4
+        )
+        found = Invitation.objects.select_related("cohort__organisation").get(pk=invitation_id)
+    except (signing.BadSignature, Invitation.DoesNotExist):
+        return render(request, "progress/invitation.html", {"problem": "invalid"}, status=404)
+
+    now = timezone.now()
+    problem = ""
+    if found.status == Invitation.Status.ACCEPTED:
+        problem = "accepted"
+    elif found.status == Invitation.Status.REVOKED:
+        problem = "revoked"
+    elif found.is_expired(now):
+        problem = "expired"
+    context = {"invitation": found, "problem": problem}
+    if problem:
+        return render(request, "progress/invitation.html", context, status=410)
+
+    if request.user.is_authenticated:
+        try:
+            services.invitation_accept(invitation=found, user=request.user)
+        except services.CohortError as error:
+            context["problem"] = "mismatch"
+            context["message"] = str(error)
+            return render(request, "progress/invitation.html", context, status=403)
+        messages.success(request, f"Welcome to {found.cohort.name}.")
+        return redirect("progress:dashboard")
+
+    context["has_account"] = User.objects.filter(email__iexact=found.email).exists()
+    return render(request, "progress/invitation.html", context)

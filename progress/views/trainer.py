@@ -1,0 +1,374 @@
+"""The trainer's workspace: cohorts, their learners, invitations and reviews.
+
+Every page fetches its object through a selector that answers 404 for
+anything outside the asking person's cohorts or organisations.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import Membership, Organisation, User
+from accounts.selectors import user_roles
+from curriculum.selectors import programme_default
+from progress import services
+from progress.forms import AddLearnersForm, CohortForm, PauseForm, ReviewForm
+from progress.models import Enrolment, FollowingCheckin, ListeningEntry, Submission
+from progress.selectors import (
+    cohort_for,
+    cohort_learners,
+    cohort_summary,
+    cohorts_visible_to,
+    enrolment_for_trainer,
+    learner_dashboard,
+    review_queue,
+    submission_for_reviewer,
+)
+from progress.services.cohorts import cohort_update_impact
+
+PAGE_SIZE = 50
+SORTS = {
+    "pace": ("Most worrying first", lambda row: (row.severity, row.user.get_full_name().lower())),
+    "name": ("Name", lambda row: row.user.get_full_name().lower()),
+    "activity": (
+        "Least recently active first",
+        lambda row: row.enrolment.last_activity_at or row.enrolment.started_at,
+    ),
+}
+INACTIVE_DAYS = 14
+
+
+def trainer_required(view):
+    """Open to trainers, organisation administrators and staff; 404 for anyone else."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        roles = user_roles(request.user)
+        if not (roles.is_trainer or roles.is_org_admin or roles.is_staff):
+            raise Http404("No such page.")
+        request.roles = roles
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _managed_organisations(request) -> list[Organisation]:
+    roles = request.roles
+    if roles.is_staff:
+        return list(Organisation.objects.all())
+    ids = roles.admin_of | roles.trainer_of
+    return list(Organisation.objects.filter(pk__in=ids))
+
+
+def _trainer_choices(organisations):
+    return User.objects.filter(
+        memberships__organisation__in=organisations,
+        memberships__role__in=[Membership.Role.TRAINER, Membership.Role.ORG_ADMIN],
+    ).distinct()
+
+
+@trainer_required
+def cohort_list(request):
+    cohorts = cohorts_visible_to(request.user, request.roles).order_by(
+        "archived_at", "-starts_on", "name"
+    )
+    return render(request, "progress/trainer/cohort_list.html", {"cohorts": cohorts})
+
+
+@trainer_required
+def cohort_create(request):
+    organisations = _managed_organisations(request)
+    form = CohortForm(
+        request.POST or None,
+        organisations=organisations,
+        trainers=_trainer_choices(organisations),
+        initial={"trainers": [request.user], "starts_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        programme = programme_default()
+        if programme is None:
+            raise Http404("No programme is loaded yet.")
+        cohort = services.cohort_create(
+            organisation=form.cleaned_data["organisation"],
+            programme=programme,
+            name=form.cleaned_data["name"],
+            starts_on=form.cleaned_data["starts_on"],
+            length_days=form.cleaned_data["length_days"],
+            trainers=list(form.cleaned_data["trainers"]),
+        )
+        messages.success(request, f"The cohort “{cohort.name}” is ready. Now add its learners.")
+        return redirect("progress:cohort_add_learners", cohort.pk)
+    return render(request, "progress/trainer/cohort_form.html", {"form": form, "cohort": None})
+
+
+@trainer_required
+def cohort_detail(request, cohort_id):
+    cohort = cohort_for(request.user, request.roles, cohort_id)
+    now = timezone.now()
+    rows = cohort_learners(cohort, now)
+    summary = cohort_summary(rows)
+
+    sort = request.GET.get("sort", "pace")
+    sort = sort if sort in SORTS else "pace"
+    status = request.GET.get("status", "")
+    inactive = request.GET.get("inactive") == "1"
+    show_withdrawn = request.GET.get("withdrawn") == "1"
+
+    shown = [
+        row
+        for row in rows
+        if (show_withdrawn or row.enrolment.status != Enrolment.Status.WITHDRAWN)
+        and (not status or row.pace_label == status)
+        and (not inactive or row.inactive_since(now, INACTIVE_DAYS))
+    ]
+    shown.sort(key=SORTS[sort][1])
+    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "progress/trainer/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "summary": summary,
+            "page": page,
+            "sorts": {key: label for key, (label, _) in SORTS.items()},
+            "sort": sort,
+            "sort_label": SORTS[sort][0],
+            "status": status,
+            "statuses": [
+                "ahead",
+                "on track",
+                "at risk",
+                "overdue",
+                "paused",
+                "not started",
+                "achieved on time",
+                "achieved late",
+            ],
+            "inactive": inactive,
+            "inactive_days": INACTIVE_DAYS,
+            "show_withdrawn": show_withdrawn,
+            "query": query.urlencode(),
+            "shown_count": len(shown),
+            "pending_invitations": cohort.invitations.filter(status="pending").count(),
+        },
+    )
+
+
+@trainer_required
+def cohort_edit(request, cohort_id):
+    cohort = cohort_for(request.user, request.roles, cohort_id)
+    organisations = [cohort.organisation]
+    form = CohortForm(
+        request.POST or None,
+        organisations=organisations,
+        trainers=_trainer_choices(organisations),
+        initial={
+            "name": cohort.name,
+            "organisation": cohort.organisation,
+            "starts_on": cohort.starts_on,
+            "length_days": cohort.length_days,
+            "trainers": list(cohort.trainers.all()),
+        },
+    )
+    impact = 0
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        impact = cohort_update_impact(
+            cohort=cohort, starts_on=data["starts_on"], length_days=data["length_days"]
+        )
+        if impact and request.POST.get("confirm") != "yes":
+            # Ask once more, saying how many learners' due dates move.
+            return render(
+                request,
+                "progress/trainer/cohort_form.html",
+                {"form": form, "cohort": cohort, "impact": impact},
+            )
+        moved = services.cohort_update(
+            cohort=cohort,
+            name=data["name"],
+            starts_on=data["starts_on"],
+            length_days=data["length_days"],
+            trainers=list(data["trainers"]),
+        )
+        note = (
+            f" The due dates of {moved} learner{'s' if moved != 1 else ''} moved." if moved else ""
+        )
+        messages.success(request, f"The cohort is saved.{note}")
+        return redirect(cohort)
+    return render(request, "progress/trainer/cohort_form.html", {"form": form, "cohort": cohort})
+
+
+@trainer_required
+@require_POST
+def cohort_archive(request, cohort_id):
+    cohort = cohort_for(request.user, request.roles, cohort_id)
+    archive = request.POST.get("action") != "restore"
+    services.cohort_archive(cohort=cohort, archived=archive)
+    if archive:
+        messages.success(request, f"“{cohort.name}” is archived. You can restore it at any time.")
+    else:
+        messages.success(request, f"“{cohort.name}” is active again.")
+    return redirect(cohort)
+
+
+@trainer_required
+def cohort_add_learners(request, cohort_id):
+    cohort = cohort_for(request.user, request.roles, cohort_id)
+    form = AddLearnersForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("csv_file")
+        rows, problems = services.learner_rows_parse(
+            cohort=cohort,
+            text=form.cleaned_data.get("emails") or "",
+            csv_bytes=upload.read() if upload else None,
+        )
+        if not problems and not rows:
+            form.add_error(None, "The list has no addresses.")
+        elif not problems:
+            try:
+                result = services.cohort_add_learners(cohort=cohort, rows=rows, by=request.user)
+            except services.CohortError as error:
+                form.add_error(None, str(error))
+            else:
+                parts = []
+                if result.enrolled:
+                    parts.append(f"{len(result.enrolled)} enrolled")
+                if result.restored:
+                    parts.append(f"{len(result.restored)} restored")
+                if result.invited:
+                    parts.append(f"{len(result.invited)} invited by e-mail")
+                messages.success(request, f"Learners added: {', '.join(parts)}.")
+                return redirect(cohort)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "progress/trainer/add_learners.html",
+        {"cohort": cohort, "form": form, "problems": problems},
+        status=status,
+    )
+
+
+@trainer_required
+def cohort_invitations(request, cohort_id):
+    cohort = cohort_for(request.user, request.roles, cohort_id)
+    if request.method == "POST":
+        invitation = get_object_or_404(cohort.invitations, pk=request.POST.get("invitation"))
+        try:
+            if request.POST.get("action") == "revoke":
+                services.invitation_revoke(invitation=invitation)
+                messages.success(request, f"The invitation to {invitation.email} is revoked.")
+            else:
+                services.invitation_resend(invitation=invitation)
+                messages.success(request, f"The invitation to {invitation.email} was sent again.")
+        except services.CohortError as error:
+            messages.error(request, str(error))
+        return redirect("progress:cohort_invitations", cohort.pk)
+    invitations = cohort.invitations.select_related("created_by", "accepted_by")
+    return render(
+        request,
+        "progress/trainer/invitations.html",
+        {"cohort": cohort, "invitations": invitations, "now": timezone.now()},
+    )
+
+
+@trainer_required
+def learner_detail(request, cohort_id, enrolment_id):
+    cohort = cohort_for(request.user, request.roles, cohort_id)
+    enrolment = enrolment_for_trainer(request.user, request.roles, cohort, enrolment_id)
+    if request.method == "POST":
+        return _learner_action(request, cohort, enrolment)
+    return render(
+        request,
+        "progress/trainer/learner_detail.html",
+        {
+            "cohort": cohort,
+            "enrolment": enrolment,
+            "dashboard": learner_dashboard(enrolment, timezone.now()),
+            "completions": enrolment.completions.select_related("activity").order_by(
+                "-completed_at"
+            ),
+            "submissions": Submission.objects.filter(enrolment=enrolment).select_related(
+                "activity", "reviewed_by"
+            ),
+            "entries": ListeningEntry.objects.filter(enrolment=enrolment),
+            "checkins": FollowingCheckin.objects.filter(enrolment=enrolment),
+            "pause_form": PauseForm(),
+        },
+    )
+
+
+def _learner_action(request, cohort, enrolment):
+    action = request.POST.get("action")
+    try:
+        if action == "pause":
+            form = PauseForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            services.enrolment_pause(enrolment=enrolment, by=request.user, reason=reason)
+            messages.success(request, f"{enrolment.user} is paused; their due dates wait.")
+        elif action == "resume":
+            services.enrolment_resume(enrolment=enrolment, by=request.user)
+            messages.success(request, f"{enrolment.user} is active again.")
+        elif action == "withdraw":
+            services.enrolment_withdraw(enrolment=enrolment, by=request.user)
+            messages.success(
+                request,
+                f"{enrolment.user} is withdrawn from the cohort. Their work is kept; "
+                "you can restore them from their page.",
+            )
+        elif action == "restore":
+            services.enrolment_restore(enrolment=enrolment, by=request.user)
+            messages.success(request, f"{enrolment.user} is back in the cohort.")
+        else:
+            messages.error(request, "Unknown action.")
+    except (services.StudyError, services.CohortError) as error:
+        messages.error(request, str(error))
+    return redirect("progress:cohort_learner", cohort.pk, enrolment.pk)
+
+
+@trainer_required
+def review_list(request):
+    page = Paginator(review_queue(request.user, request.roles), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "progress/trainer/review_list.html", {"page": page})
+
+
+@trainer_required
+def review_detail(request, submission_id):
+    submission = submission_for_reviewer(request.user, request.roles, submission_id)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submission_review(
+                submission=submission,
+                reviewer=request.user,
+                accept=form.cleaned_data["decision"] == "accept",
+                feedback=form.cleaned_data["feedback"],
+            )
+        except services.StudyError as error:
+            messages.error(request, str(error))
+            return redirect("progress:review", submission.pk)
+        verb = "accepted" if form.cleaned_data["decision"] == "accept" else "returned"
+        messages.success(request, f"{submission.enrolment.user}'s work is {verb}.")
+        return redirect("progress:reviews")
+    earlier = (
+        Submission.objects.filter(enrolment=submission.enrolment, activity=submission.activity)
+        .exclude(pk=submission.pk)
+        .select_related("reviewed_by")
+    )
+    return render(
+        request,
+        "progress/trainer/review_detail.html",
+        {"submission": submission, "form": form, "earlier": earlier},
+        status=400 if request.method == "POST" else 200,
+    )
