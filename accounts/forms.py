@@ -4,7 +4,7 @@ from functools import cache
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 
-from accounts.models import User
+from accounts.models import Membership, User
 
 
 @cache
@@ -38,3 +38,25 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["display_name", "time_zone", "language"]
         labels = {"display_name": "Your name"}
+
+
+class AddPersonForm(forms.Form):
+    email = forms.EmailField(label="E-mail address of their account")
+    role = forms.ChoiceField(label="Role", choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Membership.Role.choices
+        self.fields["role"].initial = Membership.Role.TRAINER
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if not User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "No account uses this address. Trainees can be invited from a cohort; "
+                "ask a trainer or administrator to sign up first."
+            )
+        return email
+
+    def role_label(self) -> str:
+        return dict(self.fields["role"].choices)[self.cleaned_data["role"]].lower()

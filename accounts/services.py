@@ -25,3 +25,30 @@ def membership_grant(*, user: User, organisation: Organisation, role: str) -> Me
 def membership_revoke(*, user: User, organisation: Organisation) -> bool:
     deleted, _ = Membership.objects.filter(user=user, organisation=organisation).delete()
     return bool(deleted)
+
+
+class MembershipError(Exception):
+    """A change to an organisation's people that cannot be made, with a message."""
+
+
+@transaction.atomic
+def membership_change(*, organisation: Organisation, user: User, role: str | None) -> None:
+    """Sets or removes (`role=None`) someone's role, never leaving an
+    organisation without an administrator."""
+    Membership.objects.select_for_update().filter(organisation=organisation).exists()
+    current = Membership.objects.filter(organisation=organisation, user=user).first()
+    admins = Membership.objects.filter(organisation=organisation, role=Membership.Role.ORG_ADMIN)
+    last_admin = (
+        current is not None
+        and current.role == Membership.Role.ORG_ADMIN
+        and role != Membership.Role.ORG_ADMIN
+        and admins.count() == 1
+    )
+    if last_admin:
+        raise MembershipError(
+            "An organisation needs at least one administrator: appoint another one first."
+        )
+    if role is None:
+        membership_revoke(user=user, organisation=organisation)
+    else:
+        membership_grant(user=user, organisation=organisation, role=role)

@@ -4,5 +4,7 @@ from accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("", views.profile, name="profile"),
+    path("profile/", views.profile, name="profile"),
+    path("organisation/", views.organisations, name="organisations"),
+    path("organisation/<slug:slug>/people/", views.people, name="people"),
 ]

@@ -1,8 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 
-from accounts.forms import ProfileForm
+from accounts.forms import AddPersonForm, ProfileForm
+from accounts.models import Membership, Organisation, User
+from accounts.selectors import user_roles
+from accounts.services import MembershipError, membership_change
 
 
 @login_required
@@ -13,3 +17,65 @@ def profile(request):
         messages.success(request, "Your profile is saved.")
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+def _managed(request) -> list[Organisation]:
+    roles = user_roles(request.user)
+    organisations = Organisation.objects.all()
+    if not roles.is_staff:
+        organisations = organisations.filter(pk__in=roles.admin_of)
+    return list(organisations)
+
+
+@login_required
+def organisations(request):
+    managed = _managed(request)
+    if not managed:
+        raise Http404("No such page.")
+    if len(managed) == 1:
+        return redirect("accounts:people", managed[0].slug)
+    return render(request, "accounts/organisations.html", {"organisations": managed})
+
+
+@login_required
+def people(request, slug):
+    organisation = next((o for o in _managed(request) if o.slug == slug), None)
+    if organisation is None:
+        raise Http404("No such organisation.")
+    form = AddPersonForm(request.POST if request.POST.get("action") == "add" else None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "add" and form.is_valid():
+                user = User.objects.get(email__iexact=form.cleaned_data["email"])
+                membership_change(
+                    organisation=organisation, user=user, role=form.cleaned_data["role"]
+                )
+                messages.success(request, f"{user} now has the role {form.role_label()}.")
+                return redirect("accounts:people", organisation.slug)
+            if action in {"role", "remove"}:
+                membership = get_object_or_404(
+                    organisation.memberships.select_related("user"), pk=request.POST.get("member")
+                )
+                role = request.POST.get("role") if action == "role" else None
+                if role is not None and role not in Membership.Role.values:
+                    raise MembershipError("Choose a role from the list.")
+                membership_change(organisation=organisation, user=membership.user, role=role)
+                verb = "removed from the organisation" if role is None else "updated"
+                messages.success(request, f"{membership.user} is {verb}.")
+                return redirect("accounts:people", organisation.slug)
+        except MembershipError as error:
+            messages.error(request, str(error))
+            return redirect("accounts:people", organisation.slug)
+    members = organisation.memberships.select_related("user").order_by("role", "user__email")
+    return render(
+        request,
+        "accounts/people.html",
+        {
+            "organisation": organisation,
+            "members": members,
+            "roles": Membership.Role.choices,
+            "form": form,
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )

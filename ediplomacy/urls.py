@@ -12,7 +12,7 @@ admin.site.site_title = "ediplomacy"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
-    path("profile/", include("accounts.urls")),
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("progress.urls")),
     path("", include("curriculum.urls")),

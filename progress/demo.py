@@ -152,6 +152,18 @@ def seed_learners(
         _complete(enrolment, _share(curate, 0.2), now - 1 * DAY, trainer)
         stories.append("on track: twelve days in, Acquainted on time, e-Listener on track")
 
+    if enrolment := enrol("ahead", autumn, 10):
+        _complete(enrolment, orientation, enrolment.started_at + 0.3 * DAY, trainer)
+        waiting = [a for a in curate if a.kind == Activity.Kind.PRACTICE][-1]
+        _complete(enrolment, [a for a in curate if a != waiting], now - 2 * DAY, trainer)
+        Submission.objects.create(
+            enrolment=enrolment,
+            activity=waiting,
+            text="My digest of this week's listening, with sources and a note on reliability.",
+            created_at=now - 1 * DAY,
+        )
+        stories.append("ahead: ten days in, nearly an e-Listener, practice work waiting for review")
+
     if enrolment := enrol("behind", autumn, 20):
         _complete(enrolment, orientation, enrolment.started_at + 3 * DAY, trainer)
         _complete(enrolment, _share(curate, 0.1), now - 9 * DAY, trainer)

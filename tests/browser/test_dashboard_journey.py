@@ -8,7 +8,7 @@ from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-STORIES = ["fresh", "on_track", "behind", "overdue", "paused", "achieved", "self_paced"]
+STORIES = ["fresh", "on_track", "ahead", "behind", "overdue", "paused", "achieved", "self_paced"]
 EXPECTED = {
     "fresh": ("You are on track for Acquainted", "Acquainted"),
     "on_track": ("You are on track for e-Listener", "e-Listener"),

@@ -19,7 +19,7 @@ from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-STORIES = ["fresh", "on_track", "behind", "overdue", "paused", "achieved", "self_paced"]
+STORIES = ["fresh", "on_track", "ahead", "behind", "overdue", "paused", "achieved", "self_paced"]
 
 
 @pytest.fixture
@@ -36,22 +36,27 @@ def dashboard_for(user):
     return learner_dashboard(enrolment, timezone.now())
 
 
-@pytest.mark.parametrize(
-    ("story", "next_milestone", "pace"),
-    [
-        ("fresh", Milestone.ACQUAINTED, Pace.ON_TRACK),
-        ("on_track", Milestone.E_LISTENER, Pace.ON_TRACK),
-        ("behind", Milestone.E_LISTENER, Pace.AT_RISK),
-        ("overdue", Milestone.E_LISTENER, Pace.OVERDUE),
-        ("paused", Milestone.E_LISTENER, Pace.PAUSED),
-        ("achieved", None, Pace.ACHIEVED_ON_TIME),
-        ("self_paced", Milestone.E_LISTENER, Pace.AHEAD),
-    ],
-)
-def test_each_learner_sees_their_own_pace(learners, story, next_milestone, pace):
-    data = dashboard_for(learners[story])
-    assert data.assessment.next_milestone == next_milestone
-    assert data.assessment.pace == pace
+PACES = [
+    ("fresh", Milestone.ACQUAINTED, Pace.ON_TRACK),
+    ("on_track", Milestone.E_LISTENER, Pace.ON_TRACK),
+    ("ahead", Milestone.E_LISTENER, Pace.AHEAD),
+    ("behind", Milestone.E_LISTENER, Pace.AT_RISK),
+    ("overdue", Milestone.E_LISTENER, Pace.OVERDUE),
+    ("paused", Milestone.E_LISTENER, Pace.PAUSED),
+    ("achieved", None, Pace.ACHIEVED_ON_TIME),
+    ("self_paced", Milestone.E_LISTENER, Pace.AHEAD),
+]
+
+
+def test_each_learner_sees_their_own_pace(learners):
+    # One seeding for every story: seeding is the slow part.
+    for story, next_milestone, pace in PACES:
+        data = dashboard_for(learners[story])
+        assert (story, data.assessment.next_milestone, data.assessment.pace) == (
+            story,
+            next_milestone,
+            pace,
+        )
 
 
 def test_behind_learner_reached_acquainted_late(learners):
@@ -70,24 +75,22 @@ def test_achieved_learner_has_all_three_milestones_a_stable_following_and_a_comp
     assert all(stage.percent == 100 for stage in data.competence_stages)
 
 
-@pytest.mark.parametrize(
-    ("story", "sentence"),
-    [
-        ("fresh", "You are on track for Acquainted, due "),
-        ("on_track", "You are on track for e-Listener, due "),
-        ("behind", "You are behind pace for e-Listener, due "),
-        ("overdue", "e-Listener was due on "),
-        ("paused", "Your programme is paused: paused time does not count against you."),
-        ("achieved", "You have reached all three milestones: you are an active e-diplomat."),
-    ],
-)
-def test_dashboard_page_says_where_the_learner_stands_in_plain_language(
-    client, learners, story, sentence
-):
-    client.force_login(learners[story])
-    response = client.get(reverse("progress:dashboard"))
-    assert response.status_code == 200
-    assert sentence in response.content.decode()
+SENTENCES = [
+    ("fresh", "You are on track for Acquainted, due "),
+    ("on_track", "You are on track for e-Listener, due "),
+    ("behind", "You are behind pace for e-Listener, due "),
+    ("overdue", "e-Listener was due on "),
+    ("paused", "Your programme is paused: paused time does not count against you."),
+    ("achieved", "You have reached all three milestones: you are an active e-diplomat."),
+]
+
+
+def test_dashboard_page_says_where_the_learner_stands_in_plain_language(client, learners):
+    for story, sentence in SENTENCES:
+        client.force_login(learners[story])
+        response = client.get(reverse("progress:dashboard"))
+        assert response.status_code == 200
+        assert sentence in response.content.decode(), story
 
 
 def test_dashboard_offers_the_next_activity_one_click_away(client, learners):

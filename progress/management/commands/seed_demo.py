@@ -28,6 +28,7 @@ TRAINEES = [
     ("dara", "Dara Okafor", "overdue"),
     ("elena", "Elena Rossi", "paused"),
     ("farid", "Farid Haddad", "achieved"),
+    ("gita", "Gita Sharma", "ahead"),
 ]
 SELF_PACED = ("solo", "Sam Solo")
 
