@@ -410,3 +410,78 @@ class HistoryEvent(models.Model):
 
     def __str__(self):
         return self.summary
+
+
+class Nudge(models.Model):
+    """One message to one person: an in-app notification, and an e-mail when allowed.
+
+    Pending work is a row: the unique key (recipient, rule, subject, period)
+    makes planning twice a no-op, and delivery claims rows by a conditional
+    update, so a second worker or a retry never sends one twice.
+    """
+
+    class Rule(models.TextChoices):
+        WELCOME = "welcome", "Welcome"
+        MILESTONE_ACHIEVED = "milestone_achieved", "Milestone reached"
+        DUE_SOON = "due_soon", "Milestone due soon"
+        OVERDUE = "overdue", "Milestone overdue"
+        BEHIND = "behind_pace", "Behind pace"
+        INACTIVE = "inactive", "Inactive for a while"
+        REVIEWED = "reviewed", "Practice work reviewed"
+        TRAINER_DIGEST = "trainer_digest", "Weekly cohort digest"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        SKIPPED = "skipped", "Skipped"
+
+    class Email(models.TextChoices):
+        NONE = "", "Not yet decided"
+        SENT = "sent", "E-mailed"
+        IN_APP = "in_app", "In-app only"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges"
+    )
+    rule = models.CharField(max_length=24, choices=Rule.choices)
+    subject = models.CharField(max_length=80, help_text="What it is about, e.g. enrolment:12.")
+    period = models.CharField(
+        max_length=40, help_text="Which occurrence, e.g. a milestone or week."
+    )
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, null=True, blank=True, related_name="nudges"
+    )
+    milestone = models.CharField(max_length=24, blank=True)
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    email = models.CharField(max_length=8, choices=Email.choices, default=Email.NONE, blank=True)
+    skip_reason = models.CharField(max_length=200, blank=True)
+    not_before = models.DateTimeField(help_text="Held until then (quiet hours, a pause).")
+    created_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "rule", "subject", "period"], name="nudge_once"
+            ),
+        ]
+        indexes = [
+            # Serves delivery: pending rows whose time has come, oldest first.
+            models.Index(fields=["status", "not_before"], name="nudge_due_idx"),
+            # Serves the notification centre and its unread count.
+            models.Index(fields=["recipient", "status", "read_at"], name="nudge_inbox_idx"),
+            # Serves the daily e-mail cap: a recipient's e-mails of the last day.
+            models.Index(fields=["recipient", "email", "sent_at"], name="nudge_cap_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_rule_display()} for {self.recipient}"

@@ -1,26 +1,16 @@
 """What trainers and organisation administrators see of their cohorts."""
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.selectors import Roles
 from competences.models import Competence, Standing
-from curriculum.models import HORIZON_ORDER, Activity, Horizon
 from progress import charts, timemodel
-from progress.models import (
-    Cohort,
-    Completion,
-    Enrolment,
-    FollowingCheckin,
-    MilestoneAchievement,
-    Pause,
-    Submission,
-)
-from progress.state import MILESTONE_HORIZON, following_is_stable
+from progress.assessments import assess_enrolments
+from progress.models import Cohort, Enrolment, Submission
 
 # Trainers look at the most worrying learners first.
 PACE_SEVERITY = [
@@ -96,68 +86,23 @@ class CohortLearner:
 def cohort_learners(cohort: Cohort, now: datetime.datetime) -> list[CohortLearner]:
     """Every learner of the cohort with their pace, milestones and standings.
 
-    Seven queries whatever the cohort's size: competences, required work per
-    horizon, enrolments with their users, completions counted per enrolment
-    and horizon, achievements, pauses, check-ins and standings.
+    Eight queries whatever the cohort's size: competences, enrolments with
+    their users, standings, and the five of `assess_enrolments`.
     """
     competences = list(Competence.objects.order_by("order"))
-    live = Activity.objects.live().filter(
-        module__stage__programme_id=cohort.programme_id, module__stage__retired_at__isnull=True
-    )
-    per_horizon = dict(live.values_list("module__horizon").annotate(n=Count("id")))
     enrolments = list(
         Enrolment.objects.filter(cohort=cohort)
         .select_related("user")
         .order_by("user__display_name")
     )
-    ids = [e.pk for e in enrolments]
-    done: dict[int, dict[str, int]] = defaultdict(dict)
-    for enrolment_id, horizon, count in (
-        Completion.objects.filter(enrolment_id__in=ids, activity__in=live)
-        .values_list("enrolment_id", "activity__module__horizon")
-        .annotate(n=Count("id"))
-    ):
-        done[enrolment_id][horizon] = count
-    achieved: dict[int, dict[str, datetime.datetime]] = defaultdict(dict)
-    for enrolment_id, milestone, at in MilestoneAchievement.objects.filter(
-        enrolment_id__in=ids
-    ).values_list("enrolment_id", "milestone", "achieved_at"):
-        achieved[enrolment_id][milestone] = at
-    pauses: dict[int, list[timemodel.Pause]] = defaultdict(list)
-    for pause in Pause.objects.filter(enrolment_id__in=ids):
-        pauses[pause.enrolment_id].append(timemodel.Pause(pause.started_at, pause.ended_at))
-    checkins: dict[int, list] = defaultdict(list)
-    for enrolment_id, day, followers in FollowingCheckin.objects.filter(
-        enrolment_id__in=ids
-    ).values_list("enrolment_id", "recorded_on", "followers"):
-        checkins[enrolment_id].append((day, followers))
+    assessed = assess_enrolments(enrolments, now)
     standings: dict[tuple[int, int], Standing] = {
         (s.user_id, s.competence_id): s
         for s in Standing.objects.filter(user_id__in=[e.user_id for e in enrolments])
     }
-
     rows = []
     for enrolment in enrolments:
-        work = {}
-        for milestone, horizon in MILESTONE_HORIZON.items():
-            limit = HORIZON_ORDER[horizon]
-            included = [h for h in Horizon.values if HORIZON_ORDER[h] <= limit]
-            required = sum(per_horizon.get(h, 0) for h in included)
-            finished = sum(done[enrolment.pk].get(h, 0) for h in included)
-            if milestone is timemodel.Milestone.ACTIVE:
-                required += 1
-                finished += int(following_is_stable(checkins[enrolment.pk], enrolment.length_days))
-            work[milestone] = timemodel.MilestoneWork(
-                done=finished,
-                required=required,
-                achieved_at=achieved[enrolment.pk].get(milestone.value),
-            )
-        assessment = timemodel.assess(
-            timemodel.EnrolmentFacts(
-                enrolment.started_at, enrolment.length_days, pauses[enrolment.pk], work=work
-            ),
-            now,
-        )
+        assessment = assessed[enrolment.pk].assessment
         rows.append(
             CohortLearner(
                 enrolment=enrolment,

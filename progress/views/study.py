@@ -160,8 +160,11 @@ def _handle_post(request, enrolment, activity):
             )
             return redirect("progress:quiz_result", *_path(activity), attempt.pk), None
         if kind == Activity.Kind.RESOURCES:
+            resource_id = request.POST.get("resource", "")
+            if not resource_id.isdigit():
+                raise Http404("No such resource.")
             resource = get_object_or_404(
-                activity.resources, pk=request.POST.get("resource"), retired_at__isnull=True
+                activity.resources, pk=int(resource_id), retired_at__isnull=True
             )
             follow = request.POST.get("action") != "unfollow"
             services.resource_follow(enrolment=enrolment, resource=resource, follow=follow)

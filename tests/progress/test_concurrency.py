@@ -1,0 +1,124 @@
+"""Two requests for the same learner at the same moment (a double click, two tabs).
+
+Each thread has its own PostgreSQL connection and the test commits for real, so
+the services' row lock on the enrolment, not the test's transaction, is what
+keeps the outcome to one completion, one milestone, one waiting submission.
+"""
+
+import datetime
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from curriculum.models import Activity
+from progress import services
+from progress.models import Cohort, Completion, Enrolment, MilestoneAchievement, Submission
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+Kind = Activity.Kind
+
+
+def race(*calls: Callable[[], object]) -> list[object]:
+    """Runs the calls in threads released together; returns each one's result or error."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[object] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            outcomes[index] = call()
+        except Exception as error:  # the test inspects it
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+        assert not thread.is_alive(), "a racing call hung"
+    return outcomes
+
+
+def orientation() -> list[Activity]:
+    return list(
+        Activity.objects.live().filter(module__stage__slug="orientation").select_related("module")
+    )
+
+
+@pytest.fixture
+def enrolment(trainee, programme) -> Enrolment:
+    return services.enrolment_create(user=trainee, programme=programme)
+
+
+def test_two_simultaneous_marks_of_the_last_orientation_reading_complete_it_once(enrolment):
+    activities = orientation()
+    last_reading = [a for a in activities if a.kind == Kind.READING][-1]
+    now = timezone.now()
+    Completion.objects.bulk_create(
+        Completion(enrolment=enrolment, activity=activity, completed_at=now)
+        for activity in activities
+        if activity != last_reading
+    )
+
+    outcomes = race(
+        lambda: services.reading_mark_read(enrolment=enrolment, activity=last_reading),
+        lambda: services.reading_mark_read(enrolment=enrolment, activity=last_reading),
+    )
+
+    assert sorted(outcomes) == [False, True], outcomes
+    assert Completion.objects.filter(enrolment=enrolment, activity=last_reading).count() == 1
+    assert list(enrolment.achievements.values_list("milestone", flat=True)) == [
+        MilestoneAchievement.Milestone.ACQUAINTED
+    ]
+
+
+def test_two_simultaneous_quiz_passes_complete_it_once(enrolment):
+    quiz = Activity.objects.live().filter(module__stage__slug="orientation", kind=Kind.QUIZ)[0]
+    right = {
+        str(index): [str(n) for n, choice in enumerate(question["choices"]) if choice["correct"]]
+        for index, question in enumerate(quiz.questions)
+    }
+
+    outcomes = race(
+        lambda: services.quiz_submit(enrolment=enrolment, activity=quiz, raw_answers=right),
+        lambda: services.quiz_submit(enrolment=enrolment, activity=quiz, raw_answers=right),
+    )
+
+    assert all(isinstance(outcome, tuple) and outcome[1].passed for outcome in outcomes), outcomes
+    assert enrolment.quiz_attempts.count() == 2
+    assert Completion.objects.filter(enrolment=enrolment, activity=quiz).count() == 1
+
+
+def test_two_simultaneous_practice_submits_leave_one_waiting(
+    trainee, trainer, organisation, programme
+):
+    cohort = Cohort.objects.create(
+        organisation=organisation,
+        programme=programme,
+        name="Spring cohort",
+        starts_on=datetime.date.today(),
+    )
+    cohort.trainers.add(trainer)
+    enrolment = services.enrolment_create(user=trainee, programme=programme, cohort=cohort)
+    practice = Activity.objects.live().filter(kind=Kind.PRACTICE)[0]
+
+    def submit():
+        return services.practice_submit(
+            enrolment=enrolment, activity=practice, text="My listening list", link=""
+        )
+
+    outcomes = race(submit, submit)
+
+    submitted = [o for o in outcomes if isinstance(o, Submission)]
+    refused = [o for o in outcomes if isinstance(o, services.StudyError)]
+    assert (len(submitted), len(refused)) == (1, 1), outcomes
+    assert str(refused[0]) == "Your work is already waiting for review."
+    assert list(
+        Submission.objects.filter(enrolment=enrolment).values_list("status", flat=True)
+    ) == [Submission.Status.SUBMITTED]
