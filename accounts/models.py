@@ -52,6 +52,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         "preferred language", max_length=8, choices=settings.LANGUAGES, default="en"
     )
+    # Nudge kind -> "email" (e-mail and in-app), "in_app" or "off"; a kind not
+    # listed gets e-mail and in-app.
+    nudge_preferences = models.JSONField(default=dict, blank=True)
     is_staff = models.BooleanField(
         "platform administrator",
         default=False,
@@ -80,6 +83,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
 
+    def nudge_channel(self, kind: str) -> str:
+        return self.nudge_preferences.get(kind, "email")
+
     def get_full_name(self) -> str:
         return self.display_name or self.email
 
@@ -97,6 +103,11 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     country = models.CharField(max_length=100, help_text="The country the organisation serves.")
+    nudges_paused_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Reminders to this organisation's people wait until then (a crisis, a summit).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
