@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "progress.context_processors.notifications",
             ],
         },
     },
@@ -135,7 +136,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 # Periodic work, each entry with when and why it runs.
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Every 15 minutes: find who is due a reminder. Planning is idempotent per
+    # (recipient, rule, subject, period), so a rerun or an overlap adds nothing.
+    "plan-nudges": {"task": "progress.tasks.plan_nudges", "schedule": 15 * 60},
+    # Every 5 minutes: send what is due, including what quiet hours or an
+    # organisation pause held back, and requeue claims of a dead worker.
+    "deliver-due-nudges": {"task": "progress.tasks.deliver_due_nudges", "schedule": 5 * 60},
+}
 
 # --- Authentication ---------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -114,8 +114,9 @@ class CohortForm(forms.Form):
     def __init__(self, *args, organisations, trainers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
-        if len(organisations) == 1:
-            self.fields["organisation"].initial = organisations[0]
+        only = list(organisations[:2])
+        if len(only) == 1:
+            self.fields["organisation"].initial = only[0]
             self.fields["organisation"].widget = forms.HiddenInput()
         self.fields["trainers"].queryset = trainers
         self.fields["trainers"].label_from_instance = lambda user: f"{user} ({user.email})"

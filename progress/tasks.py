@@ -1,14 +1,21 @@
 """Celery tasks: thin wrappers that load rows by id and call one function."""
 
+import logging
 from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
 from django.core import signing
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from ediplomacy.lib.mail import send_templated
-from progress.models import Invitation
+from progress.models import Invitation, Nudge
+from progress.nudges.delivery import BATCH, nudges_deliver, release_stale
+from progress.nudges.planner import nudges_plan
+
+log = logging.getLogger(__name__)
 
 INVITATION_SALT = "progress.invitation"
 
@@ -40,3 +47,54 @@ def send_invitation(invitation_id: int) -> bool:
         [invitation.email],
     )
     return True
+
+
+def enqueue_delivery(ids: list[int]) -> None:
+    """Queues delivery once the current transaction commits.
+
+    If the broker is down the rows stay pending and the periodic sweep sends
+    them: a study action never fails because Redis is away.
+    """
+
+    def send():
+        try:
+            deliver_nudges.delay(ids)
+        except Exception:
+            log.warning("Could not queue nudges %s; the periodic sweep will send them.", ids)
+
+    transaction.on_commit(send)
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+def plan_nudges() -> dict:
+    """Plans due nudges, then fans delivery out in chunks."""
+    counts = nudges_plan(now=timezone.now())
+    deliver_due_nudges.delay()
+    return dict(counts)
+
+
+@shared_task(acks_late=True)
+def deliver_due_nudges() -> int:
+    """Returns stale claims to the queue and fans the due rows out in chunks."""
+    now = timezone.now()
+    release_stale(now)
+    due = list(
+        Nudge.objects.filter(status=Nudge.Status.PENDING, not_before__lte=now)
+        .order_by("not_before", "pk")
+        .values_list("pk", flat=True)[:5000]
+    )
+    for start in range(0, len(due), BATCH):
+        deliver_nudges.delay(due[start : start + BATCH])
+    return len(due)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError, OSError),
+    retry_backoff=30,
+    retry_backoff_max=900,
+    max_retries=8,
+)
+def deliver_nudges(self, ids: list[int]) -> dict:
+    return dict(nudges_deliver(ids=ids))

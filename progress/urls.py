@@ -1,6 +1,6 @@
 from django.urls import path
 
-from progress.views import dashboard, invitations, study, trainer
+from progress.views import dashboard, invitations, notifications, study, trainer
 
 app_name = "progress"
 urlpatterns = [
@@ -27,6 +27,9 @@ urlpatterns = [
     path("reviews/", trainer.review_list, name="reviews"),
     path("reviews/<int:submission_id>/", trainer.review_detail, name="review"),
     path("invitations/<str:token>/", invitations.invitation, name="invitation"),
+    path("notifications/", notifications.notifications, name="notifications"),
+    path("notifications/preferences/", notifications.preferences, name="preferences"),
+    path("unsubscribe/<str:token>/", notifications.unsubscribe, name="unsubscribe"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/pause/", dashboard.pause, name="pause"),
     path("dashboard/resume/", dashboard.resume, name="resume"),

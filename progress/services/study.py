@@ -22,11 +22,13 @@ from progress.models import (
     HistoryEvent,
     ListeningEntry,
     MilestoneAchievement,
+    Nudge,
     Pause,
     QuizAttempt,
     Reflection,
     Submission,
 )
+from progress.nudges.planner import nudge_event
 from progress.state import following_is_stable, learner_state
 
 
@@ -62,9 +64,23 @@ def enrolment_create(
                 summary=f"Started {programme.title}",
                 created_at=min(started_at, timezone.now()),
             )
+            if _is_recent(started_at):
+                nudge_event(
+                    recipient_id=user.pk,
+                    rule=Nudge.Rule.WELCOME,
+                    subject=f"enrolment:{enrolment.pk}",
+                    period="once",
+                    now=timezone.now(),
+                    enrolment=enrolment,
+                )
     except IntegrityError:
         raise AlreadyEnrolled("You are already enrolled in this programme.") from None
     return enrolment
+
+
+def _is_recent(moment: datetime.datetime) -> bool:
+    # Backfilled history (imports, demo data) is not news: no message for it.
+    return moment >= timezone.now() - datetime.timedelta(days=1)
 
 
 def _lock(enrolment: Enrolment) -> Enrolment:
@@ -152,6 +168,16 @@ def progress_refresh(*, enrolment: Enrolment, now: datetime.datetime) -> None:
         if created:
             label = MilestoneAchievement.Milestone(milestone.value).label
             _history(enrolment, HistoryEvent.Kind.MILESTONE, f"Reached the milestone {label}", now)
+            if _is_recent(now):
+                nudge_event(
+                    recipient_id=enrolment.user_id,
+                    rule=Nudge.Rule.MILESTONE_ACHIEVED,
+                    subject=f"enrolment:{enrolment.pk}",
+                    period=milestone.value,
+                    now=now,
+                    enrolment=enrolment,
+                    milestone=milestone.value,
+                )
             if milestone is timemodel.Milestone.ACTIVE:
                 Enrolment.objects.filter(pk=enrolment.pk).update(
                     status=Enrolment.Status.COMPLETED, completed_at=now
@@ -334,6 +360,15 @@ def submission_review(
         f"“{submission.activity.title}” {'accepted' if accept else 'returned with feedback'}",
         now,
         submission.activity,
+    )
+    nudge_event(
+        recipient_id=enrolment.user_id,
+        rule=Nudge.Rule.REVIEWED,
+        subject=f"submission:{submission.pk}",
+        period=status,
+        now=now,
+        enrolment=enrolment,
+        submission=submission,
     )
     if accept:
         _complete(enrolment, submission.activity, now)

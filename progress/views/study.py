@@ -133,7 +133,12 @@ def _blank_form(activity, enrolment, context):
         initial = {"followed": entry.followed, "learned": entry.learned} if entry else None
         return ListeningEntryForm(initial=initial)
     if kind == Activity.Kind.PRACTICE:
-        return PracticeForm(rubric=activity.rubric, self_assessed=not enrolment.has_trainer)
+        # A revision starts from the learner's last version, not from a blank page.
+        last = context["submissions"][0] if context["submissions"] else None
+        initial = {"text": last.text, "link": last.link} if last else None
+        return PracticeForm(
+            rubric=activity.rubric, self_assessed=not enrolment.has_trainer, initial=initial
+        )
     if kind == Activity.Kind.REFLECTION:
         reflection = context.get("reflection")
         return ReflectionForm(

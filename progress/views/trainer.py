@@ -59,12 +59,11 @@ def trainer_required(view):
     return wrapper
 
 
-def _managed_organisations(request) -> list[Organisation]:
+def _managed_organisations(request):
     roles = request.roles
     if roles.is_staff:
-        return list(Organisation.objects.all())
-    ids = roles.admin_of | roles.trainer_of
-    return list(Organisation.objects.filter(pk__in=ids))
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=roles.admin_of | roles.trainer_of)
 
 
 def _trainer_choices(organisations):
@@ -166,7 +165,7 @@ def cohort_detail(request, cohort_id):
 @trainer_required
 def cohort_edit(request, cohort_id):
     cohort = cohort_for(request.user, request.roles, cohort_id)
-    organisations = [cohort.organisation]
+    organisations = Organisation.objects.filter(pk=cohort.organisation_id)
     form = CohortForm(
         request.POST or None,
         organisations=organisations,

@@ -537,19 +537,20 @@ def test_javascript_link_is_refused_for_practice_work(client, learner):
 #   5-7 the outline (stages with competence, modules, activities),
 #   8 the learner's completed activity ids;
 # and base.html ends with
-#   last: the signed-in person's memberships (the navigation's roles).
+#   the signed-in person's memberships (the navigation's roles) and
+#   their unread notifications count.
 # An activity page adds the activity with its body, then activity_detail's
 # queries for its kind (none for a reading).
 BUDGETS = {
-    "programme": 9,  # the common nine
-    "module": 9,  # the common nine
-    Kind.READING: 10,  # + the activity
-    Kind.QUIZ: 12,  # + the activity, best score, five recent attempts
-    Kind.RESOURCES: 12,  # + the activity, its live resources, the learner's follows
-    Kind.LISTENING_LOG: 11,  # + the activity, the learner's entries
-    Kind.PRACTICE: 11,  # + the activity, submissions with their reviewers
-    Kind.REFLECTION: 11,  # + the activity, the learner's reflection
-    Kind.CHECKIN: 11,  # + the activity, the learner's check-ins
+    "programme": 10,  # the common ten
+    "module": 10,  # the common ten
+    Kind.READING: 11,  # + the activity
+    Kind.QUIZ: 13,  # + the activity, best score, five recent attempts
+    Kind.RESOURCES: 13,  # + the activity, its live resources, the learner's follows
+    Kind.LISTENING_LOG: 12,  # + the activity, the learner's entries
+    Kind.PRACTICE: 12,  # + the activity, submissions with their reviewers
+    Kind.REFLECTION: 12,  # + the activity, the learner's reflection
+    Kind.CHECKIN: 12,  # + the activity, the learner's check-ins
 }
 
 

@@ -1,0 +1,1 @@
+"""Milestone nudges: planning who is due a message, and delivering it once."""

@@ -1,0 +1,142 @@
+"""What each nudge says: built at delivery time, from fresh data, in the
+recipient's language where a translation exists."""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from progress import timemodel
+from progress.charts import MILESTONE_LABELS
+from progress.models import Nudge, Pause, Submission
+from progress.timemodel import Milestone
+
+NEXT_STEP = {
+    Milestone.ACQUAINTED.value: gettext_lazy(
+        "Next comes Curate: a month to become a good e-listener."
+    ),
+    Milestone.E_LISTENER.value: gettext_lazy(
+        "Next: collaborate, communicate, create and critique, toward a stable following."
+    ),
+    Milestone.ACTIVE.value: gettext_lazy(
+        "You have completed the programme: keep listening and contributing."
+    ),
+}
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _milestone_label(code: str) -> str:
+    return MILESTONE_LABELS.get(Milestone(code), code) if code else ""
+
+
+def nudge_content(nudge: Nudge, *, digest: dict | None = None) -> dict:
+    """Subject, lines of text and one action for a nudge."""
+    with translation.override(nudge.recipient.language):
+        return _content(nudge, digest or {})
+
+
+def _content(nudge: Nudge, digest: dict) -> dict:
+    rule = nudge.rule
+    dashboard = absolute(reverse("progress:dashboard"))
+    milestone = _milestone_label(nudge.milestone)
+    name = nudge.recipient.get_short_name()
+    if rule == Nudge.Rule.WELCOME:
+        return {
+            "subject": _("Welcome to the programme"),
+            "lines": [
+                _("Welcome, %(name)s. Your first day is for getting acquainted with the e-tools.")
+                % {"name": name},
+                _("The orientation takes a few hours and leads to your first milestone."),
+            ],
+            "action": (_("Start the orientation"), absolute(reverse("progress:continue"))),
+        }
+    if rule == Nudge.Rule.MILESTONE_ACHIEVED:
+        return {
+            "subject": _("You reached %(milestone)s") % {"milestone": milestone},
+            "lines": [
+                _("Congratulations, %(name)s: you reached the milestone %(milestone)s.")
+                % {"name": name, "milestone": milestone},
+                str(NEXT_STEP.get(nudge.milestone, "")),
+            ],
+            "action": (_("See your dashboard"), dashboard),
+        }
+    if rule == Nudge.Rule.DUE_SOON:
+        due = _due_text(nudge)
+        return {
+            "subject": _("%(milestone)s is due %(due)s") % {"milestone": milestone, "due": due},
+            "lines": [
+                _("%(milestone)s is due %(due)s, and at your pace now is the time to finish it.")
+                % {"milestone": milestone, "due": due},
+            ],
+            "action": (_("Continue where you left off"), absolute(reverse("progress:continue"))),
+        }
+    if rule == Nudge.Rule.OVERDUE:
+        return {
+            "subject": _("%(milestone)s is overdue") % {"milestone": milestone},
+            "lines": [
+                _("The milestone %(milestone)s has passed its due date. Every step still counts.")
+                % {"milestone": milestone},
+                _("If you are on leave or a demanding posting, you can pause the programme."),
+            ],
+            "action": (_("Continue where you left off"), absolute(reverse("progress:continue"))),
+        }
+    if rule == Nudge.Rule.BEHIND:
+        return {
+            "subject": _("A little behind for %(milestone)s") % {"milestone": milestone},
+            "lines": [
+                _("You are behind the pace for %(milestone)s. A short session today helps.")
+                % {"milestone": milestone},
+            ],
+            "action": (_("Continue where you left off"), absolute(reverse("progress:continue"))),
+        }
+    if rule == Nudge.Rule.INACTIVE:
+        return {
+            "subject": _("Your programme is waiting for you"),
+            "lines": [
+                _(
+                    "It has been a while since your last activity. Listening is a habit: ten "
+                    "minutes today keeps it going."
+                ),
+            ],
+            "action": (_("Continue where you left off"), absolute(reverse("progress:continue"))),
+        }
+    if rule == Nudge.Rule.REVIEWED:
+        submission = nudge.submission
+        accepted = submission is not None and submission.status == Submission.Status.ACCEPTED
+        title = submission.activity.title if submission else ""
+        return {
+            "subject": _("Your practice work was reviewed"),
+            "lines": [
+                _("Your trainer accepted “%(title)s”.") % {"title": title}
+                if accepted
+                else _("Your trainer returned “%(title)s” with feedback to act on.")
+                % {"title": title},
+            ],
+            "action": (
+                _("Read the review"),
+                absolute(submission.activity.get_absolute_url()) if submission else dashboard,
+            ),
+        }
+    if rule == Nudge.Rule.TRAINER_DIGEST:
+        return {
+            "subject": _("Your cohorts this week"),
+            "lines": digest.get("lines", []),
+            "action": (_("Open your cohorts"), absolute(reverse("progress:cohorts"))),
+        }
+    raise ValueError(f"Unknown nudge rule {rule!r}")
+
+
+def _due_text(nudge: Nudge) -> str:
+    enrolment = nudge.enrolment
+    pauses = [
+        timemodel.Pause(p.started_at, p.ended_at) for p in Pause.objects.filter(enrolment=enrolment)
+    ]
+    due = timemodel.due_dates(enrolment.started_at, enrolment.length_days, pauses, timezone.now())[
+        Milestone(nudge.milestone)
+    ]
+    local = due.astimezone(nudge.recipient.zone)
+    return _("on %(date)s") % {"date": f"{local.day} {local:%B}"}

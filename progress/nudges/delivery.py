@@ -1,0 +1,226 @@
+"""Delivers planned nudges: claim, check again, then e-mail or notify in-app.
+
+A row is claimed by a conditional update (pending -> sending) under
+`select_for_update(skip_locked=True)`, so two workers never hold the same
+row; a row is marked sent only after the mail server accepted it. A worker
+that dies mid-send leaves its row "sending": after CLAIM_TIMEOUT it returns
+to pending and is sent then, with the same Message-ID, so a mail client
+shows a rare repeat as one message.
+"""
+
+import datetime
+import logging
+from collections import Counter
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Organisation
+from ediplomacy.lib.mail import send_templated
+from progress.models import Enrolment, MilestoneAchievement, Nudge, Submission
+from progress.nudges.content import absolute, nudge_content
+from progress.nudges.rules import quiet_until
+
+log = logging.getLogger(__name__)
+
+CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
+BATCH = 100
+UNSUBSCRIBE_SALT = "progress.nudge-unsubscribe"
+# Reminders are about work still to do; they lapse when it is done or the
+# enrolment pauses. Event messages (achieved, reviewed, welcome) still go out.
+REMINDER_RULES = {Nudge.Rule.DUE_SOON, Nudge.Rule.OVERDUE, Nudge.Rule.BEHIND, Nudge.Rule.INACTIVE}
+MILESTONE_RULES = {Nudge.Rule.DUE_SOON, Nudge.Rule.OVERDUE, Nudge.Rule.BEHIND}
+
+
+class Held(Exception):
+    def __init__(self, until: datetime.datetime, reason: str):
+        self.until = until
+        self.reason = reason
+
+
+class Skip(Exception):
+    pass
+
+
+def unsubscribe_token(user_id: int, rule: str) -> str:
+    return signing.dumps({"u": user_id, "r": rule}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_url(user_id: int, rule: str) -> str:
+    return absolute(reverse("progress:unsubscribe", args=[unsubscribe_token(user_id, rule)]))
+
+
+def claim(*, ids: list[int] | None, now: datetime.datetime, limit: int = BATCH) -> list[int]:
+    with transaction.atomic():
+        due = Nudge.objects.select_for_update(skip_locked=True).filter(
+            status=Nudge.Status.PENDING, not_before__lte=now
+        )
+        if ids is not None:
+            due = due.filter(pk__in=ids)
+        claimed = list(due.order_by("not_before", "pk").values_list("pk", flat=True)[:limit])
+        Nudge.objects.filter(pk__in=claimed, status=Nudge.Status.PENDING).update(
+            status=Nudge.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    return claimed
+
+
+def release_stale(now: datetime.datetime) -> int:
+    """Gives rows a dead worker claimed back to the queue."""
+    return Nudge.objects.filter(
+        status=Nudge.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
+    ).update(status=Nudge.Status.PENDING)
+
+
+def _organisation_pause(nudge: Nudge, now: datetime.datetime) -> datetime.datetime | None:
+    organisations = Organisation.objects.filter(
+        nudges_paused_until__gt=now, memberships__user_id=nudge.recipient_id
+    )
+    if nudge.enrolment_id and nudge.enrolment.cohort_id:
+        organisations = organisations | Organisation.objects.filter(
+            nudges_paused_until__gt=now, cohorts__pk=nudge.enrolment.cohort_id
+        )
+    latest = organisations.order_by("-nudges_paused_until").values_list(
+        "nudges_paused_until", flat=True
+    )
+    return latest.first()
+
+
+def _check(nudge: Nudge, now: datetime.datetime) -> str:
+    """Raises Skip or Held, or returns the channel: "email" or "in_app"."""
+    enrolment: Enrolment | None = nudge.enrolment
+    if enrolment is not None:
+        if enrolment.status == Enrolment.Status.WITHDRAWN:
+            raise Skip("the enrolment was withdrawn")
+        if enrolment.cohort_id and enrolment.cohort.archived_at is not None:
+            raise Skip("the cohort is archived")
+        if nudge.rule in REMINDER_RULES and enrolment.status != Enrolment.Status.ACTIVE:
+            raise Skip(f"the enrolment is {enrolment.status}")
+        if (
+            nudge.rule in MILESTONE_RULES
+            and MilestoneAchievement.objects.filter(
+                enrolment=enrolment, milestone=nudge.milestone
+            ).exists()
+        ):
+            raise Skip("the milestone is already reached")
+        if nudge.rule == Nudge.Rule.INACTIVE:
+            last = enrolment.last_activity_at or enrolment.started_at
+            if nudge.period != f"since:{last:%Y-%m-%dT%H:%M}":
+                raise Skip("the learner is active again")
+    channel = nudge.recipient.nudge_channel(nudge.rule)
+    if channel == "off" or not nudge.recipient.is_active:
+        raise Skip("the recipient turned this kind off")
+    paused_until = _organisation_pause(nudge, now)
+    if paused_until is not None:
+        raise Held(paused_until, "the organisation paused reminders")
+    if channel == "email":
+        morning = quiet_until(now, nudge.recipient.zone)
+        if morning is not None:
+            raise Held(morning, "quiet hours")
+        already = Nudge.objects.filter(
+            recipient_id=nudge.recipient_id,
+            email=Nudge.Email.SENT,
+            sent_at__gt=now - datetime.timedelta(days=1),
+        ).exclude(pk=nudge.pk)
+        if already.exists():
+            return "in_app"  # the daily cap: one nudge e-mail a day, the rest in-app
+    return channel
+
+
+def _digest(nudge: Nudge, now: datetime.datetime) -> dict:
+    from accounts.selectors import user_roles
+    from progress.selectors.cohorts import cohort_learners, cohorts_visible_to
+
+    trainer = nudge.recipient
+    cohorts = cohorts_visible_to(trainer, user_roles(trainer)).filter(
+        archived_at__isnull=True, trainers=trainer
+    )
+    lines = []
+    for cohort in cohorts:
+        rows = [r for r in cohort_learners(cohort, now) if r.enrolment.status != "withdrawn"]
+        at_risk = sum(1 for r in rows if r.pace_label == "at risk")
+        overdue = sum(1 for r in rows if r.pace_label == "overdue")
+        inactive = sum(1 for r in rows if r.inactive_since(now, 14))
+        waiting = Submission.objects.filter(
+            enrolment__cohort=cohort, status=Submission.Status.SUBMITTED
+        ).count()
+        lines.append(
+            f"{cohort.name}: {len(rows)} learners; {at_risk} at risk, {overdue} overdue, "
+            f"{inactive} inactive for 14 days; {waiting} submissions waiting for review."
+        )
+    if not lines:
+        raise Skip("no active cohort")
+    return {"lines": lines}
+
+
+def _send_email(nudge: Nudge, content: dict) -> None:
+    unsubscribe = unsubscribe_url(nudge.recipient_id, nudge.rule)
+    domain = settings.SITE_URL.split("://", 1)[-1].split("/")[0].split(":")[0]
+    send_templated(
+        "progress/email/nudge",
+        {"nudge": nudge, "content": content, "unsubscribe_url": unsubscribe},
+        [nudge.recipient.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Message-ID": f"<nudge-{nudge.pk}@{domain}>",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+
+
+def deliver_one(pk: int, now: datetime.datetime) -> str:
+    """Delivers one claimed nudge; returns what happened. A mail error puts the
+    row back in the queue and propagates, so the task retries with backoff."""
+    nudge = (
+        Nudge.objects.select_related(
+            "recipient", "enrolment__cohort", "submission__activity__module__stage"
+        )
+        .filter(pk=pk, status=Nudge.Status.SENDING)
+        .first()
+    )
+    if nudge is None:
+        return "gone"
+    try:
+        channel = _check(nudge, now)
+        digest = _digest(nudge, now) if nudge.rule == Nudge.Rule.TRAINER_DIGEST else None
+    except Skip as skip:
+        Nudge.objects.filter(pk=pk, status=Nudge.Status.SENDING).update(
+            status=Nudge.Status.SKIPPED, skip_reason=str(skip)[:200]
+        )
+        return "skipped"
+    except Held as held:
+        Nudge.objects.filter(pk=pk, status=Nudge.Status.SENDING).update(
+            status=Nudge.Status.PENDING, not_before=held.until, skip_reason=held.reason
+        )
+        return "held"
+    content = nudge_content(nudge, digest=digest)
+    if channel == "email":
+        try:
+            _send_email(nudge, content)
+        except Exception as error:
+            Nudge.objects.filter(pk=pk, status=Nudge.Status.SENDING).update(
+                status=Nudge.Status.PENDING, last_error=str(error)[:300]
+            )
+            raise
+    Nudge.objects.filter(pk=pk, status=Nudge.Status.SENDING).update(
+        status=Nudge.Status.SENT,
+        sent_at=now,
+        email=Nudge.Email.SENT if channel == "email" else Nudge.Email.IN_APP,
+        skip_reason="",
+        last_error="",
+    )
+    return "emailed" if channel == "email" else "in_app"
+
+
+def nudges_deliver(
+    *, ids: list[int] | None = None, now: datetime.datetime | None = None
+) -> Counter:
+    now = now or timezone.now()
+    outcomes: Counter = Counter()
+    for pk in claim(ids=ids, now=now):
+        outcomes[deliver_one(pk, now)] += 1
+    return outcomes

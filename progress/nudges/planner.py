@@ -1,0 +1,159 @@
+"""Plans nudges: set-based selection in chunks, one row per (recipient, rule,
+subject, period), so planning twice, or two planners at once, adds nothing."""
+
+import datetime
+from collections import Counter
+
+from django.db.models import Q
+
+from progress import timemodel
+from progress.assessments import assess_enrolments
+from progress.models import Cohort, Enrolment, Nudge
+from progress.nudges.rules import inactive_after, is_due_soon, iso_week
+
+CHUNK = 1000
+REMINDERS = {
+    timemodel.Pace.OVERDUE: Nudge.Rule.OVERDUE,
+    timemodel.Pace.AT_RISK: Nudge.Rule.BEHIND,
+}
+
+
+def _key(nudge: Nudge) -> tuple:
+    return (nudge.recipient_id, nudge.rule, nudge.subject, nudge.period)
+
+
+def _learner_candidates(enrolment: Enrolment, assessed, now) -> list[Nudge]:
+    assessment, work = assessed.assessment, assessed.work
+    candidates = []
+
+    def add(rule, period, milestone=""):
+        candidates.append(
+            Nudge(
+                recipient_id=enrolment.user_id,
+                rule=rule,
+                subject=f"enrolment:{enrolment.pk}",
+                period=period,
+                enrolment=enrolment,
+                milestone=milestone,
+                not_before=now,
+                created_at=now,
+            )
+        )
+
+    milestone = assessment.next_milestone
+    if milestone is not None:
+        current = assessment.for_milestone(milestone)
+        horizon = timemodel.horizons(enrolment.length_days)[milestone]
+        if current.status in REMINDERS:
+            add(REMINDERS[current.status], milestone.value, milestone.value)
+        elif is_due_soon(current, work[milestone], horizon, now):
+            add(Nudge.Rule.DUE_SOON, milestone.value, milestone.value)
+
+    last = enrolment.last_activity_at or enrolment.started_at
+    if now - last > inactive_after(enrolment.length_days):
+        # Once per inactive spell: a new spell starts with the next activity.
+        add(Nudge.Rule.INACTIVE, f"since:{last:%Y-%m-%dT%H:%M}")
+    return candidates
+
+
+def _digest_candidates(now: datetime.datetime) -> list[Nudge]:
+    # One digest per trainer and week, however many cohorts they train.
+    trainer_ids = (
+        Cohort.objects.filter(archived_at__isnull=True, enrolments__status="active")
+        .values_list("trainers", flat=True)
+        .distinct()
+    )
+    week = iso_week(now)
+    return [
+        Nudge(
+            recipient_id=trainer_id,
+            rule=Nudge.Rule.TRAINER_DIGEST,
+            subject="cohorts",
+            period=week,
+            not_before=now,
+            created_at=now,
+        )
+        for trainer_id in trainer_ids
+        if trainer_id is not None
+    ]
+
+
+def _insert(candidates: list[Nudge], counts: Counter, dry_run: bool) -> None:
+    if not candidates:
+        return
+    recipients = {c.recipient_id for c in candidates}
+    rules = {c.rule for c in candidates}
+    existing = set(
+        Nudge.objects.filter(recipient_id__in=recipients, rule__in=rules).values_list(
+            "recipient_id", "rule", "subject", "period"
+        )
+    )
+    new = [c for c in candidates if _key(c) not in existing]
+    for nudge in new:
+        counts[nudge.rule] += 1
+    if not dry_run:
+        # ignore_conflicts: a planner running at the same moment loses nothing and doubles nothing.
+        Nudge.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+
+
+def nudges_plan(*, now: datetime.datetime, dry_run: bool = False) -> Counter:
+    """Plans every due nudge; returns how many new ones per rule.
+
+    Per chunk of enrolments: the chunk, the five assessment queries and the
+    existing keys; the queries grow with the number of chunks, never with the
+    number of learners inside one.
+    """
+    counts: Counter = Counter()
+    enrolments = (
+        Enrolment.objects.filter(status=Enrolment.Status.ACTIVE)
+        .filter(Q(cohort__isnull=True) | Q(cohort__archived_at__isnull=True))
+        .order_by("pk")
+    )
+    last_id = 0
+    while True:
+        chunk = list(enrolments.filter(pk__gt=last_id)[:CHUNK])
+        if not chunk:
+            break
+        last_id = chunk[-1].pk
+        assessed = assess_enrolments(chunk, now)
+        candidates = [
+            nudge
+            for enrolment in chunk
+            for nudge in _learner_candidates(enrolment, assessed[enrolment.pk], now)
+        ]
+        _insert(candidates, counts, dry_run)
+    _insert(_digest_candidates(now), counts, dry_run)
+    return counts
+
+
+def nudge_event(
+    *,
+    recipient_id: int,
+    rule: str,
+    subject: str,
+    period: str,
+    now: datetime.datetime,
+    enrolment: Enrolment | None = None,
+    milestone: str = "",
+    submission=None,
+) -> Nudge | None:
+    """Records a nudge for something that just happened (inside the caller's
+    transaction) and queues its delivery once that transaction commits."""
+    from progress.tasks import enqueue_delivery
+
+    nudge, created = Nudge.objects.get_or_create(
+        recipient_id=recipient_id,
+        rule=rule,
+        subject=subject,
+        period=period,
+        defaults={
+            "enrolment": enrolment,
+            "milestone": milestone,
+            "submission": submission,
+            "not_before": now,
+            "created_at": now,
+        },
+    )
+    if created:
+        enqueue_delivery([nudge.pk])
+    return nudge if created else None

@@ -1,0 +1,61 @@
+"""When a nudge is due, and when it may be e-mailed: pure functions, no database."""
+
+import datetime
+import zoneinfo
+
+from progress.timemodel import MilestoneAssessment, MilestoneWork, Pace
+
+# A milestone is "due soon" when the time left is no more than the time the
+# remaining work needs at the learner's pace, with this margin: late enough to
+# matter, early enough to act on.
+COMFORT_MARGIN = 1.5
+# No e-mail between these local hours; held until the morning instead.
+QUIET_FROM = 20
+QUIET_UNTIL = 8
+STANDARD_INACTIVE_DAYS = 14
+PENDING_PACES = {Pace.AHEAD, Pace.ON_TRACK, Pace.AT_RISK}
+
+
+def is_due_soon(
+    assessment: MilestoneAssessment,
+    work: MilestoneWork,
+    horizon: datetime.timedelta,
+    now: datetime.datetime,
+) -> bool:
+    """The last moment the milestone is still comfortably reachable at this pace.
+
+    Without a pace yet (nothing done), the standard pace stands in: the
+    horizon spread evenly over the required work.
+    """
+    if assessment.status not in PENDING_PACES or work.required == 0:
+        return False
+    remaining = work.required - work.done
+    if remaining <= 0:
+        return False
+    if assessment.projected_at is not None:
+        needed = assessment.projected_at - now
+    else:
+        needed = horizon * (remaining / work.required)
+    return assessment.due_at - now <= needed * COMFORT_MARGIN
+
+
+def inactive_after(length_days: int) -> datetime.timedelta:
+    """How long without activity counts as inactive, scaled with the programme."""
+    return datetime.timedelta(days=max(3.0, STANDARD_INACTIVE_DAYS * length_days / 365))
+
+
+def quiet_until(now: datetime.datetime, zone: zoneinfo.ZoneInfo) -> datetime.datetime | None:
+    """When quiet hours end, if `now` falls in them in `zone`; None otherwise."""
+    local = now.astimezone(zone)
+    if QUIET_UNTIL <= local.hour < QUIET_FROM:
+        return None
+    morning = local.replace(hour=QUIET_UNTIL, minute=0, second=0, microsecond=0)
+    if local.hour >= QUIET_FROM:
+        morning = morning + datetime.timedelta(days=1)
+    # Through the wall clock, so a daylight-saving change still lands at 08:00.
+    return morning.replace(tzinfo=None).replace(tzinfo=zone).astimezone(datetime.UTC)
+
+
+def iso_week(now: datetime.datetime) -> str:
+    year, week, _ = now.isocalendar()
+    return f"{year}-W{week:02d}"

@@ -1,0 +1,107 @@
+"""The notification centre, reminder preferences and the one-click unsubscribe."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import User
+from progress.models import Nudge
+from progress.nudges.content import nudge_content
+from progress.nudges.delivery import UNSUBSCRIBE_SALT
+
+CHANNELS = [
+    ("email", "E-mail and in the app"),
+    ("in_app", "Only in the app"),
+    ("off", "Off"),
+]
+LEARNER_RULES = [
+    Nudge.Rule.WELCOME,
+    Nudge.Rule.MILESTONE_ACHIEVED,
+    Nudge.Rule.DUE_SOON,
+    Nudge.Rule.OVERDUE,
+    Nudge.Rule.BEHIND,
+    Nudge.Rule.INACTIVE,
+    Nudge.Rule.REVIEWED,
+    Nudge.Rule.TRAINER_DIGEST,
+]
+
+
+@login_required
+def notifications(request):
+    inbox = Nudge.objects.filter(recipient=request.user, status=Nudge.Status.SENT).select_related(
+        "recipient", "enrolment", "submission__activity__module__stage"
+    )
+    if request.method == "POST":
+        unread = inbox.filter(read_at__isnull=True)
+        if request.POST.get("nudge"):
+            unread = unread.filter(
+                pk=request.POST["nudge"] if request.POST["nudge"].isdigit() else 0
+            )
+        unread.update(read_at=timezone.now())
+        return redirect("progress:notifications")
+    page = Paginator(inbox, 20).get_page(request.GET.get("page"))
+    items = []
+    for nudge in page.object_list:
+        if nudge.rule == Nudge.Rule.TRAINER_DIGEST:
+            content = {
+                "subject": "Your cohorts this week",
+                "lines": [],
+                "action": ("Open your cohorts", "/cohorts/"),
+            }
+        else:
+            content = nudge_content(nudge)
+        items.append({"nudge": nudge, "content": content})
+    return render(
+        request, "progress/notifications.html", {"page": page, "items": items, "query": ""}
+    )
+
+
+@login_required
+def preferences(request):
+    user = request.user
+    if request.method == "POST":
+        chosen = {}
+        for rule in LEARNER_RULES:
+            value = request.POST.get(rule, "email")
+            chosen[rule.value] = value if value in dict(CHANNELS) else "email"
+        user.nudge_preferences = {rule: value for rule, value in chosen.items() if value != "email"}
+        user.save(update_fields=["nudge_preferences"])
+        messages.success(request, "Your reminder choices are saved.")
+        return redirect("progress:preferences")
+    rows = [
+        {"rule": rule, "label": rule.label, "channel": user.nudge_channel(rule)}
+        for rule in LEARNER_RULES
+    ]
+    return render(request, "progress/preferences.html", {"rows": rows, "channels": CHANNELS})
+
+
+@csrf_exempt  # mail clients POST here for one-click unsubscribe (RFC 8058), with no session
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """GET asks for one click (link scanners must not unsubscribe anyone); POST does it."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        user = User.objects.get(pk=data["u"])
+        rule = Nudge.Rule(data["r"])
+    except (signing.BadSignature, User.DoesNotExist, KeyError, ValueError, TypeError):
+        return render(request, "progress/unsubscribe.html", {"invalid": True}, status=404)
+    everything = request.POST.get("scope") == "all"
+    done = False
+    if request.method == "POST":
+        preferences = dict(user.nudge_preferences)
+        for each in LEARNER_RULES if everything else [rule]:
+            if preferences.get(each) != "off":
+                preferences[each] = "in_app"
+        user.nudge_preferences = preferences
+        user.save(update_fields=["nudge_preferences"])
+        done = True
+    return render(
+        request,
+        "progress/unsubscribe.html",
+        {"rule": rule, "done": done, "everything": everything, "email": user.email},
+    )
