@@ -1,3 +1,4 @@
+import datetime
 import zoneinfo
 from functools import cache
 
@@ -60,3 +61,19 @@ class AddPersonForm(forms.Form):
 
     def role_label(self) -> str:
         return dict(self.fields["role"].choices)[self.cleaned_data["role"]].lower()
+
+
+class PauseNudgesForm(forms.Form):
+    until = forms.DateField(
+        label="Hold all reminders until",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For a crisis or a summit week: reminders wait and go out after this day.",
+    )
+
+    def clean_until(self):
+        until = self.cleaned_data["until"]
+        if until <= datetime.date.today():
+            raise forms.ValidationError("Choose a day after today.")
+        if until > datetime.date.today() + datetime.timedelta(days=90):
+            raise forms.ValidationError("A pause lasts at most 90 days.")
+        return until

@@ -52,3 +52,8 @@ def membership_change(*, organisation: Organisation, user: User, role: str | Non
         membership_revoke(user=user, organisation=organisation)
     else:
         membership_grant(user=user, organisation=organisation, role=role)
+
+
+def organisation_pause_nudges(*, organisation: Organisation, until) -> None:
+    """Holds every reminder to the organisation's people until `until` (None: resume now)."""
+    Organisation.objects.filter(pk=organisation.pk).update(nudges_paused_until=until)

@@ -1,12 +1,15 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
-from accounts.forms import AddPersonForm, ProfileForm
+from accounts.forms import AddPersonForm, PauseNudgesForm, ProfileForm
 from accounts.models import Membership, Organisation, User
 from accounts.selectors import user_roles
-from accounts.services import MembershipError, membership_change
+from accounts.services import MembershipError, membership_change, organisation_pause_nudges
 
 
 @login_required
@@ -43,8 +46,20 @@ def people(request, slug):
     if organisation is None:
         raise Http404("No such organisation.")
     form = AddPersonForm(request.POST if request.POST.get("action") == "add" else None)
+    pause_form = PauseNudgesForm(request.POST if request.POST.get("action") == "pause" else None)
     if request.method == "POST":
         action = request.POST.get("action")
+        if action == "pause" and pause_form.is_valid():
+            until = datetime.datetime.combine(
+                pause_form.cleaned_data["until"], datetime.time(8), tzinfo=request.user.zone
+            )
+            organisation_pause_nudges(organisation=organisation, until=until)
+            messages.success(request, f"Reminders are held until {until:%d %B %Y, %H:%M}.")
+            return redirect("accounts:people", organisation.slug)
+        if action == "resume":
+            organisation_pause_nudges(organisation=organisation, until=None)
+            messages.success(request, "Reminders are running again.")
+            return redirect("accounts:people", organisation.slug)
         try:
             if action == "add" and form.is_valid():
                 user = User.objects.get(email__iexact=form.cleaned_data["email"])
@@ -76,6 +91,9 @@ def people(request, slug):
             "members": members,
             "roles": Membership.Role.choices,
             "form": form,
+            "pause_form": pause_form,
+            "paused": organisation.nudges_paused_until
+            and organisation.nudges_paused_until > timezone.now(),
         },
-        status=400 if form.is_bound and not form.is_valid() else 200,
+        status=400 if any(f.is_bound and not f.is_valid() for f in (form, pause_form)) else 200,
     )

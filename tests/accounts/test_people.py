@@ -80,3 +80,26 @@ def test_org_admin_with_one_organisation_goes_straight_to_its_people(
 ):
     client.force_login(org_admin)
     assert client.get(reverse("accounts:organisations")).url == people_url(organisation)
+
+
+def test_org_admin_holds_and_resumes_reminders(client, org_admin, organisation):
+    import datetime
+
+    client.force_login(org_admin)
+    until = datetime.date.today() + datetime.timedelta(days=5)
+    response = client.post(
+        people_url(organisation), {"action": "pause", "until": until.isoformat()}, follow=True
+    )
+    assert "Reminders are held until" in response.content.decode()
+    organisation.refresh_from_db()
+    assert organisation.nudges_paused_until.date() == until
+    client.post(people_url(organisation), {"action": "resume"})
+    organisation.refresh_from_db()
+    assert organisation.nudges_paused_until is None
+
+
+def test_a_pause_in_the_past_is_refused_beside_the_field(client, org_admin, organisation):
+    client.force_login(org_admin)
+    response = client.post(people_url(organisation), {"action": "pause", "until": "2020-01-01"})
+    assert response.status_code == 400
+    assert "Choose a day after today." in response.content.decode()

@@ -6,6 +6,7 @@ DEBUG off, so its known passwords never reach production.
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -48,6 +49,8 @@ class Command(BaseCommand):
             raise CommandError("No programme is loaded: run `manage.py load_curriculum` first.")
         with transaction.atomic():
             people, stories = self.seed_people(programme)
+        # The demo learners' reminders, so the notification centre has something in it.
+        call_command("plan_nudges", stdout=self.stdout)
         self.print_logins(people)
         for story in stories:
             self.stdout.write(f"  new demo learner, {story}")
