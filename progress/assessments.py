@@ -84,3 +84,24 @@ def assess_enrolments(
         )
         result[enrolment.pk] = Assessed(enrolment, timemodel.assess(facts, now), work)
     return result
+
+
+SNAPSHOT_FIELDS = ["pace", "acquainted", "e_listener", "active_e_diplomat", "assessed_at"]
+
+
+def apply_snapshot(enrolment: Enrolment, assessed: Assessed, now: datetime.datetime) -> None:
+    """Copies the assessment onto the enrolment's snapshot fields (not saved)."""
+    enrolment.pace = assessed.assessment.pace.value
+    for item in assessed.assessment.milestones:
+        setattr(enrolment, item.milestone.value, item.status.value)
+    enrolment.assessed_at = now
+
+
+def snapshots_refresh(enrolments: Sequence[Enrolment], now: datetime.datetime) -> None:
+    """Brings the snapshots of these enrolments up to date: five queries and one update."""
+    if not enrolments:
+        return
+    assessed = assess_enrolments(enrolments, now)
+    for enrolment in enrolments:
+        apply_snapshot(enrolment, assessed[enrolment.pk], now)
+    Enrolment.objects.bulk_update(enrolments, SNAPSHOT_FIELDS, batch_size=500)

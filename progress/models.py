@@ -129,6 +129,13 @@ class Enrolment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
+    # A snapshot of the time model, so reports count with aggregate queries:
+    # services refresh it on every change, and the nudge planner as time passes.
+    pace = models.CharField(max_length=20, blank=True)
+    acquainted = models.CharField(max_length=20, blank=True)
+    e_listener = models.CharField(max_length=20, blank=True)
+    active_e_diplomat = models.CharField(max_length=20, blank=True)
+    assessed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -148,6 +155,10 @@ class Enrolment(models.Model):
         indexes = [
             # Serves cohort pages and reports: a cohort's enrolments by status.
             models.Index(fields=["cohort", "status"], name="enrolment_cohort_status_idx"),
+            # Serves the report's pace filter and its pace counts per cohort.
+            models.Index(fields=["cohort", "pace"], name="enrolment_cohort_pace_idx"),
+            # Serves the report's "enrolment start between" filter.
+            models.Index(fields=["started_at"], name="enrolment_started_idx"),
         ]
 
     def __str__(self):
@@ -365,6 +376,9 @@ class MilestoneAchievement(models.Model):
     milestone = models.CharField(max_length=24, choices=Milestone.choices)
     achieved_at = models.DateTimeField()
     on_time = models.BooleanField()
+    time_share = models.FloatField(
+        null=True, help_text="Active time taken, as a share of the milestone's horizon."
+    )
 
     class Meta:
         ordering = ["achieved_at"]

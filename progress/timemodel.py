@@ -353,3 +353,13 @@ def required_listening_days(required_days: int, length_days: int) -> int:
         _STANDARD_HORIZON_DAYS[Milestone.E_LISTENER] * length_days // STANDARD_YEAR_DAYS
     )
     return max(1, min(required_days, whole_days_in_month))
+
+
+def time_share(
+    milestone: Milestone, start: datetime, length_days: int, pauses: Sequence[Pause], now: datetime
+) -> float:
+    """Active time since the start, as a share of the milestone's horizon (1.0 = on the day)."""
+    _require_aware(start, "start")
+    _require_aware(now, "now")
+    active = _active_elapsed(start, _paused_intervals(start, pauses, now), now)
+    return active / horizons(length_days)[milestone]

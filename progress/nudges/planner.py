@@ -7,7 +7,7 @@ from collections import Counter
 from django.db.models import Q
 
 from progress import timemodel
-from progress.assessments import assess_enrolments
+from progress.assessments import SNAPSHOT_FIELDS, apply_snapshot, assess_enrolments
 from progress.models import Cohort, Enrolment, Nudge
 from progress.nudges.rules import inactive_after, is_due_soon, iso_week
 
@@ -99,9 +99,9 @@ def _insert(candidates: list[Nudge], counts: Counter, dry_run: bool) -> None:
 def nudges_plan(*, now: datetime.datetime, dry_run: bool = False) -> Counter:
     """Plans every due nudge; returns how many new ones per rule.
 
-    Per chunk of enrolments: the chunk, the five assessment queries and the
-    existing keys; the queries grow with the number of chunks, never with the
-    number of learners inside one.
+    Per chunk of enrolments: the chunk, the five assessment queries, the
+    snapshot update and the existing keys; the queries grow with the number of
+    chunks, never with the number of learners inside one.
     """
     counts: Counter = Counter()
     enrolments = (
@@ -116,6 +116,11 @@ def nudges_plan(*, now: datetime.datetime, dry_run: bool = False) -> Counter:
             break
         last_id = chunk[-1].pk
         assessed = assess_enrolments(chunk, now)
+        if not dry_run:
+            # Time passes without writes: keep the report's snapshot current.
+            for enrolment in chunk:
+                apply_snapshot(enrolment, assessed[enrolment.pk], now)
+            Enrolment.objects.bulk_update(chunk, SNAPSHOT_FIELDS, batch_size=500)
         candidates = [
             nudge
             for enrolment in chunk

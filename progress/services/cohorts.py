@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
 from curriculum.models import Programme
+from progress.assessments import snapshots_refresh
 from progress.models import Cohort, Enrolment, HistoryEvent, Invitation
 from progress.services.study import enrolment_create
 
@@ -115,6 +116,8 @@ def cohort_update(
     cohort.length_days = length_days
     cohort.save(update_fields=["name", "starts_on", "length_days"])
     cohort.trainers.set(trainers)
+    if moved:
+        snapshots_refresh(list(cohort.enrolments.all()), timezone.now())
     return moved
 
 

@@ -14,6 +14,7 @@ from curriculum.grading import QuizResult, clean_answers, grade
 from curriculum.models import Activity, Programme, Resource
 from curriculum.selectors import programme_outline
 from progress import timemodel
+from progress.assessments import snapshots_refresh
 from progress.models import (
     Completion,
     Enrolment,
@@ -75,7 +76,12 @@ def enrolment_create(
                 )
     except IntegrityError:
         raise AlreadyEnrolled("You are already enrolled in this programme.") from None
+    _snapshot(enrolment, timezone.now())
     return enrolment
+
+
+def _snapshot(enrolment: Enrolment, now: datetime.datetime) -> None:
+    snapshots_refresh([Enrolment.objects.get(pk=enrolment.pk)], now)
 
 
 def _is_recent(moment: datetime.datetime) -> bool:
@@ -154,7 +160,8 @@ def progress_refresh(*, enrolment: Enrolment, now: datetime.datetime) -> None:
         standing.save()
 
     work = state.milestone_work(stable_following=_stable_following(enrolment))
-    due = timemodel.due_dates(enrolment.started_at, enrolment.length_days, _pauses(enrolment), now)
+    pauses = _pauses(enrolment)
+    due = timemodel.due_dates(enrolment.started_at, enrolment.length_days, pauses, now)
     achieved = set(enrolment.achievements.values_list("milestone", flat=True))
     for milestone in timemodel.Milestone:
         facts = work[milestone]
@@ -163,7 +170,13 @@ def progress_refresh(*, enrolment: Enrolment, now: datetime.datetime) -> None:
         _, created = MilestoneAchievement.objects.get_or_create(
             enrolment=enrolment,
             milestone=milestone.value,
-            defaults={"achieved_at": now, "on_time": now <= due[milestone]},
+            defaults={
+                "achieved_at": now,
+                "on_time": now <= due[milestone],
+                "time_share": timemodel.time_share(
+                    milestone, enrolment.started_at, enrolment.length_days, pauses, now
+                ),
+            },
         )
         if created:
             label = MilestoneAchievement.Milestone(milestone.value).label
@@ -182,6 +195,7 @@ def progress_refresh(*, enrolment: Enrolment, now: datetime.datetime) -> None:
                 Enrolment.objects.filter(pk=enrolment.pk).update(
                     status=Enrolment.Status.COMPLETED, completed_at=now
                 )
+    _snapshot(enrolment, now)
 
 
 @transaction.atomic
@@ -436,6 +450,7 @@ def enrolment_pause(*, enrolment: Enrolment, by: User, reason: str = "") -> Paus
         f"Paused{': ' + reason.strip() if reason.strip() else ''}",
         now,
     )
+    _snapshot(enrolment, now)
     return pause
 
 
@@ -450,3 +465,4 @@ def enrolment_resume(*, enrolment: Enrolment, by: User) -> None:
         status=Enrolment.Status.ACTIVE
     )
     _history(enrolment, HistoryEvent.Kind.RESUMED, "Resumed", now)
+    _snapshot(enrolment, now)
