@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from curriculum.models import Activity, Programme
 from progress import services
+from progress.assessments import snapshots_refresh
 from progress.models import (
     Cohort,
     Completion,
@@ -206,4 +207,6 @@ def seed_learners(
     if enrolment := enrol("self_paced", None, 3):
         _complete(enrolment, orientation, enrolment.started_at + 0.9 * DAY)
         stories.append("self-paced: no cohort, orientation done")
+    # Each story was written in the past; the reports' snapshot is of today.
+    snapshots_refresh(list(Enrolment.objects.filter(user__in=learners.values())), now)
     return stories

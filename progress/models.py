@@ -443,6 +443,7 @@ class Nudge(models.Model):
         INACTIVE = "inactive", "Inactive for a while"
         REVIEWED = "reviewed", "Practice work reviewed"
         TRAINER_DIGEST = "trainer_digest", "Weekly cohort digest"
+        ORG_SUMMARY = "org_summary", "Monthly organisation summary"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -473,6 +474,8 @@ class Nudge(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     email = models.CharField(max_length=8, choices=Email.choices, default=Email.NONE, blank=True)
     skip_reason = models.CharField(max_length=200, blank=True)
+    # What a digest said when it went out, so the in-app copy shows the same.
+    digest = models.JSONField(default=list, blank=True)
     not_before = models.DateTimeField(help_text="Held until then (quiet hours, a pause).")
     created_at = models.DateTimeField()
     claimed_at = models.DateTimeField(null=True, blank=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from progress.views import dashboard, invitations, notifications, study, trainer
+from progress.views import dashboard, invitations, notifications, reports, study, trainer
 
 app_name = "progress"
 urlpatterns = [
@@ -24,6 +24,9 @@ urlpatterns = [
         trainer.learner_detail,
         name="cohort_learner",
     ),
+    path("reports/", reports.report, name="report"),
+    path("reports/learners.csv", reports.report_csv, name="report_csv"),
+    path("reports/figures.json", reports.report_json, name="report_json"),
     path("reviews/", trainer.review_list, name="reviews"),
     path("reviews/<int:submission_id>/", trainer.review_detail, name="review"),
     path("invitations/<str:token>/", invitations.invitation, name="invitation"),

@@ -127,6 +127,12 @@ def _content(nudge: Nudge, digest: dict) -> dict:
             "lines": digest.get("lines", []),
             "action": (_("Open your cohorts"), absolute(reverse("progress:cohorts"))),
         }
+    if rule == Nudge.Rule.ORG_SUMMARY:
+        return {
+            "subject": _("Your organisation's month in the programme"),
+            "lines": digest.get("lines", []),
+            "action": (_("Open the completion report"), absolute(reverse("progress:report"))),
+        }
     raise ValueError(f"Unknown nudge rule {rule!r}")
 
 

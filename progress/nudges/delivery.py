@@ -156,6 +156,29 @@ def _digest(nudge: Nudge, now: datetime.datetime) -> dict:
     return {"lines": lines}
 
 
+def _summary(nudge: Nudge) -> dict:
+    from progress.selectors.reports import report_headline
+
+    organisation_id = int(nudge.subject.split(":", 1)[1])
+    still_admin = nudge.recipient.memberships.filter(
+        organisation_id=organisation_id, role="org_admin"
+    ).exists()
+    if not still_admin:
+        raise Skip("no longer an administrator of the organisation")
+    organisation = Organisation.objects.get(pk=organisation_id)
+    headline = report_headline(Enrolment.objects.filter(cohort__organisation_id=organisation_id))
+    current = headline.enrolled - headline.by_status.get("withdrawn", 0)
+    lines = [f"{organisation.name}: {current} current learners."]
+    for row, label in zip(
+        headline.milestones, ["Acquainted", "e-Listener", "Active e-diplomat"], strict=True
+    ):
+        lines.append(
+            f"{label}: {row['on_time']} on time, {row['late']} late, "
+            f"{row['overdue']} overdue, {row['pending']} pending."
+        )
+    return {"lines": lines}
+
+
 def _send_email(nudge: Nudge, content: dict) -> None:
     unsubscribe = unsubscribe_url(nudge.recipient_id, nudge.rule)
     domain = settings.SITE_URL.split("://", 1)[-1].split("/")[0].split(":")[0]
@@ -186,7 +209,11 @@ def deliver_one(pk: int, now: datetime.datetime) -> str:
         return "gone"
     try:
         channel = _check(nudge, now)
-        digest = _digest(nudge, now) if nudge.rule == Nudge.Rule.TRAINER_DIGEST else None
+        digest = None
+        if nudge.rule == Nudge.Rule.TRAINER_DIGEST:
+            digest = _digest(nudge, now)
+        elif nudge.rule == Nudge.Rule.ORG_SUMMARY:
+            digest = _summary(nudge)
     except Skip as skip:
         Nudge.objects.filter(pk=pk, status=Nudge.Status.SENDING).update(
             status=Nudge.Status.SKIPPED, skip_reason=str(skip)[:200]
@@ -208,6 +235,7 @@ def deliver_one(pk: int, now: datetime.datetime) -> str:
             raise
     Nudge.objects.filter(pk=pk, status=Nudge.Status.SENDING).update(
         status=Nudge.Status.SENT,
+        digest=content["lines"] if digest else [],
         sent_at=now,
         email=Nudge.Email.SENT if channel == "email" else Nudge.Email.IN_APP,
         skip_reason="",

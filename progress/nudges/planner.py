@@ -6,8 +6,14 @@ from collections import Counter
 
 from django.db.models import Q
 
+from accounts.models import Membership
 from progress import timemodel
-from progress.assessments import SNAPSHOT_FIELDS, apply_snapshot, assess_enrolments
+from progress.assessments import (
+    SNAPSHOT_FIELDS,
+    apply_snapshot,
+    assess_enrolments,
+    snapshots_refresh,
+)
 from progress.models import Cohort, Enrolment, Nudge
 from progress.nudges.rules import inactive_after, is_due_soon, iso_week
 
@@ -78,6 +84,25 @@ def _digest_candidates(now: datetime.datetime) -> list[Nudge]:
     ]
 
 
+def _summary_candidates(now: datetime.datetime) -> list[Nudge]:
+    # One summary per organisation administrator, organisation and month.
+    admins = Membership.objects.filter(role=Membership.Role.ORG_ADMIN).values_list(
+        "user_id", "organisation_id"
+    )
+    month = f"{now:%Y-%m}"
+    return [
+        Nudge(
+            recipient_id=user_id,
+            rule=Nudge.Rule.ORG_SUMMARY,
+            subject=f"organisation:{organisation_id}",
+            period=month,
+            not_before=now,
+            created_at=now,
+        )
+        for user_id, organisation_id in admins
+    ]
+
+
 def _insert(candidates: list[Nudge], counts: Counter, dry_run: bool) -> None:
     if not candidates:
         return
@@ -128,7 +153,17 @@ def nudges_plan(*, now: datetime.datetime, dry_run: bool = False) -> Counter:
         ]
         _insert(candidates, counts, dry_run)
     _insert(_digest_candidates(now), counts, dry_run)
+    _insert(_summary_candidates(now), counts, dry_run)
+    if not dry_run:
+        _snapshot_unassessed(now)
     return counts
+
+
+def _snapshot_unassessed(now: datetime.datetime) -> None:
+    """Paused, completed or withdrawn enrolments change only through services,
+    which refresh their snapshot; this catches any written before it existed."""
+    while chunk := list(Enrolment.objects.filter(assessed_at__isnull=True).order_by("pk")[:CHUNK]):
+        snapshots_refresh(chunk, now)
 
 
 def nudge_event(

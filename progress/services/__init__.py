@@ -14,6 +14,7 @@ from progress.services.cohorts import (
     invitation_resend,
     invitation_revoke,
     invitations_accept_for_email,
+    learner_rows_check,
     learner_rows_parse,
 )
 from progress.services.study import (
@@ -53,6 +54,7 @@ __all__ = [
     "invitation_resend",
     "invitation_revoke",
     "invitations_accept_for_email",
+    "learner_rows_check",
     "learner_rows_parse",
     "listening_entry_save",
     "practice_submit",

@@ -85,7 +85,8 @@ def cohort_update_impact(*, cohort: Cohort, starts_on: datetime.date, length_day
     """How many learners' due dates a change of start or length would move."""
     if (starts_on, length_days) == (cohort.starts_on, cohort.length_days):
         return 0
-    return cohort.enrolments.exclude(status=Enrolment.Status.WITHDRAWN).count()
+    # Withdrawn learners move too, so their dates are right if they are restored.
+    return cohort.enrolments.count()
 
 
 @transaction.atomic
@@ -179,6 +180,13 @@ def learner_rows_parse(
     pending invitations.
     """
     rows, problems = _read_rows(text, csv_bytes)
+    return learner_rows_check(cohort=cohort, rows=rows, problems=problems)
+
+
+def learner_rows_check(
+    *, cohort: Cohort, rows: list[LearnerRow], problems: list[RowProblem] | None = None
+) -> tuple[list[LearnerRow], list[RowProblem]]:
+    problems = list(problems or [])
     valid: list[LearnerRow] = []
     seen: dict[str, int] = {}
     for row in rows:
@@ -250,6 +258,15 @@ def learner_rows_parse(
     return accepted, problems
 
 
+def _status_before_withdrawal(enrolment: Enrolment) -> str:
+    """What a restored enrolment goes back to: completed, paused or active."""
+    if enrolment.completed_at is not None:
+        return Enrolment.Status.COMPLETED
+    if enrolment.pauses.filter(ended_at__isnull=True).exists():
+        return Enrolment.Status.PAUSED
+    return Enrolment.Status.ACTIVE
+
+
 def _join(*, cohort: Cohort, user: User, now: datetime.datetime) -> tuple[Enrolment, bool]:
     """Puts an existing account in the cohort; returns (enrolment, restored)."""
     if not Membership.objects.filter(user=user, organisation=cohort.organisation).exists():
@@ -272,8 +289,7 @@ def _join(*, cohort: Cohort, user: User, now: datetime.datetime) -> tuple[Enrolm
         )
     restored = enrolment.status == Enrolment.Status.WITHDRAWN
     if restored:
-        open_pause = enrolment.pauses.filter(ended_at__isnull=True).exists()
-        enrolment.status = Enrolment.Status.PAUSED if open_pause else Enrolment.Status.ACTIVE
+        enrolment.status = _status_before_withdrawal(enrolment)
         _history(enrolment, HistoryEvent.Kind.RESTORED, f"Restored to {cohort.name}", now)
     if enrolment.cohort_id != cohort.pk:
         # A self-paced learner joins the cohort and keeps all their work.
@@ -296,13 +312,17 @@ def cohort_add_learners(*, cohort: Cohort, rows: list[LearnerRow], by: User) -> 
 
     if cohort.is_archived:
         raise CohortError("This cohort is archived: restore it before adding learners.")
-    text = "\n".join(f"{row.email},{row.display_name},{row.language}" for row in rows)
-    checked, problems = learner_rows_parse(cohort=cohort, csv_bytes=text.encode())
+    checked, problems = learner_rows_check(cohort=cohort, rows=rows)
     if problems:
         raise CohortError("; ".join(str(problem) for problem in problems))
     now = timezone.now()
     result = AddResult()
-    users = {u.email.lower(): u for u in User.objects.filter(email__in=[r.email for r in checked])}
+    users = {
+        user.email.lower(): user
+        for user in User.objects.annotate(email_lower=Lower("email")).filter(
+            email_lower__in=[row.email for row in checked]
+        )
+    }
     for row in checked:
         user = users.get(row.email)
         if user is not None:
@@ -343,8 +363,7 @@ def enrolment_restore(*, enrolment: Enrolment, by: User) -> None:
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status != Enrolment.Status.WITHDRAWN:
         raise CohortError("This learner is not withdrawn.")
-    open_pause = enrolment.pauses.filter(ended_at__isnull=True).exists()
-    enrolment.status = Enrolment.Status.PAUSED if open_pause else Enrolment.Status.ACTIVE
+    enrolment.status = _status_before_withdrawal(enrolment)
     enrolment.save(update_fields=["status"])
     _history(enrolment, HistoryEvent.Kind.RESTORED, f"Restored by {by}", now)
 

@@ -28,6 +28,7 @@ LEARNER_RULES = [
     Nudge.Rule.INACTIVE,
     Nudge.Rule.REVIEWED,
     Nudge.Rule.TRAINER_DIGEST,
+    Nudge.Rule.ORG_SUMMARY,
 ]
 
 

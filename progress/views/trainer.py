@@ -261,7 +261,10 @@ def cohort_add_learners(request, cohort_id):
 def cohort_invitations(request, cohort_id):
     cohort = cohort_for(request.user, request.roles, cohort_id)
     if request.method == "POST":
-        invitation = get_object_or_404(cohort.invitations, pk=request.POST.get("invitation"))
+        invitation_id = request.POST.get("invitation", "")
+        if not invitation_id.isdigit():
+            raise Http404("No such invitation.")
+        invitation = get_object_or_404(cohort.invitations, pk=int(invitation_id))
         try:
             if request.POST.get("action") == "revoke":
                 services.invitation_revoke(invitation=invitation)

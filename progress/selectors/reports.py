@@ -1,0 +1,206 @@
+"""Completion reports: every figure from aggregate queries over the enrolment
+snapshot, a fixed number of queries whatever the number of learners."""
+
+import statistics
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Aggregate, Count, FloatField, Q, QuerySet
+
+from accounts.selectors import Roles
+from competences.models import Competence, Standing
+from progress.models import Enrolment, MilestoneAchievement
+from progress.timemodel import Milestone, Pace
+
+MILESTONE_FIELDS = {
+    Milestone.ACQUAINTED: "acquainted",
+    Milestone.E_LISTENER: "e_listener",
+    Milestone.ACTIVE: "active_e_diplomat",
+}
+MILESTONE_STATES = {
+    "on_time": [Pace.ACHIEVED_ON_TIME],
+    "late": [Pace.ACHIEVED_LATE],
+    "overdue": [Pace.OVERDUE],
+    "pending": [Pace.AHEAD, Pace.ON_TRACK, Pace.AT_RISK, Pace.NOT_STARTED, Pace.PAUSED, ""],
+}
+PACES = [Pace.AHEAD, Pace.ON_TRACK, Pace.AT_RISK, Pace.OVERDUE, Pace.PAUSED]
+STATUSES = [s for s, _ in Enrolment.Status.choices]
+
+
+class Median(Aggregate):
+    """PostgreSQL's exact median; other databases compute it from the values."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def report_scope(user, roles: Roles) -> QuerySet[Enrolment]:
+    """The enrolments this person may report on: staff all, an org admin their
+    organisations', a trainer their cohorts'."""
+    enrolments = Enrolment.objects.all()
+    if roles.is_staff:
+        return enrolments
+    return enrolments.filter(
+        Q(cohort__organisation_id__in=roles.admin_of) | Q(cohort__trainers=user)
+    ).distinct()
+
+
+@dataclass
+class Filters:
+    organisation: int | None = None
+    cohort: int | None = None
+    started_from: object = None
+    started_to: object = None
+    status: str = ""
+    pace: str = ""
+    milestone: str = ""
+    state: str = ""
+
+    def apply(self, enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+        if self.organisation:
+            enrolments = enrolments.filter(cohort__organisation_id=self.organisation)
+        if self.cohort:
+            enrolments = enrolments.filter(cohort_id=self.cohort)
+        if self.started_from:
+            enrolments = enrolments.filter(started_at__date__gte=self.started_from)
+        if self.started_to:
+            enrolments = enrolments.filter(started_at__date__lte=self.started_to)
+        if self.status:
+            enrolments = enrolments.filter(status=self.status)
+        if self.pace:
+            enrolments = enrolments.filter(pace=self.pace)
+        if self.milestone and self.state:
+            column = MILESTONE_FIELDS[Milestone(self.milestone)]
+            enrolments = enrolments.filter(**{f"{column}__in": MILESTONE_STATES[self.state]})
+        return enrolments
+
+
+@dataclass
+class Headline:
+    enrolled: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_pace: dict[str, int] = field(default_factory=dict)
+    milestones: list[dict] = field(default_factory=list)
+    competences: list[dict] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "enrolled": self.enrolled,
+            "status": self.by_status,
+            "pace": self.by_pace,
+            "milestones": {
+                m["code"]: {key: m[key] for key in ("on_time", "late", "overdue", "pending")}
+                | {"median_time_share": m["median"]}
+                for m in self.milestones
+            },
+            "competences": {c["slug"]: c["demonstrated"] for c in self.competences},
+        }
+
+
+def _medians(enrolments: QuerySet[Enrolment]) -> dict[str, float | None]:
+    achievements = MilestoneAchievement.objects.filter(
+        enrolment__in=enrolments.values("pk"), time_share__isnull=False
+    )
+    if connection.vendor == "postgresql":
+        rows = achievements.values("milestone").annotate(median=Median("time_share"))
+        return {row["milestone"]: row["median"] for row in rows}
+    shares: dict[str, list[float]] = {}
+    for milestone, share in achievements.values_list("milestone", "time_share"):
+        shares.setdefault(milestone, []).append(share)
+    return {milestone: statistics.median(values) for milestone, values in shares.items()}
+
+
+def report_headline(enrolments: QuerySet[Enrolment]) -> Headline:
+    """Four queries: the counts, the medians, the competences, the standings."""
+    counts = {"enrolled": Count("pk")}
+    for status in STATUSES:
+        counts[f"status_{status}"] = Count("pk", filter=Q(status=status))
+    current = ~Q(status=Enrolment.Status.WITHDRAWN)
+    for pace in PACES:
+        counts[f"pace_{pace.value}"] = Count("pk", filter=Q(pace=pace.value) & current)
+    for milestone, column in MILESTONE_FIELDS.items():
+        for state, values in MILESTONE_STATES.items():
+            counts[f"{milestone.value}_{state}"] = Count(
+                "pk", filter=Q(**{f"{column}__in": values}) & current
+            )
+    totals = enrolments.order_by().aggregate(**counts)
+    medians = _medians(enrolments)
+    headline = Headline(enrolled=totals["enrolled"])
+    headline.by_status = {status: totals[f"status_{status}"] for status in STATUSES}
+    headline.by_pace = {pace.value: totals[f"pace_{pace.value}"] for pace in PACES}
+    for milestone in MILESTONE_FIELDS:
+        row = {state: totals[f"{milestone.value}_{state}"] for state in MILESTONE_STATES}
+        median = medians.get(milestone.value)
+        row.update(
+            code=milestone.value,
+            achieved=row["on_time"] + row["late"],
+            median=round(median, 3) if median is not None else None,
+        )
+        headline.milestones.append(row)
+    demonstrated = dict(
+        Standing.objects.filter(
+            user__enrolments__in=enrolments.filter(current).values("pk"),
+            state=Standing.State.DEMONSTRATED,
+        )
+        .values_list("competence_id")
+        .annotate(n=Count("user", distinct=True))
+    )
+    population = headline.enrolled - headline.by_status.get("withdrawn", 0)
+    for competence in Competence.objects.order_by("order"):
+        done = demonstrated.get(competence.pk, 0)
+        headline.competences.append(
+            {
+                "slug": competence.slug,
+                "name": competence.name,
+                "demonstrated": done,
+                "percent": round(100 * done / population) if population else 0,
+            }
+        )
+    return headline
+
+
+def cohort_comparison(enrolments: QuerySet[Enrolment], limit: int = 100) -> list[dict]:
+    """Pace and milestone counts per cohort: one grouped query."""
+    current = ~Q(status=Enrolment.Status.WITHDRAWN)
+    counts = {f"pace_{p.value}": Count("pk", filter=Q(pace=p.value) & current) for p in PACES}
+    for milestone, column in MILESTONE_FIELDS.items():
+        counts[f"{milestone.value}_done"] = Count(
+            "pk", filter=Q(**{f"{column}__in": [Pace.ACHIEVED_ON_TIME, Pace.ACHIEVED_LATE]})
+        )
+    rows = (
+        enrolments.order_by()
+        .values("cohort_id", "cohort__name", "cohort__organisation__name")
+        .annotate(
+            total=Count("pk", filter=current),
+            completed=Count("pk", filter=Q(status=Enrolment.Status.COMPLETED)),
+            **counts,
+        )
+        .order_by("cohort__organisation__name", "cohort__name")[:limit]
+    )
+    return list(rows)
+
+
+def organisation_rates(metric_milestone: Milestone = Milestone.E_LISTENER) -> dict[int, float]:
+    """Each organisation's share of current learners who reached the milestone: one query."""
+    column = MILESTONE_FIELDS[metric_milestone]
+    rows = (
+        Enrolment.objects.exclude(status=Enrolment.Status.WITHDRAWN)
+        .filter(cohort__isnull=False)
+        .values("cohort__organisation_id")
+        .annotate(
+            total=Count("pk"),
+            done=Count(
+                "pk", filter=Q(**{f"{column}__in": [Pace.ACHIEVED_ON_TIME, Pace.ACHIEVED_LATE]})
+            ),
+        )
+    )
+    return {
+        row["cohort__organisation_id"]: row["done"] / row["total"] for row in rows if row["total"]
+    }
+
+
+def learner_rows(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    return enrolments.select_related("user", "cohort__organisation").order_by(
+        "cohort__name", "user__display_name", "pk"
+    )

@@ -1,0 +1,15 @@
+from django import template
+
+from progress.charts import PACE_LABELS
+from progress.timemodel import Pace
+
+register = template.Library()
+
+
+@register.filter
+def pace_label(value: str) -> str:
+    """A stored pace or milestone state, as a person reads it."""
+    try:
+        return PACE_LABELS[Pace(value)].capitalize()
+    except ValueError:
+        return "—"

@@ -1,0 +1,185 @@
+"""Completion reports for administrators and trainers: on screen, as CSV, as JSON."""
+
+import csv
+import statistics
+
+from django.core.paginator import Paginator
+from django.http import JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.models import Organisation
+from progress import charts
+from progress.forms import ReportFilterForm
+from progress.selectors.cohorts import cohorts_visible_to
+from progress.selectors.reports import (
+    Filters,
+    cohort_comparison,
+    learner_rows,
+    organisation_rates,
+    report_headline,
+    report_scope,
+)
+from progress.views.trainer import trainer_required
+
+# Stable column names: documented in the README, relied on by spreadsheets.
+CSV_COLUMNS = [
+    "email",
+    "display_name",
+    "organisation",
+    "cohort",
+    "started_at",
+    "length_days",
+    "status",
+    "pace",
+    "acquainted",
+    "e_listener",
+    "active_e_diplomat",
+    "last_activity_at",
+]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _organisations(request):
+    roles = request.roles
+    if roles.is_staff:
+        return list(Organisation.objects.order_by("name"))
+    cohorts = cohorts_visible_to(request.user, roles)
+    return list(Organisation.objects.filter(cohorts__in=cohorts).distinct().order_by("name"))
+
+
+def _filtered(request):
+    """The filter form and, when it is valid, the filtered enrolments."""
+    organisations = _organisations(request)
+    cohorts = cohorts_visible_to(request.user, request.roles).order_by("name")
+    chosen = request.GET.get("organisation")
+    if chosen and chosen.isdigit():
+        cohorts = cohorts.filter(organisation_id=int(chosen))
+    form = ReportFilterForm(request.GET or None, organisations=organisations, cohorts=list(cohorts))
+    scope = report_scope(request.user, request.roles)
+    if form.is_bound and not form.is_valid():
+        return form, None, organisations
+    data = form.cleaned_data if form.is_bound else {}
+    filters = Filters(**{key: value for key, value in data.items() if value not in (None, "")})
+    return form, filters.apply(scope), organisations
+
+
+@trainer_required
+def report(request):
+    form, enrolments, organisations = _filtered(request)
+    context = {"form": form, "organisations": organisations}
+    if enrolments is None:
+        return render(request, "progress/reports/report.html", context, status=400)
+    headline = report_headline(enrolments)
+    comparison = cohort_comparison(enrolments)
+    page = Paginator(learner_rows(enrolments), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context.update(
+        headline=headline,
+        comparison=comparison,
+        page=page,
+        query=query.urlencode(),
+        funnel=charts.funnel(headline),
+        funnel_height=charts.chart_height(4),
+        pace_bars=charts.stacked_pace_bars(comparison[:20]),
+        pace_height=charts.chart_height(min(len(comparison), 20)),
+        competence_bars=charts.competence_bars(headline.competences),
+        competence_height=charts.chart_height(len(headline.competences)),
+        benchmark=_benchmark(request, organisations),
+        generated_at=timezone.now(),
+    )
+    return render(request, "progress/reports/report.html", context)
+
+
+def _benchmark(request, organisations) -> dict | None:
+    """An organisation beside the anonymised median of all organisations."""
+    roles = request.roles
+    if roles.is_staff or len(roles.admin_of) != 1:
+        if roles.is_staff:
+            rates = organisation_rates()
+            names = {o.pk: o.name for o in organisations}
+            return {
+                "staff": True,
+                "rows": sorted(
+                    (
+                        {"name": names.get(pk, "?"), "percent": round(100 * rate)}
+                        for pk, rate in rates.items()
+                    ),
+                    key=lambda row: row["name"],
+                ),
+            }
+        return None
+    rates = organisation_rates()
+    own = next(iter(roles.admin_of))
+    if own not in rates:
+        return None
+    return {
+        "staff": False,
+        "own": round(100 * rates[own]),
+        "median": round(100 * statistics.median(rates.values())),
+        "count": len(rates),
+    }
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _safe(value) -> str:
+    """Neutralises spreadsheet formulas: a cell that starts like one is quoted."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+@trainer_required
+def report_csv(request):
+    form, enrolments, _ = _filtered(request)
+    if enrolments is None:
+        return JsonResponse({"errors": form.errors}, status=400)
+    rows = (
+        learner_rows(enrolments)
+        .values_list(
+            "user__email",
+            "user__display_name",
+            "cohort__organisation__name",
+            "cohort__name",
+            "started_at",
+            "length_days",
+            "status",
+            "pace",
+            "acquainted",
+            "e_listener",
+            "active_e_diplomat",
+            "last_activity_at",
+        )
+        .iterator(chunk_size=2000)
+    )
+    writer = csv.writer(_Echo())
+
+    def stream():
+        yield "\ufeff"  # so spreadsheets open it as UTF-8
+        yield writer.writerow(CSV_COLUMNS)
+        for row in rows:
+            yield writer.writerow(
+                [
+                    _safe(value.isoformat() if hasattr(value, "isoformat") else value)
+                    for value in row
+                ]
+            )
+
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ediplomacy-report-{stamp}.csv"'
+    return response
+
+
+@trainer_required
+def report_json(request):
+    form, enrolments, _ = _filtered(request)
+    if enrolments is None:
+        return JsonResponse({"errors": form.errors}, status=400)
+    figures = report_headline(enrolments).as_json()
+    figures["generated_at"] = timezone.now().isoformat()
+    return JsonResponse(figures)

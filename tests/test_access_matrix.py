@@ -1,0 +1,469 @@
+"""Who may open what: every URL of the site, with every persona.
+
+The table below names, for each URL, the object of world A it is opened with
+and the personas allowed. An allowed persona gets the page (or a redirect that
+is not to the log-in page); anyone else signed in gets 404, never a 403 that
+would confirm the object exists; an anonymous visitor is sent to log in. A new
+URL pattern without a row in the table fails `test_every_url_of_the_site_is_in_the_table`,
+so new pages are covered as they are added.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from accounts.models import Membership, Organisation, User
+from curriculum.models import Activity
+from progress import services
+from progress.models import (
+    Cohort,
+    Completion,
+    Enrolment,
+    Invitation,
+    Nudge,
+    QuizAttempt,
+    Submission,
+)
+from progress.nudges.delivery import unsubscribe_token
+from progress.tasks import invitation_token
+from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = (
+    "anonymous",
+    "trainee_a",  # a trainee in cohort A
+    "trainee_b",  # a trainee in cohort B, of the other organisation
+    "trainer_a",  # trains cohort A
+    "trainer_b",  # trains cohort B, in the other organisation
+    "colleague_a",  # trains another cohort of A's organisation
+    "admin_a",  # administers A's organisation
+    "admin_b",  # administers the other organisation
+    "staff",
+)
+EVERYONE = frozenset(PERSONAS)
+SIGNED_IN = EVERYONE - {"anonymous"}
+TRAINING = frozenset({"trainer_a", "trainer_b", "colleague_a", "admin_a", "admin_b", "staff"})
+COHORT_A_MANAGERS = frozenset({"trainer_a", "admin_a", "staff"})
+
+
+# The world
+
+
+@dataclass
+class World:
+    people: dict[str, User | None]
+    cohort_a: Cohort
+    cohort_b: Cohort
+    enrolment_a: Enrolment
+    enrolment_b: Enrolment
+    submission_a: Submission
+    submission_b: Submission
+    attempt_a: QuizAttempt
+    attempt_b: QuizAttempt
+    invitation_a: Invitation
+    invitation_b: Invitation
+    reading: Activity = field(repr=False)
+
+
+def _cohort(organisation: Organisation, programme, name: str, trainer: User) -> Cohort:
+    return services.cohort_create(
+        organisation=organisation,
+        programme=programme,
+        name=name,
+        starts_on=timezone.now().date() - datetime.timedelta(days=3),
+        length_days=365,
+        trainers=[trainer],
+    )
+
+
+def _learner(cohort: Cohort, user: User, practice: Activity, quiz: Activity, done):
+    """Enrols `user`, opens the first Curate module, hands in practice work
+    (waiting for review) and fails the orientation quiz once."""
+    enrolment = services.enrolment_create(
+        user=user, programme=cohort.programme, cohort=cohort, started_at=cohort.starts_at
+    )
+    now = timezone.now()
+    Completion.objects.bulk_create(
+        Completion(enrolment=enrolment, activity=activity, completed_at=now) for activity in done
+    )
+    submission = services.practice_submit(
+        enrolment=enrolment, activity=practice, text="My listening list", link=""
+    )
+    attempt, _ = services.quiz_submit(enrolment=enrolment, activity=quiz, raw_answers={})
+    return enrolment, submission, attempt
+
+
+def _invite(cohort: Cohort, email: str, by: User) -> Invitation:
+    now = timezone.now()
+    return Invitation.objects.create(
+        cohort=cohort, email=email, created_by=by, created_at=now, sent_at=now
+    )
+
+
+@pytest.fixture
+def world(
+    programme, organisation, other_organisation, trainee, trainer, org_admin, outsider, staff
+) -> World:
+    trainee_b = MembershipFactory(
+        user=UserFactory(email="trainee@fs.example"), organisation=other_organisation
+    ).user
+    admin_b = MembershipFactory(
+        user=UserFactory(email="admin@fs.example"),
+        organisation=other_organisation,
+        role=Membership.Role.ORG_ADMIN,
+    ).user
+    colleague_a = MembershipFactory(
+        user=UserFactory(email="colleague@mfa.example"),
+        organisation=organisation,
+        role=Membership.Role.TRAINER,
+    ).user
+    cohort_a = _cohort(organisation, programme, "Cohort A", trainer)
+    cohort_b = _cohort(other_organisation, programme, "Cohort B", outsider)
+    _cohort(organisation, programme, "Cohort A2", colleague_a)
+
+    live = Activity.objects.live().select_related("module__stage")
+    practice = live.filter(kind=Activity.Kind.PRACTICE)[0]
+    quiz = live.filter(module__stage__slug="orientation", kind=Activity.Kind.QUIZ)[0]
+    done = list(
+        live.filter(module__stage__slug="orientation")
+        | live.filter(module=practice.module).exclude(pk=practice.pk)
+    )
+    enrolment_a, submission_a, attempt_a = _learner(cohort_a, trainee, practice, quiz, done)
+    enrolment_b, submission_b, attempt_b = _learner(cohort_b, trainee_b, practice, quiz, done)
+    return World(
+        people={
+            "anonymous": None,
+            "trainee_a": trainee,
+            "trainee_b": trainee_b,
+            "trainer_a": trainer,
+            "trainer_b": outsider,
+            "colleague_a": colleague_a,
+            "admin_a": org_admin,
+            "admin_b": admin_b,
+            "staff": staff,
+        },
+        cohort_a=cohort_a,
+        cohort_b=cohort_b,
+        enrolment_a=enrolment_a,
+        enrolment_b=enrolment_b,
+        submission_a=submission_a,
+        submission_b=submission_b,
+        attempt_a=attempt_a,
+        attempt_b=attempt_b,
+        invitation_a=_invite(cohort_a, "invitee@mfa.example", trainer),
+        invitation_b=_invite(cohort_b, "invitee@fs.example", outsider),
+        reading=live.filter(module__stage__slug="orientation", kind=Activity.Kind.READING)[0],
+    )
+
+
+# The table
+
+
+@dataclass(frozen=True)
+class Rule:
+    kwargs: Callable[[World], dict]
+    allowed: frozenset[str]
+    # Views that only accept POST are checked with a POST.
+    method: str = "get"
+    # What a signed-in persona outside `allowed` gets.
+    refused: int = 404
+
+
+def no_kwargs(world: World) -> dict:
+    return {}
+
+
+def cohort_a(world: World) -> dict:
+    return {"cohort_id": world.cohort_a.pk}
+
+
+def activity_path(activity: Activity) -> dict:
+    return {
+        "stage_slug": activity.module.stage.slug,
+        "module_slug": activity.module.slug,
+        "activity_slug": activity.slug,
+    }
+
+
+TABLE: dict[str, Rule] = {
+    "home": Rule(no_kwargs, EVERYONE),
+    "accounts:profile": Rule(no_kwargs, SIGNED_IN),
+    "accounts:organisations": Rule(no_kwargs, frozenset({"admin_a", "admin_b", "staff"})),
+    "accounts:people": Rule(
+        lambda w: {"slug": w.cohort_a.organisation.slug}, frozenset({"admin_a", "staff"})
+    ),
+    "progress:cohorts": Rule(no_kwargs, TRAINING),
+    "progress:cohort_create": Rule(no_kwargs, TRAINING),
+    "progress:cohort": Rule(cohort_a, COHORT_A_MANAGERS),
+    "progress:cohort_edit": Rule(cohort_a, COHORT_A_MANAGERS),
+    "progress:cohort_archive": Rule(cohort_a, COHORT_A_MANAGERS, method="post"),
+    "progress:cohort_add_learners": Rule(cohort_a, COHORT_A_MANAGERS),
+    "progress:cohort_invitations": Rule(cohort_a, COHORT_A_MANAGERS),
+    "progress:cohort_learner": Rule(
+        lambda w: {"cohort_id": w.cohort_a.pk, "enrolment_id": w.enrolment_a.pk},
+        COHORT_A_MANAGERS,
+    ),
+    "progress:reviews": Rule(no_kwargs, TRAINING),
+    # Open to every trainer and administrator; each sees only their own scope.
+    "progress:report": Rule(no_kwargs, TRAINING),
+    "progress:report_csv": Rule(no_kwargs, TRAINING),
+    "progress:report_json": Rule(no_kwargs, TRAINING),
+    "progress:review": Rule(lambda w: {"submission_id": w.submission_a.pk}, COHORT_A_MANAGERS),
+    # Public: the token is the key. A signed-in person whose address is not the
+    # invited one gets the page's own refusal (403, with a log-out button).
+    "progress:invitation": Rule(
+        lambda w: {"token": invitation_token(w.invitation_a)},
+        frozenset({"anonymous"}),
+        refused=403,
+    ),
+    # Public too: the signed token names the person and the reminder, and a
+    # GET only asks for the click (link scanners must not unsubscribe anyone).
+    "progress:unsubscribe": Rule(
+        lambda w: {"token": unsubscribe_token(w.enrolment_a.user_id, Nudge.Rule.OVERDUE.value)},
+        EVERYONE,
+    ),
+    # Every signed-in person has their own inbox and reminder choices.
+    "progress:notifications": Rule(no_kwargs, SIGNED_IN),
+    "progress:preferences": Rule(no_kwargs, SIGNED_IN),
+    # Every signed-in person may learn; without an enrolment they are sent to start.
+    "progress:dashboard": Rule(no_kwargs, SIGNED_IN),
+    "progress:pause": Rule(no_kwargs, SIGNED_IN, method="post"),
+    "progress:resume": Rule(no_kwargs, SIGNED_IN, method="post"),
+    "progress:programme": Rule(no_kwargs, SIGNED_IN),
+    "progress:enrol": Rule(no_kwargs, SIGNED_IN, method="post"),
+    "progress:continue": Rule(no_kwargs, SIGNED_IN),
+    "progress:module": Rule(
+        lambda w: {"stage_slug": w.reading.module.stage.slug, "module_slug": w.reading.module.slug},
+        SIGNED_IN,
+    ),
+    "progress:activity": Rule(lambda w: activity_path(w.reading), SIGNED_IN),
+    "progress:quiz_result": Rule(
+        lambda w: {**activity_path(w.attempt_a.activity), "attempt_id": w.attempt_a.pk},
+        frozenset({"trainee_a"}),
+    ),
+}
+
+
+def site_url_names() -> set[str]:
+    """Every named URL of the site but the admin's, allauth's and the health check."""
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                module = getattr(pattern.urlconf_module, "__name__", "")
+                if pattern.namespace == "admin" or module.startswith("allauth"):
+                    continue
+                inner = pattern.namespace
+                walk(pattern.url_patterns, f"{namespace}{inner}:" if inner else namespace)
+            elif isinstance(pattern, URLPattern):
+                if pattern.name == "healthz":
+                    continue
+                assert pattern.name, f"URL pattern {pattern.pattern} has no name"
+                names.add(namespace + pattern.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_url_of_the_site_is_in_the_table():
+    names = site_url_names()
+
+    assert sorted(names - set(TABLE)) == [], "URLs with no access rule: add them to TABLE"
+    assert sorted(set(TABLE) - names) == [], "rules for URLs that no longer exist"
+
+
+def matrix() -> list:
+    return [
+        pytest.param(name, persona, id=f"{name}-{persona}")
+        for name in sorted(TABLE)
+        for persona in PERSONAS
+    ]
+
+
+def open_as(client, world: World, persona: str, method: str, url: str, data=None):
+    user = world.people[persona]
+    if user is None:
+        client.logout()
+    else:
+        client.force_login(user)
+    return getattr(client, method)(url, data or {})
+
+
+def is_log_in_redirect(response) -> bool:
+    return response.status_code == 302 and response.url.startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize(("name", "persona"), matrix())
+def test_access(client, world, name, persona):
+    rule = TABLE[name]
+    url = reverse(name, kwargs=rule.kwargs(world))
+
+    response = open_as(client, world, persona, rule.method, url)
+
+    if persona in rule.allowed:
+        assert response.status_code < 400, (url, response.status_code)
+        assert not is_log_in_redirect(response), url
+    elif persona == "anonymous":
+        assert is_log_in_redirect(response), (url, response.status_code)
+    else:
+        assert response.status_code == rule.refused, (url, response.status_code)
+
+
+# State-changing trainer actions, posted by the wrong people
+
+
+@dataclass(frozen=True)
+class Action:
+    url: Callable[[World], str]
+    data: Callable[[World], dict]
+    state: Callable[[World], object]
+
+
+def _cohort_state(world: World):
+    return Cohort.objects.filter(pk=world.cohort_a.pk).values().get()
+
+
+def _enrolment_state(world: World):
+    enrolment = Enrolment.objects.get(pk=world.enrolment_a.pk)
+    return enrolment.status, enrolment.pauses.count(), enrolment.history.count()
+
+
+def _submission_state(world: World):
+    submission = Submission.objects.filter(pk=world.submission_a.pk).values().get()
+    return submission, Completion.objects.filter(enrolment=world.enrolment_a).count()
+
+
+def _learner_url(world: World) -> str:
+    return reverse("progress:cohort_learner", args=[world.cohort_a.pk, world.enrolment_a.pk])
+
+
+def _cohort_url(name: str) -> Callable[[World], str]:
+    return lambda world: reverse(name, args=[world.cohort_a.pk])
+
+
+ACTIONS = {
+    "archive": Action(_cohort_url("progress:cohort_archive"), lambda w: {}, _cohort_state),
+    "edit": Action(
+        _cohort_url("progress:cohort_edit"),
+        lambda w: {
+            "name": "Taken over",
+            "organisation": w.cohort_a.organisation_id,
+            "starts_on": "2030-01-01",
+            "length_days": 30,
+            "trainers": [w.people["trainer_b"].pk],
+            "confirm": "yes",
+        },
+        _cohort_state,
+    ),
+    "withdraw": Action(_learner_url, lambda w: {"action": "withdraw"}, _enrolment_state),
+    "pause": Action(_learner_url, lambda w: {"action": "pause"}, _enrolment_state),
+    "review": Action(
+        lambda w: reverse("progress:review", args=[w.submission_a.pk]),
+        lambda w: {"decision": "accept", "feedback": ""},
+        _submission_state,
+    ),
+    "add learners": Action(
+        _cohort_url("progress:cohort_add_learners"),
+        lambda w: {"emails": "intruder@elsewhere.example"},
+        lambda w: list(Invitation.objects.values_list("email", "status").order_by("email")),
+    ),
+    "revoke invitation": Action(
+        _cohort_url("progress:cohort_invitations"),
+        lambda w: {"invitation": w.invitation_a.pk, "action": "revoke"},
+        lambda w: list(Invitation.objects.values_list("email", "status").order_by("email")),
+    ),
+}
+WRONG_PERSONAS = sorted(EVERYONE - COHORT_A_MANAGERS)
+
+
+@pytest.mark.parametrize("persona", WRONG_PERSONAS)
+@pytest.mark.parametrize("action", sorted(ACTIONS))
+def test_wrong_persona_posting_a_trainer_action_changes_nothing(client, world, action, persona):
+    step = ACTIONS[action]
+    before = step.state(world)
+
+    response = open_as(client, world, persona, "post", step.url(world), step.data(world))
+
+    if persona == "anonymous":
+        assert is_log_in_redirect(response), response.status_code
+    else:
+        assert response.status_code == 404, response.status_code
+    assert step.state(world) == before
+
+
+@pytest.mark.parametrize("action", ["archive", "withdraw", "pause", "review"])
+def test_trainer_of_cohort_a_posting_the_same_actions_does_change_things(client, world, action):
+    # The control for the test above: the same requests work for the right person.
+    step = ACTIONS[action]
+    before = step.state(world)
+
+    response = open_as(client, world, "trainer_a", "post", step.url(world), step.data(world))
+
+    assert response.status_code == 302
+    assert step.state(world) != before
+
+
+@pytest.mark.parametrize("persona", ["trainer_b", "admin_b"])
+def test_own_cohort_in_the_url_does_not_open_another_cohorts_learner(client, world, persona):
+    url = reverse("progress:cohort_learner", args=[world.cohort_b.pk, world.enrolment_a.pk])
+    before = _enrolment_state(world)
+
+    assert open_as(client, world, persona, "get", url).status_code == 404
+    assert open_as(client, world, persona, "post", url, {"action": "withdraw"}).status_code == 404
+    assert _enrolment_state(world) == before
+
+
+def test_cohort_page_cannot_revoke_another_cohorts_invitation(client, world):
+    url = reverse("progress:cohort_invitations", args=[world.cohort_a.pk])
+
+    response = open_as(
+        client,
+        world,
+        "trainer_a",
+        "post",
+        url,
+        {"invitation": world.invitation_b.pk, "action": "revoke"},
+    )
+
+    assert response.status_code == 404
+    world.invitation_b.refresh_from_db()
+    assert world.invitation_b.status == Invitation.Status.PENDING
+
+
+def test_review_queue_lists_only_the_reviewers_cohorts(client, world):
+    seen = {}
+    for persona in sorted(TRAINING):
+        response = open_as(client, world, persona, "get", reverse("progress:reviews"))
+        seen[persona] = {submission.pk for submission in response.context["page"]}
+
+    a, b = world.submission_a.pk, world.submission_b.pk
+    assert seen == {
+        "admin_a": {a},
+        "admin_b": {b},
+        "colleague_a": set(),
+        "staff": {a, b},
+        "trainer_a": {a},
+        "trainer_b": {b},
+    }
+
+
+def test_cohort_list_shows_only_the_persons_cohorts(client, world):
+    seen = {}
+    for persona in sorted(TRAINING):
+        response = open_as(client, world, persona, "get", reverse("progress:cohorts"))
+        seen[persona] = sorted(cohort.name for cohort in response.context["cohorts"])
+
+    assert seen == {
+        "admin_a": ["Cohort A", "Cohort A2"],
+        "admin_b": ["Cohort B"],
+        "colleague_a": ["Cohort A2"],
+        "staff": ["Cohort A", "Cohort A2", "Cohort B"],
+        "trainer_a": ["Cohort A"],
+        "trainer_b": ["Cohort B"],
+    }
