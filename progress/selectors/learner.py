@@ -1,5 +1,5 @@
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Max
 
@@ -12,11 +12,13 @@ from progress.models import (
     FollowingCheckin,
     HistoryEvent,
     ListeningEntry,
+    Nudge,
     Pause,
     QuizAttempt,
     Reflection,
     Submission,
 )
+from progress.nudges.content import nudge_content
 from progress.state import LearnerState, following_is_stable, learner_state
 from progress.timemodel import required_listening_days
 from progress.wording import pace_message
@@ -98,6 +100,7 @@ class Dashboard:
     stable_following: bool
     recent: list[HistoryEvent]
     open_pause: Pause | None
+    notifications: list = field(default_factory=list)
 
     @property
     def milestones(self):
@@ -123,15 +126,20 @@ class Dashboard:
 
 
 def learner_dashboard(enrolment: Enrolment, now: datetime.datetime) -> Dashboard:
-    """Everything the learner's dashboard shows, in nine queries whatever the history:
+    """Everything the learner's dashboard shows, in ten queries whatever the history:
     stages, modules, activities, completions (learner_progress), achievements,
-    pauses, check-ins, listening days, recent history."""
+    pauses, check-ins, listening days, recent history, recent notifications."""
     state = learner_progress(enrolment)
     achieved = {a.milestone: a.achieved_at for a in enrolment.achievements.all()}
     pauses = list(enrolment.pauses.all())
     checkins = list(enrolment.checkins.values_list("recorded_on", "followers"))
     logged = set(ListeningEntry.objects.filter(enrolment=enrolment).values_list("day", flat=True))
     recent = list(enrolment.history.all()[:8])
+    notifications = list(
+        Nudge.objects.filter(recipient_id=enrolment.user_id, status=Nudge.Status.SENT)
+        .select_related("recipient")
+        .order_by("-sent_at")[:3]
+    )
 
     stable = following_is_stable(checkins, enrolment.length_days)
     work = {
@@ -165,4 +173,8 @@ def learner_dashboard(enrolment: Enrolment, now: datetime.datetime) -> Dashboard
         stable_following=stable,
         recent=recent,
         open_pause=next((p for p in pauses if p.ended_at is None), None),
+        notifications=[
+            {"nudge": n, "subject": nudge_content(n, digest={"lines": n.digest})["subject"]}
+            for n in notifications
+        ],
     )
