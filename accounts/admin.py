@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from accounts.models import Membership, Organisation, User
+from accounts.models import AuditEvent, Membership, Organisation, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -60,3 +60,20 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "organisation"]
     search_fields = ["user__email", "user__display_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor", "organisation", "action", "target"]
+    list_filter = ["action", "organisation"]
+    search_fields = ["target", "actor__email"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

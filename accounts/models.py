@@ -148,3 +148,28 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} at {self.organisation}"
+
+
+class AuditEvent(models.Model):
+    """A consequential action: who did what to what, and when. Never edited."""
+
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit"
+    )
+    action = models.CharField(max_length=40)
+    target = models.CharField(max_length=200)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # Serves an organisation's audit log, newest first.
+            models.Index(fields=["organisation", "-created_at"], name="audit_org_recent_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.actor} {self.action} {self.target}"

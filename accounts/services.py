@@ -1,7 +1,7 @@
 from django.db import transaction
 from django.utils.text import slugify
 
-from accounts.models import Membership, Organisation, User
+from accounts.models import AuditEvent, Membership, Organisation, User
 
 
 def organisation_create(*, name: str, country: str, slug: str = "") -> Organisation:
@@ -32,7 +32,9 @@ class MembershipError(Exception):
 
 
 @transaction.atomic
-def membership_change(*, organisation: Organisation, user: User, role: str | None) -> None:
+def membership_change(
+    *, organisation: Organisation, user: User, role: str | None, by: User | None = None
+) -> None:
     """Sets or removes (`role=None`) someone's role, never leaving an
     organisation without an administrator."""
     Membership.objects.select_for_update().filter(organisation=organisation).exists()
@@ -52,8 +54,42 @@ def membership_change(*, organisation: Organisation, user: User, role: str | Non
         membership_revoke(user=user, organisation=organisation)
     else:
         membership_grant(user=user, organisation=organisation, role=role)
+    audit_record(
+        actor=by,
+        action="membership.remove" if role is None else "membership.role",
+        target=user.email,
+        organisation=organisation,
+        role=role or "",
+        previous=current.role if current else "",
+    )
 
 
-def organisation_pause_nudges(*, organisation: Organisation, until) -> None:
+def organisation_pause_nudges(*, organisation: Organisation, until, by: User | None = None) -> None:
     """Holds every reminder to the organisation's people until `until` (None: resume now)."""
     Organisation.objects.filter(pk=organisation.pk).update(nudges_paused_until=until)
+    audit_record(
+        actor=by,
+        action="reminders.pause" if until else "reminders.resume",
+        target=organisation.name,
+        organisation=organisation,
+        until=until or "",
+    )
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    target: str,
+    organisation: Organisation | int | None = None,
+    **detail,
+) -> None:
+    """Writes one line of the audit log, in the caller's transaction."""
+    organisation_id = organisation.pk if isinstance(organisation, Organisation) else organisation
+    AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        organisation_id=organisation_id,
+        action=action,
+        target=str(target)[:200],
+        detail={key: str(value) for key, value in detail.items()},
+    )

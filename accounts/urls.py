@@ -7,4 +7,5 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("organisation/", views.organisations, name="organisations"),
     path("organisation/<slug:slug>/people/", views.people, name="people"),
+    path("organisation/<slug:slug>/audit/", views.audit, name="audit"),
 ]

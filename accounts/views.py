@@ -2,12 +2,13 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from accounts.forms import AddPersonForm, PauseNudgesForm, ProfileForm
-from accounts.models import Membership, Organisation, User
+from accounts.models import AuditEvent, Membership, Organisation, User
 from accounts.selectors import user_roles
 from accounts.services import MembershipError, membership_change, organisation_pause_nudges
 
@@ -53,18 +54,21 @@ def people(request, slug):
             until = datetime.datetime.combine(
                 pause_form.cleaned_data["until"], datetime.time(8), tzinfo=request.user.zone
             )
-            organisation_pause_nudges(organisation=organisation, until=until)
+            organisation_pause_nudges(organisation=organisation, until=until, by=request.user)
             messages.success(request, f"Reminders are held until {until:%d %B %Y, %H:%M}.")
             return redirect("accounts:people", organisation.slug)
         if action == "resume":
-            organisation_pause_nudges(organisation=organisation, until=None)
+            organisation_pause_nudges(organisation=organisation, until=None, by=request.user)
             messages.success(request, "Reminders are running again.")
             return redirect("accounts:people", organisation.slug)
         try:
             if action == "add" and form.is_valid():
                 user = User.objects.get(email__iexact=form.cleaned_data["email"])
                 membership_change(
-                    organisation=organisation, user=user, role=form.cleaned_data["role"]
+                    organisation=organisation,
+                    user=user,
+                    role=form.cleaned_data["role"],
+                    by=request.user,
                 )
                 messages.success(request, f"{user} now has the role {form.role_label()}.")
                 return redirect("accounts:people", organisation.slug)
@@ -75,7 +79,9 @@ def people(request, slug):
                 role = request.POST.get("role") if action == "role" else None
                 if role is not None and role not in Membership.Role.values:
                     raise MembershipError("Choose a role from the list.")
-                membership_change(organisation=organisation, user=membership.user, role=role)
+                membership_change(
+                    organisation=organisation, user=membership.user, role=role, by=request.user
+                )
                 verb = "removed from the organisation" if role is None else "updated"
                 messages.success(request, f"{membership.user} is {verb}.")
                 return redirect("accounts:people", organisation.slug)
@@ -96,4 +102,17 @@ def people(request, slug):
             and organisation.nudges_paused_until > timezone.now(),
         },
         status=400 if any(f.is_bound and not f.is_valid() for f in (form, pause_form)) else 200,
+    )
+
+
+@login_required
+def audit(request, slug):
+    organisation = next((o for o in _managed(request) if o.slug == slug), None)
+    if organisation is None:
+        raise Http404("No such organisation.")
+    page = Paginator(
+        AuditEvent.objects.filter(organisation=organisation).select_related("actor"), 50
+    ).get_page(request.GET.get("page"))
+    return render(
+        request, "accounts/audit.html", {"organisation": organisation, "page": page, "query": ""}
     )

@@ -197,6 +197,9 @@ TABLE: dict[str, Rule] = {
     "accounts:people": Rule(
         lambda w: {"slug": w.cohort_a.organisation.slug}, frozenset({"admin_a", "staff"})
     ),
+    "accounts:audit": Rule(
+        lambda w: {"slug": w.cohort_a.organisation.slug}, frozenset({"admin_a", "staff"})
+    ),
     "progress:cohorts": Rule(no_kwargs, TRAINING),
     "progress:cohort_create": Rule(no_kwargs, TRAINING),
     "progress:cohort": Rule(cohort_a, COHORT_A_MANAGERS),

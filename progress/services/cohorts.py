@@ -16,6 +16,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
+from accounts.services import audit_record
 from curriculum.models import Programme
 from progress.assessments import snapshots_refresh
 from progress.models import Cohort, Enrolment, HistoryEvent, Invitation
@@ -27,6 +28,10 @@ LANGUAGES = dict(settings.LANGUAGES)
 
 class CohortError(Exception):
     """A cohort change that cannot be made, with a message to show."""
+
+
+def organisation_id_of(cohort: Cohort) -> int:
+    return cohort.organisation_id
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,7 @@ def cohort_create(
     starts_on: datetime.date,
     length_days: int,
     trainers: list[User],
+    by: User | None = None,
 ) -> Cohort:
     if length_days < 1:
         raise CohortError("A programme lasts at least one day.")
@@ -78,6 +84,12 @@ def cohort_create(
         length_days=length_days,
     )
     cohort.trainers.set(trainers)
+    audit_record(
+        actor=by,
+        action="cohort.create",
+        target=cohort.name,
+        organisation=organisation_id_of(cohort),
+    )
     return cohort
 
 
@@ -97,6 +109,7 @@ def cohort_update(
     starts_on: datetime.date,
     length_days: int,
     trainers: list[User],
+    by: User | None = None,
 ) -> int:
     """Saves the cohort; a new start or length moves every member's due dates.
 
@@ -119,11 +132,26 @@ def cohort_update(
     cohort.trainers.set(trainers)
     if moved:
         snapshots_refresh(list(cohort.enrolments.all()), timezone.now())
+    audit_record(
+        actor=by,
+        action="cohort.update",
+        target=cohort.name,
+        organisation=cohort.organisation_id,
+        starts_on=starts_on,
+        length_days=length_days,
+        learners_moved=moved,
+    )
     return moved
 
 
-def cohort_archive(*, cohort: Cohort, archived: bool = True) -> None:
+def cohort_archive(*, cohort: Cohort, archived: bool = True, by: User | None = None) -> None:
     Cohort.objects.filter(pk=cohort.pk).update(archived_at=timezone.now() if archived else None)
+    audit_record(
+        actor=by,
+        action="cohort.archive" if archived else "cohort.restore",
+        target=cohort.name,
+        organisation=cohort.organisation_id,
+    )
 
 
 _SPLIT = re.compile(r"[,;\s]+")
@@ -340,6 +368,15 @@ def cohort_add_learners(*, cohort: Cohort, rows: list[LearnerRow], by: User) -> 
         )
         result.invited.append(invitation)
         send_invitation.delay_on_commit(invitation.pk)
+    audit_record(
+        actor=by,
+        action="cohort.add_learners",
+        target=cohort.name,
+        organisation=cohort.organisation_id,
+        enrolled=len(result.enrolled),
+        restored=len(result.restored),
+        invited=len(result.invited),
+    )
     return result
 
 
@@ -355,6 +392,12 @@ def enrolment_withdraw(*, enrolment: Enrolment, by: User) -> None:
     if not changed:
         raise CohortError("This learner is already withdrawn.")
     _history(enrolment, HistoryEvent.Kind.WITHDRAWN, f"Withdrawn by {by}", now)
+    audit_record(
+        actor=by,
+        action="enrolment.withdraw",
+        target=enrolment.user.email,
+        organisation=enrolment.cohort.organisation_id if enrolment.cohort_id else None,
+    )
 
 
 @transaction.atomic
@@ -366,10 +409,16 @@ def enrolment_restore(*, enrolment: Enrolment, by: User) -> None:
     enrolment.status = _status_before_withdrawal(enrolment)
     enrolment.save(update_fields=["status"])
     _history(enrolment, HistoryEvent.Kind.RESTORED, f"Restored by {by}", now)
+    audit_record(
+        actor=by,
+        action="enrolment.restore",
+        target=enrolment.user.email,
+        organisation=enrolment.cohort.organisation_id if enrolment.cohort_id else None,
+    )
 
 
 @transaction.atomic
-def invitation_resend(*, invitation: Invitation) -> Invitation:
+def invitation_resend(*, invitation: Invitation, by: User | None = None) -> Invitation:
     from progress.tasks import send_invitation
 
     now = timezone.now()
@@ -380,15 +429,27 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
         raise CohortError("Only a pending invitation can be sent again.")
     send_invitation.delay_on_commit(invitation.pk)
     invitation.refresh_from_db()
+    audit_record(
+        actor=by,
+        action="invitation.resend",
+        target=invitation.email,
+        organisation=invitation.cohort.organisation_id,
+    )
     return invitation
 
 
-def invitation_revoke(*, invitation: Invitation) -> None:
+def invitation_revoke(*, invitation: Invitation, by: User | None = None) -> None:
     changed = Invitation.objects.filter(pk=invitation.pk, status=Invitation.Status.PENDING).update(
         status=Invitation.Status.REVOKED
     )
     if not changed:
         raise CohortError("Only a pending invitation can be revoked.")
+    audit_record(
+        actor=by,
+        action="invitation.revoke",
+        target=invitation.email,
+        organisation=invitation.cohort.organisation_id,
+    )
 
 
 @transaction.atomic

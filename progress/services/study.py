@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import audit_record
 from competences.models import Standing
 from curriculum.grading import QuizResult, clean_answers, grade
 from curriculum.models import Activity, Programme, Resource
@@ -78,6 +79,14 @@ def enrolment_create(
         raise AlreadyEnrolled("You are already enrolled in this programme.") from None
     _snapshot(enrolment, timezone.now())
     return enrolment
+
+
+def _audit_enrolment(enrolment: Enrolment, by: User, action: str, **detail) -> None:
+    # A learner pausing their own self-paced programme concerns no organisation.
+    organisation = enrolment.cohort.organisation_id if enrolment.cohort_id else None
+    audit_record(
+        actor=by, action=action, target=enrolment.user.email, organisation=organisation, **detail
+    )
 
 
 def _snapshot(enrolment: Enrolment, now: datetime.datetime) -> None:
@@ -384,6 +393,12 @@ def submission_review(
         enrolment=enrolment,
         submission=submission,
     )
+    audit_record(
+        actor=reviewer,
+        action="submission.accept" if accept else "submission.return",
+        target=f"{enrolment.user.email}: {submission.activity.title}",
+        organisation=enrolment.cohort.organisation_id if enrolment.cohort_id else None,
+    )
     if accept:
         _complete(enrolment, submission.activity, now)
     return submission
@@ -443,6 +458,7 @@ def enrolment_pause(*, enrolment: Enrolment, by: User, reason: str = "") -> Paus
     pause = Pause.objects.create(
         enrolment=enrolment, started_at=now, reason=reason.strip(), created_by=by
     )
+    _audit_enrolment(enrolment, by, "enrolment.pause", reason=reason.strip())
     Enrolment.objects.filter(pk=enrolment.pk).update(status=Enrolment.Status.PAUSED)
     _history(
         enrolment,
@@ -465,4 +481,5 @@ def enrolment_resume(*, enrolment: Enrolment, by: User) -> None:
         status=Enrolment.Status.ACTIVE
     )
     _history(enrolment, HistoryEvent.Kind.RESUMED, "Resumed", now)
+    _audit_enrolment(enrolment, by, "enrolment.resume")
     _snapshot(enrolment, now)

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.models import Organisation
+from accounts.services import audit_record
 from progress import charts
 from progress.forms import ReportFilterForm
 from progress.selectors.cohorts import cohorts_visible_to
@@ -122,6 +123,15 @@ def _benchmark(request, organisations) -> dict | None:
     }
 
 
+def _single_organisation(request) -> int | None:
+    """The organisation an export concerns, when it concerns exactly one."""
+    chosen = request.GET.get("organisation", "")
+    if chosen.isdigit():
+        return int(chosen)
+    ids = request.roles.admin_of | request.roles.trainer_of
+    return next(iter(ids)) if len(ids) == 1 and not request.roles.is_staff else None
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -169,6 +179,12 @@ def report_csv(request):
                 ]
             )
 
+    audit_record(
+        actor=request.user,
+        action="report.export_csv",
+        target=request.GET.urlencode() or "all",
+        organisation=_single_organisation(request),
+    )
     stamp = timezone.now().strftime("%Y-%m-%d")
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ediplomacy-report-{stamp}.csv"'
@@ -180,6 +196,12 @@ def report_json(request):
     form, enrolments, _ = _filtered(request)
     if enrolments is None:
         return JsonResponse({"errors": form.errors}, status=400)
+    audit_record(
+        actor=request.user,
+        action="report.export_json",
+        target=request.GET.urlencode() or "all",
+        organisation=_single_organisation(request),
+    )
     figures = report_headline(enrolments).as_json()
     figures["generated_at"] = timezone.now().isoformat()
     return JsonResponse(figures)

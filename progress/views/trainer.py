@@ -101,6 +101,7 @@ def cohort_create(request):
             starts_on=form.cleaned_data["starts_on"],
             length_days=form.cleaned_data["length_days"],
             trainers=list(form.cleaned_data["trainers"]),
+            by=request.user,
         )
         messages.success(request, f"The cohort “{cohort.name}” is ready. Now add its learners.")
         return redirect("progress:cohort_add_learners", cohort.pk)
@@ -197,6 +198,7 @@ def cohort_edit(request, cohort_id):
             starts_on=data["starts_on"],
             length_days=data["length_days"],
             trainers=list(data["trainers"]),
+            by=request.user,
         )
         note = (
             f" The due dates of {moved} learner{'s' if moved != 1 else ''} moved." if moved else ""
@@ -211,7 +213,7 @@ def cohort_edit(request, cohort_id):
 def cohort_archive(request, cohort_id):
     cohort = cohort_for(request.user, request.roles, cohort_id)
     archive = request.POST.get("action") != "restore"
-    services.cohort_archive(cohort=cohort, archived=archive)
+    services.cohort_archive(cohort=cohort, archived=archive, by=request.user)
     if archive:
         messages.success(request, f"“{cohort.name}” is archived. You can restore it at any time.")
     else:
@@ -267,10 +269,10 @@ def cohort_invitations(request, cohort_id):
         invitation = get_object_or_404(cohort.invitations, pk=int(invitation_id))
         try:
             if request.POST.get("action") == "revoke":
-                services.invitation_revoke(invitation=invitation)
+                services.invitation_revoke(invitation=invitation, by=request.user)
                 messages.success(request, f"The invitation to {invitation.email} is revoked.")
             else:
-                services.invitation_resend(invitation=invitation)
+                services.invitation_resend(invitation=invitation, by=request.user)
                 messages.success(request, f"The invitation to {invitation.email} was sent again.")
         except services.CohortError as error:
             messages.error(request, str(error))
