@@ -1,4 +1,8 @@
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 
 
 class ContentSecurityPolicyMiddleware:
@@ -15,3 +19,28 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response
+
+
+class IdleTimeoutMiddleware:
+    """Signs a person out after SESSION_IDLE_TIMEOUT seconds without a request.
+
+    The last-seen time is written at most once a minute, so an active session
+    costs no session write per request.
+    """
+
+    KEY = "last_seen"
+    RESOLUTION = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(self.KEY)
+            if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+                messages.info(request, "You were signed out after a period of inactivity.")
+            elif last_seen is None or now - last_seen >= self.RESOLUTION:
+                request.session[self.KEY] = now
+        return self.get_response(request)
