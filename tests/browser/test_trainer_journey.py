@@ -49,8 +49,9 @@ def eager_celery(settings):
     """Runs the invitation task inside the live server's request, even with Redis set."""
     from ediplomacy.celery import app
 
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Read before changing settings: Celery loads its configuration lazily.
     previous = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     app.conf.task_always_eager = True
     try:
         yield

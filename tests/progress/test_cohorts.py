@@ -47,8 +47,9 @@ def eager_celery(settings):
     """Runs queued tasks in-process, also where CI points Celery at Redis."""
     from ediplomacy.celery import app
 
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Read before changing settings: Celery loads its configuration lazily.
     previous = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
