@@ -1,6 +1,14 @@
 from django.urls import path
 
-from progress.views import dashboard, invitations, notifications, reports, study, trainer
+from progress.views import (
+    dashboard,
+    invitations,
+    notifications,
+    privacy,
+    reports,
+    study,
+    trainer,
+)
 
 app_name = "progress"
 urlpatterns = [
@@ -33,6 +41,8 @@ urlpatterns = [
     path("notifications/", notifications.notifications, name="notifications"),
     path("notifications/preferences/", notifications.preferences, name="preferences"),
     path("unsubscribe/<str:token>/", notifications.unsubscribe, name="unsubscribe"),
+    path("profile/data/", privacy.data_export, name="data_export"),
+    path("profile/delete/", privacy.delete_account, name="delete_account"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/pause/", dashboard.pause, name="pause"),
     path("dashboard/resume/", dashboard.resume, name="resume"),

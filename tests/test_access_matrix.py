@@ -200,6 +200,8 @@ TABLE: dict[str, Rule] = {
     "accounts:audit": Rule(
         lambda w: {"slug": w.cohort_a.organisation.slug}, frozenset({"admin_a", "staff"})
     ),
+    "progress:data_export": Rule(no_kwargs, SIGNED_IN),
+    "progress:delete_account": Rule(no_kwargs, SIGNED_IN),
     "progress:cohorts": Rule(no_kwargs, TRAINING),
     "progress:cohort_create": Rule(no_kwargs, TRAINING),
     "progress:cohort": Rule(cohort_a, COHORT_A_MANAGERS),
