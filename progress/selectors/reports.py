@@ -9,7 +9,7 @@ from django.db.models import Aggregate, Count, FloatField, Q, QuerySet
 
 from accounts.selectors import Roles
 from competences.models import Competence, Standing
-from progress.models import Enrolment, MilestoneAchievement
+from progress.models import Cohort, Enrolment, MilestoneAchievement
 from progress.timemodel import Milestone, Pace
 
 MILESTONE_FIELDS = {
@@ -41,9 +41,12 @@ def report_scope(user, roles: Roles) -> QuerySet[Enrolment]:
     enrolments = Enrolment.objects.all()
     if roles.is_staff:
         return enrolments
+    # A subquery, not a join: a join on trainers would repeat each enrolment
+    # once per trainer of its cohort, and grouped counts would count it twice.
+    trained = Cohort.objects.filter(trainers=user).values("pk")
     return enrolments.filter(
-        Q(cohort__organisation_id__in=roles.admin_of) | Q(cohort__trainers=user)
-    ).distinct()
+        Q(cohort__organisation_id__in=roles.admin_of) | Q(cohort_id__in=trained)
+    )
 
 
 @dataclass
@@ -68,6 +71,9 @@ class Filters:
             enrolments = enrolments.filter(started_at__date__lte=self.started_to)
         if self.status:
             enrolments = enrolments.filter(status=self.status)
+        elif self.pace or (self.milestone and self.state):
+            # As the figures count them: a figure's link lists its learners.
+            enrolments = enrolments.exclude(status=Enrolment.Status.WITHDRAWN)
         if self.pace:
             enrolments = enrolments.filter(pace=self.pace)
         if self.milestone and self.state:
@@ -99,8 +105,9 @@ class Headline:
 
 
 def _medians(enrolments: QuerySet[Enrolment]) -> dict[str, float | None]:
+    current = enrolments.exclude(status=Enrolment.Status.WITHDRAWN)
     achievements = MilestoneAchievement.objects.filter(
-        enrolment__in=enrolments.values("pk"), time_share__isnull=False
+        enrolment__in=current.values("pk"), time_share__isnull=False
     )
     if connection.vendor == "postgresql":
         rows = achievements.values("milestone").annotate(median=Median("time_share"))
@@ -166,7 +173,8 @@ def cohort_comparison(enrolments: QuerySet[Enrolment], limit: int = 100) -> list
     counts = {f"pace_{p.value}": Count("pk", filter=Q(pace=p.value) & current) for p in PACES}
     for milestone, column in MILESTONE_FIELDS.items():
         counts[f"{milestone.value}_done"] = Count(
-            "pk", filter=Q(**{f"{column}__in": [Pace.ACHIEVED_ON_TIME, Pace.ACHIEVED_LATE]})
+            "pk",
+            filter=Q(**{f"{column}__in": [Pace.ACHIEVED_ON_TIME, Pace.ACHIEVED_LATE]}) & current,
         )
     rows = (
         enrolments.order_by()

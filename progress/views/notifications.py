@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
+from ediplomacy.lib.ids import parse_id
 from progress.models import Nudge
 from progress.nudges.content import nudge_content
 from progress.nudges.delivery import UNSUBSCRIBE_SALT
@@ -40,9 +41,7 @@ def notifications(request):
     if request.method == "POST":
         unread = inbox.filter(read_at__isnull=True)
         if request.POST.get("nudge"):
-            unread = unread.filter(
-                pk=request.POST["nudge"] if request.POST["nudge"].isdigit() else 0
-            )
+            unread = unread.filter(pk=parse_id(request.POST["nudge"]) or 0)
         unread.update(read_at=timezone.now())
         return redirect("progress:notifications")
     page = Paginator(inbox, 20).get_page(request.GET.get("page"))

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from accounts.services import audit_record
+from ediplomacy.lib.ids import parse_id
 from progress import charts
 from progress.forms import ReportFilterForm
 from progress.selectors.cohorts import cohorts_visible_to
@@ -53,9 +54,9 @@ def _filtered(request):
     """The filter form and, when it is valid, the filtered enrolments."""
     organisations = _organisations(request)
     cohorts = cohorts_visible_to(request.user, request.roles).order_by("name")
-    chosen = request.GET.get("organisation")
-    if chosen and chosen.isdigit():
-        cohorts = cohorts.filter(organisation_id=int(chosen))
+    chosen = parse_id(request.GET.get("organisation"))
+    if chosen is not None:
+        cohorts = cohorts.filter(organisation_id=chosen)
     form = ReportFilterForm(request.GET or None, organisations=organisations, cohorts=list(cohorts))
     scope = report_scope(request.user, request.roles)
     if form.is_bound and not form.is_valid():
@@ -125,9 +126,9 @@ def _benchmark(request, organisations) -> dict | None:
 
 def _single_organisation(request) -> int | None:
     """The organisation an export concerns, when it concerns exactly one."""
-    chosen = request.GET.get("organisation", "")
-    if chosen.isdigit():
-        return int(chosen)
+    chosen = parse_id(request.GET.get("organisation"))
+    if chosen is not None:
+        return chosen
     ids = request.roles.admin_of | request.roles.trainer_of
     return next(iter(ids)) if len(ids) == 1 and not request.roles.is_staff else None
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from curriculum.grading import grade
 from curriculum.models import Activity, Programme
 from curriculum.selectors import programme_default
+from ediplomacy.lib.ids import parse_id
 from progress import services
 from progress.forms import CheckinForm, ListeningEntryForm, PracticeForm, ReflectionForm
 from progress.models import QuizAttempt
@@ -165,11 +166,11 @@ def _handle_post(request, enrolment, activity):
             )
             return redirect("progress:quiz_result", *_path(activity), attempt.pk), None
         if kind == Activity.Kind.RESOURCES:
-            resource_id = request.POST.get("resource", "")
-            if not resource_id.isdigit():
+            resource_id = parse_id(request.POST.get("resource"))
+            if resource_id is None:
                 raise Http404("No such resource.")
             resource = get_object_or_404(
-                activity.resources, pk=int(resource_id), retired_at__isnull=True
+                activity.resources, pk=resource_id, retired_at__isnull=True
             )
             follow = request.POST.get("action") != "unfollow"
             services.resource_follow(enrolment=enrolment, resource=resource, follow=follow)

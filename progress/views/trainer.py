@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Membership, Organisation, User
 from accounts.selectors import user_roles
 from curriculum.selectors import programme_default
+from ediplomacy.lib.ids import parse_id
 from progress import services
 from progress.forms import AddLearnersForm, CohortForm, PauseForm, ReviewForm
 from progress.models import Enrolment, FollowingCheckin, ListeningEntry, Submission
@@ -263,10 +264,10 @@ def cohort_add_learners(request, cohort_id):
 def cohort_invitations(request, cohort_id):
     cohort = cohort_for(request.user, request.roles, cohort_id)
     if request.method == "POST":
-        invitation_id = request.POST.get("invitation", "")
-        if not invitation_id.isdigit():
+        invitation_id = parse_id(request.POST.get("invitation"))
+        if invitation_id is None:
             raise Http404("No such invitation.")
-        invitation = get_object_or_404(cohort.invitations, pk=int(invitation_id))
+        invitation = get_object_or_404(cohort.invitations, pk=invitation_id)
         try:
             if request.POST.get("action") == "revoke":
                 services.invitation_revoke(invitation=invitation, by=request.user)
