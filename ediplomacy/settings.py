@@ -106,7 +106,7 @@ REDIS_URL = envstr("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ediplomacy.lib.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ediplomacy",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -137,6 +137,15 @@ if CELERY_TASK_TIME_LIMIT <= CELERY_TASK_SOFT_TIME_LIMIT:
 # longest task, or a slow task would run twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 4}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that queues a task must not hang while Redis is away: fail
+# fast, and let the periodic sweeps send what could not be queued.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 CELERY_TIMEZONE = "UTC"
 # Periodic work, each entry with when and why it runs.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
@@ -146,6 +155,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Every 5 minutes: send what is due, including what quiet hours or an
     # organisation pause held back, and requeue claims of a dead worker.
     "deliver-due-nudges": {"task": "progress.tasks.deliver_due_nudges", "schedule": 5 * 60},
+    # Every 5 minutes: e-mail invitations whose sending could not be queued
+    # (the broker was away) or failed for good.
+    "send-unsent-invitations": {
+        "task": "progress.tasks.send_unsent_invitations",
+        "schedule": 5 * 60,
+    },
 }
 
 # --- Authentication ---------------------------------------------------------

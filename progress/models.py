@@ -74,7 +74,10 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField()
-    sent_at = models.DateTimeField(help_text="When the last invitation e-mail went out.")
+    sent_at = models.DateTimeField(help_text="When the invitation was last (re-)sent.")
+    emailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the mail server last accepted its e-mail."
+    )
     send_count = models.PositiveSmallIntegerField(default=1)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(

@@ -1,5 +1,6 @@
 """Celery tasks: thin wrappers that load rows by id and call one function."""
 
+import datetime
 import logging
 from smtplib import SMTPException
 
@@ -7,6 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,7 +48,35 @@ def send_invitation(invitation_id: int) -> bool:
         {"invitation": invitation, "link": link, "expires_at": invitation.expires_at()},
         [invitation.email],
     )
+    Invitation.objects.filter(pk=invitation.pk).update(emailed_at=timezone.now())
     return True
+
+
+def enqueue_invitation(invitation_id: int) -> None:
+    """Queues the invitation e-mail after commit; if the broker is away, the
+    periodic sweep sends it later."""
+
+    def send():
+        try:
+            send_invitation.delay(invitation_id)
+        except Exception:
+            log.warning("Could not queue invitation %s; the sweep will send it.", invitation_id)
+
+    transaction.on_commit(send)
+
+
+@shared_task(acks_late=True)
+def send_unsent_invitations() -> int:
+    """Queues pending invitations whose latest sending never reached the mail server."""
+    unsent = list(
+        Invitation.objects.filter(status=Invitation.Status.PENDING)
+        .filter(Q(emailed_at__isnull=True) | Q(emailed_at__lt=F("sent_at")))
+        .filter(sent_at__lt=timezone.now() - datetime.timedelta(minutes=2))
+        .values_list("pk", flat=True)[:500]
+    )
+    for invitation_id in unsent:
+        send_invitation.delay(invitation_id)
+    return len(unsent)
 
 
 def enqueue_delivery(ids: list[int]) -> None:

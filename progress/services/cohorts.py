@@ -336,7 +336,7 @@ def cohort_add_learners(*, cohort: Cohort, rows: list[LearnerRow], by: User) -> 
     Validates again inside the transaction, so a list checked a minute ago
     cannot add someone who has since joined another organisation.
     """
-    from progress.tasks import send_invitation
+    from progress.tasks import enqueue_invitation
 
     if cohort.is_archived:
         raise CohortError("This cohort is archived: restore it before adding learners.")
@@ -367,7 +367,7 @@ def cohort_add_learners(*, cohort: Cohort, rows: list[LearnerRow], by: User) -> 
             sent_at=now,
         )
         result.invited.append(invitation)
-        send_invitation.delay_on_commit(invitation.pk)
+        enqueue_invitation(invitation.pk)
     audit_record(
         actor=by,
         action="cohort.add_learners",
@@ -419,7 +419,7 @@ def enrolment_restore(*, enrolment: Enrolment, by: User) -> None:
 
 @transaction.atomic
 def invitation_resend(*, invitation: Invitation, by: User | None = None) -> Invitation:
-    from progress.tasks import send_invitation
+    from progress.tasks import enqueue_invitation
 
     now = timezone.now()
     changed = Invitation.objects.filter(pk=invitation.pk, status=Invitation.Status.PENDING).update(
@@ -427,7 +427,7 @@ def invitation_resend(*, invitation: Invitation, by: User | None = None) -> Invi
     )
     if not changed:
         raise CohortError("Only a pending invitation can be sent again.")
-    send_invitation.delay_on_commit(invitation.pk)
+    enqueue_invitation(invitation.pk)
     invitation.refresh_from_db()
     audit_record(
         actor=by,
