@@ -205,6 +205,8 @@ ACCOUNT_RATE_LIMITS = {
 
 # Days an invitation link stays valid after it was (re-)sent.
 INVITATION_DAYS = envint("INVITATION_DAYS", 14, minimum=1)
+# Invitations one person may send (including re-sends) in an hour.
+INVITATIONS_PER_HOUR = envint("INVITATIONS_PER_HOUR", 300, minimum=1)
 # Largest learner CSV a trainer may upload, in bytes.
 LEARNER_CSV_MAX_BYTES = envint("LEARNER_CSV_MAX_BYTES", 1_000_000, minimum=1024)
 

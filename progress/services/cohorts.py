@@ -15,7 +15,7 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accounts.models import Membership, Organisation, User
+from accounts.models import AuditEvent, Membership, Organisation, User
 from accounts.services import audit_record
 from curriculum.models import Programme
 from progress.assessments import snapshots_refresh
@@ -329,6 +329,19 @@ def _join(*, cohort: Cohort, user: User, now: datetime.datetime) -> tuple[Enrolm
     return enrolment, restored
 
 
+def _invitation_budget(by: User | None, now: datetime.datetime) -> int:
+    """How many more invitations `by` may send this hour (a rate limit kept in
+    the database, so it holds across processes and while Redis is away)."""
+    if by is None:
+        return settings.INVITATIONS_PER_HOUR
+    hour_ago = now - datetime.timedelta(hours=1)
+    sent = AuditEvent.objects.filter(
+        actor=by, action__in=["cohort.add_learners", "invitation.resend"], created_at__gte=hour_ago
+    ).values_list("detail", flat=True)
+    used = sum(int(detail.get("invited", 1)) for detail in sent)
+    return settings.INVITATIONS_PER_HOUR - used
+
+
 @transaction.atomic
 def cohort_add_learners(*, cohort: Cohort, rows: list[LearnerRow], by: User) -> AddResult:
     """Enrols the rows' existing accounts and invites everyone else.
@@ -344,6 +357,18 @@ def cohort_add_learners(*, cohort: Cohort, rows: list[LearnerRow], by: User) -> 
     if problems:
         raise CohortError("; ".join(str(problem) for problem in problems))
     now = timezone.now()
+    newcomers = (
+        len(checked)
+        - User.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=[row.email for row in checked])
+        .count()
+    )
+    budget = _invitation_budget(by, now)
+    if newcomers > budget:
+        raise CohortError(
+            f"This list would send {newcomers} invitations, and you can send {max(budget, 0)} "
+            "more this hour. Send the rest later."
+        )
     result = AddResult()
     users = {
         user.email.lower(): user
@@ -422,6 +447,8 @@ def invitation_resend(*, invitation: Invitation, by: User | None = None) -> Invi
     from progress.tasks import enqueue_invitation
 
     now = timezone.now()
+    if _invitation_budget(by, now) < 1:
+        raise CohortError("You have sent as many invitations as allowed this hour. Try later.")
     changed = Invitation.objects.filter(pk=invitation.pk, status=Invitation.Status.PENDING).update(
         sent_at=now, send_count=F("send_count") + 1
     )
