@@ -103,3 +103,9 @@ def test_a_pause_in_the_past_is_refused_beside_the_field(client, org_admin, orga
     response = client.post(people_url(organisation), {"action": "pause", "until": "2020-01-01"})
     assert response.status_code == 400
     assert "Choose a day after today." in response.content.decode()
+
+
+def test_people_page_has_a_plain_title(client, org_admin, organisation):
+    client.force_login(org_admin)
+    html = client.get(people_url(organisation)).content.decode()
+    assert f"<title>People of {organisation.name} · ediplomacy</title>" in html
