@@ -149,3 +149,18 @@ def programme(db):
         apply_content(read_content())
         found = programme_default()
     return found
+
+
+@pytest.fixture
+def eager_celery(settings):
+    """Runs queued tasks in-process, also where CI points Celery at Redis."""
+    from ediplomacy.celery import app
+
+    # Read before changing settings: Celery loads its configuration lazily.
+    previous = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = previous

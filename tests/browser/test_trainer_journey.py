@@ -45,21 +45,6 @@ REVISED = (
 
 
 @pytest.fixture
-def eager_celery(settings):
-    """Runs the invitation task inside the live server's request, even with Redis set."""
-    from ediplomacy.celery import app
-
-    # Read before changing settings: Celery loads its configuration lazily.
-    previous = app.conf.task_always_eager
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = previous
-
-
-@pytest.fixture
 def learner_page(chromium, live_server):
     """A second, separate browser: the invitee's."""
     context = chromium.new_context(base_url=live_server.url, locale="en-GB")

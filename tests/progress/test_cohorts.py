@@ -43,19 +43,6 @@ DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture
-def eager_celery(settings):
-    """Runs queued tasks in-process, also where CI points Celery at Redis."""
-    from ediplomacy.celery import app
-
-    # Read before changing settings: Celery loads its configuration lazily.
-    previous = app.conf.task_always_eager
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
-@pytest.fixture
 def cohort(organisation, programme, trainer):
     return services.cohort_create(
         organisation=organisation,

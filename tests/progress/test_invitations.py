@@ -25,16 +25,8 @@ PASSWORD = "a-long-and-memorable-passphrase"
 
 
 @pytest.fixture(autouse=True)
-def eager_celery(settings):
-    """Runs queued tasks in-process, also where CI points Celery at Redis."""
-    from ediplomacy.celery import app
-
-    # Read before changing settings: Celery loads its configuration lazily.
-    previous = app.conf.task_always_eager
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
+def _eager(eager_celery):
+    """Every test here sends its e-mail in-process."""
 
 
 @pytest.fixture
