@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from progress import timemodel
 from progress.charts import MILESTONE_LABELS
-from progress.models import Nudge, Pause, Submission
+from progress.models import Nudge, Submission
 from progress.timemodel import Milestone
 
 NEXT_STEP = {
@@ -138,9 +138,8 @@ def _content(nudge: Nudge, digest: dict) -> dict:
 
 def _due_text(nudge: Nudge) -> str:
     enrolment = nudge.enrolment
-    pauses = [
-        timemodel.Pause(p.started_at, p.ended_at) for p in Pause.objects.filter(enrolment=enrolment)
-    ]
+    # Through the relation, so a page of notifications can prefetch the pauses.
+    pauses = [timemodel.Pause(p.started_at, p.ended_at) for p in enrolment.pauses.all()]
     due = timemodel.due_dates(enrolment.started_at, enrolment.length_days, pauses, timezone.now())[
         Milestone(nudge.milestone)
     ]

@@ -249,6 +249,14 @@ def nudges_deliver(
 ) -> Counter:
     now = now or timezone.now()
     outcomes: Counter = Counter()
-    for pk in claim(ids=ids, now=now):
-        outcomes[deliver_one(pk, now)] += 1
+    claimed = claim(ids=ids, now=now)
+    for index, pk in enumerate(claimed):
+        try:
+            outcomes[deliver_one(pk, now)] += 1
+        except Exception:
+            # The retry claims only pending rows: give back the rest of the batch.
+            Nudge.objects.filter(pk__in=claimed[index + 1 :], status=Nudge.Status.SENDING).update(
+                status=Nudge.Status.PENDING
+            )
+            raise
     return outcomes

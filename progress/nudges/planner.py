@@ -66,6 +66,7 @@ def _digest_candidates(now: datetime.datetime) -> list[Nudge]:
     # One digest per trainer and week, however many cohorts they train.
     trainer_ids = (
         Cohort.objects.filter(archived_at__isnull=True, enrolments__status="active")
+        .order_by()  # the model's ordering would widen DISTINCT to its columns
         .values_list("trainers", flat=True)
         .distinct()
     )

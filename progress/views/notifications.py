@@ -35,8 +35,10 @@ LEARNER_RULES = [
 
 @login_required
 def notifications(request):
-    inbox = Nudge.objects.filter(recipient=request.user, status=Nudge.Status.SENT).select_related(
-        "recipient", "enrolment", "submission__activity__module__stage"
+    inbox = (
+        Nudge.objects.filter(recipient=request.user, status=Nudge.Status.SENT)
+        .select_related("recipient", "enrolment", "submission__activity__module__stage")
+        .prefetch_related("enrolment__pauses")
     )
     if request.method == "POST":
         unread = inbox.filter(read_at__isnull=True)
