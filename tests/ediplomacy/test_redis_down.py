@@ -26,12 +26,21 @@ def redis_down(settings):
         }
     }
     previous = (app.conf.broker_url, app.conf.task_always_eager)
+    _forget_broker_connections()
     app.conf.broker_url = NOWHERE
     app.conf.task_always_eager = False
-    app._pool = None  # the producer pool holds connections to the old broker
     yield
+    _forget_broker_connections()
     app.conf.broker_url, app.conf.task_always_eager = previous
+
+
+def _forget_broker_connections():
+    # Celery keeps pooled connections (and a producer pool on top of them) to
+    # the broker it first saw; both must go for a new broker URL to apply.
+    if app._pool is not None:
+        app._pool.force_close_all()
     app._pool = None
+    app.amqp._producer_pool = None
 
 
 def test_log_in_and_study_pages_work_and_healthz_says_redis_is_down(
