@@ -1,3 +1,4 @@
+import functools
 import zoneinfo
 
 from django.conf import settings
@@ -9,8 +10,14 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 
+@functools.cache
+def known_time_zones() -> frozenset[str]:
+    # Reading the zone files is slow; they do not change while the process runs.
+    return frozenset(zoneinfo.available_timezones())
+
+
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in known_time_zones():
         raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Rome).")
 
 

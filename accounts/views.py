@@ -11,6 +11,7 @@ from accounts.forms import AddPersonForm, PauseNudgesForm, ProfileForm
 from accounts.models import AuditEvent, Membership, Organisation, User
 from accounts.selectors import user_roles
 from accounts.services import MembershipError, membership_change, organisation_pause_nudges
+from ediplomacy.lib.ids import parse_id
 
 
 @login_required
@@ -74,7 +75,8 @@ def people(request, slug):
                 return redirect("accounts:people", organisation.slug)
             if action in {"role", "remove"}:
                 membership = get_object_or_404(
-                    organisation.memberships.select_related("user"), pk=request.POST.get("member")
+                    organisation.memberships.select_related("user"),
+                    pk=parse_id(request.POST.get("member")) or 0,
                 )
                 role = request.POST.get("role") if action == "role" else None
                 if role is not None and role not in Membership.Role.values:

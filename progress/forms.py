@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.conf import settings
 
@@ -93,6 +95,22 @@ class CheckinForm(forms.Form):
     )
 
 
+class IdsModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids that are not database ids before they reach a query."""
+
+    def _check_values(self, value):
+        from ediplomacy.lib.ids import parse_id
+
+        for item in value:
+            if parse_id(item) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super()._check_values(value)
+
+
 class CohortForm(forms.Form):
     name = forms.CharField(label="Cohort name", max_length=200)
     organisation = forms.ModelChoiceField(label="Organisation", queryset=None)
@@ -108,7 +126,7 @@ class CohortForm(forms.Form):
         initial=365,
         help_text="365 is the standard year; a shorter course keeps the 1 : 30 : 365 ratio.",
     )
-    trainers = forms.ModelMultipleChoiceField(
+    trainers = IdsModelMultipleChoiceField(
         label="Trainers",
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -124,6 +142,19 @@ class CohortForm(forms.Form):
             self.fields["organisation"].widget = forms.HiddenInput()
         self.fields["trainers"].queryset = trainers
         self.fields["trainers"].label_from_instance = lambda user: f"{user} ({user.email})"
+
+    def clean_starts_on(self):
+        starts_on = self.cleaned_data["starts_on"]
+        today = datetime.date.today()
+        if (
+            not today - datetime.timedelta(days=5 * 366)
+            <= starts_on
+            <= today + datetime.timedelta(days=2 * 366)
+        ):
+            raise forms.ValidationError(
+                "Choose a start within the last five years or the next two."
+            )
+        return starts_on
 
     def clean(self):
         cleaned = super().clean()

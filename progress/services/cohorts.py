@@ -23,6 +23,7 @@ from progress.models import Cohort, Enrolment, HistoryEvent, Invitation
 from progress.services.study import enrolment_create
 
 MAX_ROWS = 2000
+EMAIL_MAX_LENGTH = 254  # what an address column holds
 LANGUAGES = dict(settings.LANGUAGES)
 
 
@@ -177,17 +178,20 @@ def _read_rows(text: str, csv_bytes: bytes | None) -> tuple[list[LearnerRow], li
         except csv.Error:
             dialect = csv.excel
         reader = csv.reader(io.StringIO(decoded), dialect)
-        for line, cells in enumerate(reader, start=1):
-            cells = [cell.strip() for cell in cells]
-            if not any(cells):
-                continue
-            if line == 1 and cells[0].lower() in {"email", "e-mail", "email address"}:
-                continue
-            if len(cells) > 3:
-                problems.append(RowProblem(line, cells[0], "has more than three columns"))
-                continue
-            email, name, language = [*cells, "", ""][:3]
-            rows.append(LearnerRow(line, email, name, language.lower()))
+        try:
+            for line, cells in enumerate(reader, start=1):
+                cells = [cell.strip() for cell in cells]
+                if not any(cells):
+                    continue
+                if line == 1 and cells[0].lower() in {"email", "e-mail", "email address"}:
+                    continue
+                if len(cells) > 3:
+                    problems.append(RowProblem(line, cells[0], "has more than three columns"))
+                    continue
+                email, name, language = [*cells, "", ""][:3]
+                rows.append(LearnerRow(line, email, name, language.lower()))
+        except csv.Error as error:
+            problems.append(RowProblem(reader.line_num, "", f"cannot be read as CSV ({error})"))
     else:
         for line, content in enumerate(text.splitlines(), start=1):
             for item in _SPLIT.split(content.strip()):
@@ -223,6 +227,11 @@ def learner_rows_check(
             validate_email(email)
         except ValidationError:
             problems.append(RowProblem(row.line, row.email, "is not a valid e-mail address"))
+            continue
+        if len(email) > EMAIL_MAX_LENGTH:
+            problems.append(
+                RowProblem(row.line, row.email[:60] + "…", "is longer than 254 characters")
+            )
             continue
         if email in seen:
             problems.append(

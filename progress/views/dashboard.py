@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from progress import services
+from progress.forms import PauseForm
 from progress.selectors import learner_dashboard
 from progress.views.study import _enrolment_or_none
 
@@ -26,9 +27,14 @@ def pause(request):
     enrolment = _enrolment_or_none(request)
     if enrolment is None:
         return redirect("progress:programme")
-    reason = request.POST.get("reason", "")[:300]
+    form = PauseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The reason is too long or contains characters we cannot keep.")
+        return redirect("progress:dashboard")
     try:
-        services.enrolment_pause(enrolment=enrolment, by=request.user, reason=reason)
+        services.enrolment_pause(
+            enrolment=enrolment, by=request.user, reason=form.cleaned_data["reason"]
+        )
     except services.StudyError as error:
         messages.error(request, str(error))
     else:

@@ -317,8 +317,14 @@ def _learner_action(request, cohort, enrolment):
     try:
         if action == "pause":
             form = PauseForm(request.POST)
-            reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            services.enrolment_pause(enrolment=enrolment, by=request.user, reason=reason)
+            if not form.is_valid():
+                messages.error(
+                    request, "The reason is too long or contains characters we cannot keep."
+                )
+                return redirect("progress:cohort_learner", cohort.pk, enrolment.pk)
+            services.enrolment_pause(
+                enrolment=enrolment, by=request.user, reason=form.cleaned_data["reason"]
+            )
             messages.success(request, f"{enrolment.user} is paused; their due dates wait.")
         elif action == "resume":
             services.enrolment_resume(enrolment=enrolment, by=request.user)
