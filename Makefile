@@ -56,3 +56,10 @@ beat: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# `make bench` (100,000 learners) or `make bench SCALE=small`: the benchmark suite,
+# on PostgreSQL and Redis, into bench/results.json (docs/performance.md).
+SCALE ?= full
+.PHONY: bench
+bench: install
+	bash bench/run.sh $(SCALE)
