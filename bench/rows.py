@@ -15,7 +15,6 @@ from bench.stories import (
     HORIZON_RANK,
     MILESTONE_HORIZON,
     MINUTE,
-    UNPLANNED_SHARE,
     ActivityInfo,
     Story,
     StoryWriter,
@@ -35,6 +34,9 @@ REFLECTION_TEXT = (
     "it and who amplifies it, and I keep a short list of sources I trust for each region. "
 ) * 2
 FEEDBACK = "Clear and well sourced: accepted."
+# A real planner runs every 15 minutes, so most reminders it would plan
+# already exist; this share is left for a planning run to find.
+UNPLANNED_SHARE = 0.03
 
 
 class StoryRows:

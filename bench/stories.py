@@ -44,9 +44,6 @@ PROFILES = {
 }
 PROFILE_NAMES = list(PROFILES)
 PROFILE_WEIGHTS = [weight for weight, _, _ in PROFILES.values()]
-# A real planner runs every 15 minutes, so most reminders it would plan
-# already exist; this share is left for a planning run to find.
-UNPLANNED_SHARE = 0.03
 
 
 @dataclass(frozen=True)
