@@ -17,11 +17,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = envbool("DEBUG", False)
 
-SECRET_KEY = envstr("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "insecure-development-key-never-used-in-production"
+# Required to serve or run workers with DEBUG off (ediplomacy.lib.env.require_secret_key
+# stops gunicorn and Celery at start-up); tools that sign nothing, such as
+# makemigrations, run without it.
+SECRET_KEY = envstr("SECRET_KEY") or (
+    "insecure-development-key-never-used-in-production" if DEBUG else ""
+)
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 

@@ -54,3 +54,15 @@ def envlist(name: str, default: list[str]) -> list[str]:
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def require_secret_key() -> None:
+    """Stops a server or worker that would sign sessions and links with no key.
+
+    Django refuses an empty SECRET_KEY when it is read; reading it at start-up
+    moves that refusal from the first request to the start.
+    """
+    from django.conf import settings
+
+    if not settings.SECRET_KEY:  # raises ImproperlyConfigured when empty
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")

@@ -137,7 +137,9 @@ def learner_dashboard(enrolment: Enrolment, now: datetime.datetime) -> Dashboard
     recent = list(enrolment.history.all()[:8])
     notifications = list(
         Nudge.objects.filter(recipient_id=enrolment.user_id, status=Nudge.Status.SENT)
-        .select_related("recipient")
+        # What nudge_content reads: no query per notification.
+        .select_related("recipient", "enrolment", "submission__activity__module__stage")
+        .prefetch_related("enrolment__pauses")
         .order_by("-sent_at")[:3]
     )
 

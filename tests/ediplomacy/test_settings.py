@@ -100,11 +100,33 @@ def test_production_settings_pass_check_deploy_with_no_issue():
     assert "no issues" in result.stdout
 
 
-def test_debug_off_without_secret_key_refuses_to_start():
+def test_debug_off_without_secret_key_refuses_to_serve():
     env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
-    result = manage("check", env=env)
+    clean = {key: value for key, value in os.environ.items() if key not in PRODUCTION_ENV}
+    result = subprocess.run(
+        [sys.executable, "-c", "import ediplomacy.wsgi"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+    assert "ImproperlyConfigured" in result.stderr and "SECRET_KEY" in result.stderr
+
+
+def test_debug_off_without_secret_key_fails_the_deploy_check():
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION_ENV, "SECRET_KEY": ""}
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stdout + result.stderr
+
+
+def test_tools_that_sign_nothing_run_without_a_secret_key():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "SECRET_KEY"}
+    result = manage("makemigrations", "--check", "--dry-run", env={**env, "SECRET_KEY": ""})
+    assert result.returncode == 0, result.stderr
 
 
 def test_misspelt_boolean_setting_refuses_to_start():
