@@ -11,12 +11,34 @@ def programme_default() -> Programme | None:
     )
 
 
+# Per process: programme pk -> ((content digest, loaded at), stages).
+_OUTLINES: dict[int, tuple[tuple, list[Stage]]] = {}
+
+
 def programme_outline(programme: Programme) -> list[Stage]:
     """Stages in order, each with its live modules and their live activities.
 
-    Three queries whatever the amount of content: stages (with their
-    competence), modules, activities. Activity bodies are left out.
+    Built once per process and version of the content: `load_curriculum`
+    changes `content_digest` and `loaded_at` whenever it changes the content,
+    so the key is never stale, and the programme row is read on every request
+    anyway. Callers only read the outline, so the instances are shared across
+    a worker's threads. Building it takes three queries whatever the amount of
+    content (stages with their competence, modules, activities), activity
+    bodies left out.
     """
+    version = (programme.content_digest, programme.loaded_at)
+    memo = _OUTLINES.get(programme.pk)
+    if memo is None or memo[0] != version:
+        memo = _OUTLINES[programme.pk] = (version, _outline_build(programme))
+    return memo[1]
+
+
+def programme_outline_forget() -> None:
+    """Drops the memo, for code that changes content rows without the loader."""
+    _OUTLINES.clear()
+
+
+def _outline_build(programme: Programme) -> list[Stage]:
     activities = Activity.objects.filter(retired_at__isnull=True).defer(
         "body", "body_html", "config"
     )

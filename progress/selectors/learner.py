@@ -33,7 +33,7 @@ def learner_enrolment(user, programme: Programme) -> Enrolment | None:
 
 
 def learner_progress(enrolment: Enrolment) -> LearnerState:
-    # 4 queries: stages, modules, activities, this learner's completions.
+    # One query, this learner's completions, once the outline is built.
     outline = programme_outline(enrolment.programme)
     completed = set(enrolment.completions.values_list("activity_id", flat=True))
     return learner_state(outline, completed)
@@ -126,9 +126,10 @@ class Dashboard:
 
 
 def learner_dashboard(enrolment: Enrolment, now: datetime.datetime) -> Dashboard:
-    """Everything the learner's dashboard shows, in ten queries whatever the history:
-    stages, modules, activities, completions (learner_progress), achievements,
-    pauses, check-ins, listening days, recent history, recent notifications."""
+    """Everything the learner's dashboard shows, in nine queries whatever the
+    history: completions (learner_progress; the outline is built once per
+    process), achievements, pauses, check-ins, listening days, recent history,
+    recent notifications and their enrolments' pauses."""
     state = learner_progress(enrolment)
     achieved = {a.milestone: a.achieved_at for a in enrolment.achievements.all()}
     pauses = list(enrolment.pauses.all())

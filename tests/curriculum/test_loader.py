@@ -20,6 +20,7 @@ from competences.models import Competence, Outcome
 from curriculum.loader import Content, ContentError, Problem, Report, apply_content, read_content
 from curriculum.management.commands import load_curriculum
 from curriculum.models import Activity, Module, Programme, Resource, Stage
+from curriculum.selectors import programme_outline
 from progress.models import Completion, Enrolment
 from tests.factories import UserFactory
 
@@ -898,3 +899,25 @@ def test_renumbering_module_files_reorders_modules(tree):
         ("habit", 1, pks["habit"]),
         ("listening", 2, pks["listening"]),
     ]
+
+
+@pytest.mark.django_db
+def test_the_outline_is_built_once_and_follows_every_load(tree, django_assert_num_queries):
+    tree.load()
+    programme = Programme.objects.get()
+    with django_assert_num_queries(3):  # stages, modules, activities
+        programme_outline(programme)
+    reread = Programme.objects.get()
+    with django_assert_num_queries(0):
+        first = programme_outline(reread)
+    assert first[0].modules.all()[0].activities.all()[0].title == "Welcome"
+
+    tree.activity(FIRST_STEPS, "welcome")["title"] = "Welcome aboard"
+    tree.activities(FIRST_STEPS).pop()
+    tree.load()
+
+    # A new version of the content: the programme row says so, and the outline follows.
+    again = programme_outline(Programme.objects.get())
+    activities = again[0].modules.all()[0].activities.all()
+    assert activities[0].title == "Welcome aboard"
+    assert len(activities) == len(first[0].modules.all()[0].activities.all()) - 1

@@ -534,23 +534,23 @@ def test_javascript_link_is_refused_for_practice_work(client, learner):
 # Every study page starts with the same queries:
 #   1 session, 2 user, 3 default programme,
 #   4 the learner's enrolment (with its cohort, programme and user),
-#   5-7 the outline (stages with competence, modules, activities),
-#   8 the learner's completed activity ids;
-# and base.html ends with
+#   5 the learner's completed activity ids
+# (the outline is built once per process and content version, here by the
+# warm-up requests); and base.html ends with
 #   the signed-in person's memberships (the navigation's roles) and
 #   their unread notifications count.
 # An activity page adds the activity with its body, then activity_detail's
 # queries for its kind (none for a reading).
 BUDGETS = {
-    "programme": 10,  # the common ten
-    "module": 10,  # the common ten
-    Kind.READING: 11,  # + the activity
-    Kind.QUIZ: 13,  # + the activity, best score, five recent attempts
-    Kind.RESOURCES: 13,  # + the activity, its live resources, the learner's follows
-    Kind.LISTENING_LOG: 12,  # + the activity, the learner's entries
-    Kind.PRACTICE: 12,  # + the activity, submissions with their reviewers
-    Kind.REFLECTION: 12,  # + the activity, the learner's reflection
-    Kind.CHECKIN: 12,  # + the activity, the learner's check-ins
+    "programme": 7,  # the common seven
+    "module": 7,  # the common seven
+    Kind.READING: 8,  # + the activity
+    Kind.QUIZ: 10,  # + the activity, best score, five recent attempts
+    Kind.RESOURCES: 10,  # + the activity, its live resources, the learner's follows
+    Kind.LISTENING_LOG: 9,  # + the activity, the learner's entries
+    Kind.PRACTICE: 9,  # + the activity, submissions with their reviewers
+    Kind.REFLECTION: 9,  # + the activity, the learner's reflection
+    Kind.CHECKIN: 9,  # + the activity, the learner's check-ins
 }
 
 
