@@ -25,6 +25,13 @@ class Assessed:
     work: dict[timemodel.Milestone, timemodel.MilestoneWork]
 
 
+# The horizons whose work each milestone needs: a milestone needs its own and the earlier ones.
+_INCLUDED = {
+    milestone: [h for h in Horizon.values if HORIZON_ORDER[h] <= HORIZON_ORDER[horizon]]
+    for milestone, horizon in MILESTONE_HORIZON.items()
+}
+
+
 def _live_activities():
     return Activity.objects.live().filter(module__stage__retired_at__isnull=True)
 
@@ -67,8 +74,7 @@ def assess_enrolments(
     for enrolment in enrolments:
         required_by = per_horizon[enrolment.programme_id]
         work = {}
-        for milestone, horizon in MILESTONE_HORIZON.items():
-            included = [h for h in Horizon.values if HORIZON_ORDER[h] <= HORIZON_ORDER[horizon]]
+        for milestone, included in _INCLUDED.items():
             required = sum(required_by.get(h, 0) for h in included)
             finished = sum(done[enrolment.pk].get(h, 0) for h in included)
             if milestone is timemodel.Milestone.ACTIVE:

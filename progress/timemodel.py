@@ -25,6 +25,7 @@ No Django and no database: callers pass facts and an aware ``now``.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -173,13 +174,19 @@ class EnrolmentAssessment:
 
 
 def horizons(length_days: int) -> dict[Milestone, timedelta]:
+    return dict(_horizons(length_days))  # the caller's own dict
+
+
+@functools.lru_cache(maxsize=64)
+def _horizons(length_days: int) -> tuple[tuple[Milestone, timedelta], ...]:
+    # Memoised: the planner asks for the same few lengths 100,000 times a run.
     _require_length(length_days)
     year = timedelta(days=length_days)
     # Multiply before dividing so L=365 gives exactly 1, 30 and 365 days.
-    return {
-        milestone: year * standard_days / STANDARD_YEAR_DAYS
+    return tuple(
+        (milestone, year * standard_days / STANDARD_YEAR_DAYS)
         for milestone, standard_days in _STANDARD_HORIZON_DAYS.items()
-    }
+    )
 
 
 # A stretch of paused wall-clock time: (begin, end).
