@@ -36,7 +36,22 @@ def redis_available() -> bool:
     return True
 
 
-def pytest_collection_modifyitems(items):
+def pytest_addoption(parser):
+    parser.addoption(
+        "--faults",
+        action="store_true",
+        help="run only the fault tests (tests/faults: workers killed, PostgreSQL "
+        "restarted, a minute of load); without it they are left out",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    # The fault tests take minutes and run on their own (`make test-faults`).
+    faults = config.getoption("--faults")
+    kept = [item for item in items if bool(item.get_closest_marker("faults")) == faults]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
     # Browser tests last: once Chromium runs, its event loop lives in the main
     # thread, and the other tests should run without it.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
@@ -59,6 +74,17 @@ def _service_markers(request):
 def _fast_password_hashing(settings):
     # Production hashing is slow on purpose; tests only need it to be a hash.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_outline():
+    # Tests change content rows directly, and roll back, without the loader
+    # that keys the per-process outline.
+    from curriculum.selectors import programme_outline_forget
+
+    programme_outline_forget()
+    yield
+    programme_outline_forget()
 
 
 @pytest.fixture(autouse=True)
