@@ -2,6 +2,9 @@ import datetime
 
 from django import forms
 from django.conf import settings
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from progress.charts import MILESTONE_LABELS, PACE_LABELS
 from progress.models import Enrolment
@@ -231,13 +234,33 @@ class PauseForm(forms.Form):
     reason = forms.CharField(label="Reason", max_length=300, required=False)
 
 
+class LongSelect(forms.Select):
+    """A select rendered in Python: through the form templates each of thousands
+    of options costs about 0.15 ms. Escapes as the template does."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        chosen = {str(item) for item in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) in chosen else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
+
+
 class ReportFilterForm(forms.Form):
     """The report's filters; they live in the URL, so a report can be bookmarked."""
 
     organisation = forms.TypedChoiceField(
-        label="Organisation", required=False, coerce=int, empty_value=None
+        label="Organisation", required=False, coerce=int, empty_value=None, widget=LongSelect
     )
-    cohort = forms.TypedChoiceField(label="Cohort", required=False, coerce=int, empty_value=None)
+    cohort = forms.TypedChoiceField(
+        label="Cohort", required=False, coerce=int, empty_value=None, widget=LongSelect
+    )
     started_from = forms.DateField(
         label="Started from", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -256,7 +279,8 @@ class ReportFilterForm(forms.Form):
         ]
         if len(organisations) <= 1:
             del self.fields["organisation"]
-        self.fields["cohort"].choices = [("", "All")] + [(c.pk, c.name) for c in cohorts]
+        # (pk, name) pairs: a staff report lists thousands of cohorts.
+        self.fields["cohort"].choices = [("", "All"), *cohorts]
         self.fields["status"].choices = [("", "Any"), *Enrolment.Status.choices]
         self.fields["pace"].choices = [("", "Any")] + [
             (p.value, PACE_LABELS[p].capitalize())

@@ -677,6 +677,37 @@ def test_csv_rows_come_by_cohort_then_name(client, world, org_admin):
     ]
 
 
+def test_the_report_pages_learners_by_cohort_then_name(client, world, org_admin):
+    # The page sorts and cuts on ids, then loads the rows: the order must hold.
+    client.force_login(org_admin)
+
+    html = client.get(reverse(REPORT)).content.decode()
+
+    names = ["Ada Abbot", "Ben Baker", "Cleo Carter", "Dan Dawson", "Eve Ellis", "Fay Fisher"]
+    positions = [html.index(name) for name in names]
+    assert positions == sorted(positions)
+
+
+def test_the_cohort_filter_keeps_the_choice_and_escapes_names(client, world, staff):
+    cohort = Cohort.objects.filter(name="Beta intake").get()
+    cohort.name = '<b>Beta</b> & "friends"'
+    cohort.save()
+    client.force_login(staff)
+
+    html = client.get(reverse(REPORT), {"cohort": cohort.pk}).content.decode()
+
+    select = re.search(r'<select name="cohort" id="id_cohort">(.*?)</select>', html, re.S)
+    assert select, "the cohort filter is a labelled select"
+    assert '<label for="id_cohort"' in html
+    options = select.group(1)
+    assert (
+        f'<option value="{cohort.pk}" selected>&lt;b&gt;Beta&lt;/b&gt; &amp; &quot;friends&quot;'
+        in options
+    )
+    assert options.count(" selected") == 1
+    assert "<b>Beta</b>" not in html
+
+
 TRICKY_NAMES = {
     '=HYPERLINK("x")': '\'=HYPERLINK("x")',
     "+1": "'+1",
@@ -829,9 +860,9 @@ def test_report_and_csv_run_the_same_queries_for_10_and_1000_learners(
     # 7 the medians, 8 the standings, 9 the competences, 10 the cohort
     # comparison, 11 the learners' count, 12 every organisation's rate for the
     # benchmark, 13 the roles again for the navigation, 14 the unread
-    # notifications, 15 one page of learners.
-    assert len(report_ten) == len(report_thousand) == 15, "\n".join(report_thousand)
-    assert len(filtered_ten) == len(filtered_thousand) == 15, "\n".join(filtered_thousand)
+    # notifications, 15 the ids of one page of learners, in order, 16 their rows.
+    assert len(report_ten) == len(report_thousand) == 16, "\n".join(report_thousand)
+    assert len(filtered_ten) == len(filtered_thousand) == 16, "\n".join(filtered_thousand)
     # The CSV: 1 the session, 2 the user, 3 their roles, 4 the organisations,
     # 5 the cohorts, 6 the audit record of the export, 7 the learners, one
     # query streamed in chunks.
