@@ -3,13 +3,14 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.http import Http404
 
 from accounts.selectors import Roles
 from competences.models import Competence, Standing
 from progress import charts, timemodel
-from progress.assessments import assess_enrolments
+from progress.assessments import assess_enrolments, snapshots_refresh
 from progress.models import Cohort, Enrolment, Submission
 
 # Trainers look at the most worrying learners first.
@@ -83,18 +84,22 @@ class CohortLearner:
         return now - last > datetime.timedelta(days=days)
 
 
-def cohort_learners(cohort: Cohort, now: datetime.datetime) -> list[CohortLearner]:
-    """Every learner of the cohort with their pace, milestones and standings.
+def cohort_learners(
+    cohort: Cohort, now: datetime.datetime, enrolments: list[Enrolment] | None = None
+) -> list[CohortLearner]:
+    """Learners of the cohort with their live pace, milestones and standings:
+    every learner, or only `enrolments` (a page of them, with their users).
 
-    Eight queries whatever the cohort's size: competences, enrolments with
-    their users, standings, and the five of `assess_enrolments`.
+    Seven queries whatever the number: competences, standings and the five of
+    `assess_enrolments`; one more, the enrolments with their users, for all.
     """
     competences = list(Competence.objects.order_by("order"))
-    enrolments = list(
-        Enrolment.objects.filter(cohort=cohort)
-        .select_related("user")
-        .order_by("user__display_name")
-    )
+    if enrolments is None:
+        enrolments = list(
+            Enrolment.objects.filter(cohort=cohort)
+            .select_related("user")
+            .order_by("user__display_name")
+        )
     assessed = assess_enrolments(enrolments, now)
     standings: dict[tuple[int, int], Standing] = {
         (s.user_id, s.competence_id): s
@@ -139,6 +144,76 @@ def _standing_cell(standing: Standing | None, competence: Competence) -> dict:
     }
 
 
+# The cohort page sorts, filters and counts on the enrolment snapshot (pace
+# and the three milestones), which every service write refreshes and the
+# planner brings up to date every 15 minutes; only the page shown is assessed
+# live. A learner whose pace changed with the mere passing of time may sit one
+# place off in the order until the next planner run.
+CohortSort = str
+SORT_LABELS: dict[CohortSort, str] = {
+    "pace": "Most worrying first",
+    "name": "Name",
+    "activity": "Least recently active first",
+}
+PACE_BY_LABEL = {label: pace.value for pace, label in charts.PACE_LABELS.items()}
+SUMMARY_PACES = [
+    timemodel.Pace.AHEAD,
+    timemodel.Pace.ON_TRACK,
+    timemodel.Pace.AT_RISK,
+    timemodel.Pace.OVERDUE,
+    timemodel.Pace.PAUSED,
+]
+MILESTONE_COLUMNS = {
+    timemodel.Milestone.ACQUAINTED: "acquainted",
+    timemodel.Milestone.E_LISTENER: "e_listener",
+    timemodel.Milestone.ACTIVE: "active_e_diplomat",
+}
+
+
+def cohort_snapshots_complete(cohort: Cohort, now: datetime.datetime) -> None:
+    """Assesses the cohort's enrolments that never were (written in bulk, or
+    before snapshots existed): one query when there are none."""
+    unassessed = list(Enrolment.objects.filter(cohort=cohort, assessed_at__isnull=True))
+    if unassessed:
+        snapshots_refresh(unassessed, now)
+
+
+def cohort_rows(
+    cohort: Cohort,
+    now: datetime.datetime,
+    *,
+    sort: CohortSort = "pace",
+    status: str = "",
+    inactive_days: int | None = None,
+    show_withdrawn: bool = False,
+) -> QuerySet[Enrolment]:
+    """The cohort's enrolments, with their users, filtered and ordered in SQL."""
+    rows = Enrolment.objects.filter(cohort=cohort).select_related("user")
+    if not show_withdrawn:
+        rows = rows.exclude(status=Enrolment.Status.WITHDRAWN)
+    if status == "withdrawn":
+        rows = rows.filter(status=Enrolment.Status.WITHDRAWN)
+    elif status:
+        rows = rows.exclude(status=Enrolment.Status.WITHDRAWN).filter(
+            pace=PACE_BY_LABEL.get(status, "-")
+        )
+    last_active = Coalesce("last_activity_at", "started_at")
+    if inactive_days is not None:
+        rows = rows.annotate(last_active=last_active).filter(
+            last_active__lt=now - datetime.timedelta(days=inactive_days)
+        )
+    name = Lower(Coalesce(NullIf("user__display_name", Value("")), "user__email"))
+    if sort == "name":
+        return rows.order_by(name, "pk")
+    if sort == "activity":
+        return rows.order_by(last_active, name, "pk")
+    severity = Case(
+        *[When(pace=pace.value, then=Value(index)) for index, pace in enumerate(PACE_SEVERITY)],
+        default=Value(len(PACE_SEVERITY)),
+    )
+    return rows.order_by(severity, name, "pk")
+
+
 @dataclass
 class CohortSummary:
     total: int = 0
@@ -147,29 +222,35 @@ class CohortSummary:
     withdrawn: int = 0
 
 
-def cohort_summary(rows: list[CohortLearner]) -> CohortSummary:
-    """Counts from the rows `cohort_learners` already computed: no query."""
-    summary = CohortSummary()
-    current = [row for row in rows if row.enrolment.status != Enrolment.Status.WITHDRAWN]
-    summary.total = len(current)
-    summary.withdrawn = len(rows) - len(current)
-    pace_order = [
-        timemodel.Pace.AHEAD,
-        timemodel.Pace.ON_TRACK,
-        timemodel.Pace.AT_RISK,
-        timemodel.Pace.OVERDUE,
-        timemodel.Pace.PAUSED,
-    ]
-    for pace in pace_order:
-        summary.by_pace[charts.PACE_LABELS[pace]] = sum(1 for r in current if r.pace == pace)
-    for index, milestone in enumerate(timemodel.Milestone):
-        statuses = [row.milestones[index]["status"] for row in current]
+def cohort_summary(cohort: Cohort) -> CohortSummary:
+    """The cohort's counts by pace and milestone, from the snapshot: one query."""
+    current = ~Q(status=Enrolment.Status.WITHDRAWN)
+    counts = {
+        "current": Count("pk", filter=current),
+        "withdrawn": Count("pk", filter=~current),
+    }
+    for pace in SUMMARY_PACES:
+        counts[f"pace_{pace.value}"] = Count("pk", filter=current & Q(pace=pace.value))
+    for milestone, column in MILESTONE_COLUMNS.items():
+        for state in (
+            timemodel.Pace.ACHIEVED_ON_TIME,
+            timemodel.Pace.ACHIEVED_LATE,
+            timemodel.Pace.OVERDUE,
+        ):
+            counts[f"{milestone.value}_{state.value}"] = Count(
+                "pk", filter=current & Q(**{column: state.value})
+            )
+    totals = Enrolment.objects.filter(cohort=cohort).order_by().aggregate(**counts)
+    summary = CohortSummary(total=totals["current"], withdrawn=totals["withdrawn"])
+    for pace in SUMMARY_PACES:
+        summary.by_pace[charts.PACE_LABELS[pace]] = totals[f"pace_{pace.value}"]
+    for milestone in timemodel.Milestone:
         summary.milestones.append(
             {
                 "label": charts.MILESTONE_LABELS[milestone],
-                "on_time": statuses.count("achieved on time"),
-                "late": statuses.count("achieved late"),
-                "overdue": statuses.count("overdue"),
+                "on_time": totals[f"{milestone.value}_{timemodel.Pace.ACHIEVED_ON_TIME.value}"],
+                "late": totals[f"{milestone.value}_{timemodel.Pace.ACHIEVED_LATE.value}"],
+                "overdue": totals[f"{milestone.value}_{timemodel.Pace.OVERDUE.value}"],
             }
         )
     return summary

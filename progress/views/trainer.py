@@ -20,10 +20,12 @@ from curriculum.selectors import programme_default
 from ediplomacy.lib.ids import parse_id
 from progress import services
 from progress.forms import AddLearnersForm, CohortForm, PauseForm, ReviewForm
-from progress.models import Enrolment, FollowingCheckin, ListeningEntry, Submission
+from progress.models import FollowingCheckin, ListeningEntry, Submission
 from progress.selectors import (
     cohort_for,
     cohort_learners,
+    cohort_rows,
+    cohort_snapshots_complete,
     cohort_summary,
     cohorts_visible_to,
     enrolment_for_trainer,
@@ -31,17 +33,10 @@ from progress.selectors import (
     review_queue,
     submission_for_reviewer,
 )
+from progress.selectors.cohorts import SORT_LABELS
 from progress.services.cohorts import cohort_update_impact
 
 PAGE_SIZE = 50
-SORTS = {
-    "pace": ("Most worrying first", lambda row: (row.severity, row.user.get_full_name().lower())),
-    "name": ("Name", lambda row: row.user.get_full_name().lower()),
-    "activity": (
-        "Least recently active first",
-        lambda row: row.enrolment.last_activity_at or row.enrolment.started_at,
-    ),
-}
 INACTIVE_DAYS = 14
 
 
@@ -113,24 +108,25 @@ def cohort_create(request):
 def cohort_detail(request, cohort_id):
     cohort = cohort_for(request.user, request.roles, cohort_id)
     now = timezone.now()
-    rows = cohort_learners(cohort, now)
-    summary = cohort_summary(rows)
+    cohort_snapshots_complete(cohort, now)
+    summary = cohort_summary(cohort)
 
     sort = request.GET.get("sort", "pace")
-    sort = sort if sort in SORTS else "pace"
+    sort = sort if sort in SORT_LABELS else "pace"
     status = request.GET.get("status", "")
     inactive = request.GET.get("inactive") == "1"
     show_withdrawn = request.GET.get("withdrawn") == "1"
 
-    shown = [
-        row
-        for row in rows
-        if (show_withdrawn or row.enrolment.status != Enrolment.Status.WITHDRAWN)
-        and (not status or row.pace_label == status)
-        and (not inactive or row.inactive_since(now, INACTIVE_DAYS))
-    ]
-    shown.sort(key=SORTS[sort][1])
+    shown = cohort_rows(
+        cohort,
+        now,
+        sort=sort,
+        status=status,
+        inactive_days=INACTIVE_DAYS if inactive else None,
+        show_withdrawn=show_withdrawn,
+    )
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = cohort_learners(cohort, now, enrolments=list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -140,9 +136,9 @@ def cohort_detail(request, cohort_id):
             "cohort": cohort,
             "summary": summary,
             "page": page,
-            "sorts": {key: label for key, (label, _) in SORTS.items()},
+            "sorts": SORT_LABELS,
             "sort": sort,
-            "sort_label": SORTS[sort][0],
+            "sort_label": SORT_LABELS[sort],
             "status": status,
             "statuses": [
                 "ahead",
@@ -158,7 +154,7 @@ def cohort_detail(request, cohort_id):
             "inactive_days": INACTIVE_DAYS,
             "show_withdrawn": show_withdrawn,
             "query": query.urlencode(),
-            "shown_count": len(shown),
+            "shown_count": page.paginator.count,
             "pending_invitations": cohort.invitations.filter(status="pending").count(),
         },
     )
