@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from progress import services
@@ -11,14 +12,30 @@ from progress.forms import PauseForm
 from progress.selectors import learner_dashboard
 from progress.views.study import _enrolment_or_none
 
+# The dashboard's body is kept this long, keyed on everything that changes it
+# (see the template's {% cache %}): a learner who reloads it costs a cache read,
+# and what only the passing of time changes (shares of time used) lags by at
+# most this much.
+DASHBOARD_CACHE_SECONDS = 60
+
 
 @login_required
 def dashboard(request):
     enrolment = _enrolment_or_none(request)
     if enrolment is None:
         return redirect("progress:programme")
-    data = learner_dashboard(enrolment, timezone.now())
-    return render(request, "progress/dashboard.html", {"dashboard": data, "enrolment": enrolment})
+    now = timezone.now()
+    context = {
+        # Lazy: read only when the cached body is missing or out of date.
+        "dashboard": SimpleLazyObject(lambda: learner_dashboard(enrolment, now)),
+        "open_pause": SimpleLazyObject(
+            lambda: enrolment.pauses.filter(ended_at__isnull=True).order_by("-started_at").first()
+        ),
+        "enrolment": enrolment,
+        "today": timezone.localdate(now),
+        "cache_seconds": DASHBOARD_CACHE_SECONDS,
+    }
+    return render(request, "progress/dashboard.html", context)
 
 
 @login_required

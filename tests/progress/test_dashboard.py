@@ -4,6 +4,8 @@ The learners come from the demo seeding, so what these tests check is also
 what a new user sees after `make run`.
 """
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership
+from progress import services
 from progress.demo import seed_learners
-from progress.models import Enrolment
+from progress.models import Enrolment, Nudge
 from progress.selectors import learner_dashboard
 from progress.timemodel import Milestone, Pace
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -154,3 +157,87 @@ def test_dashboard_runs_the_same_queries_for_a_long_and_a_short_history(
     assert counts["fresh"] == counts["achieved"], counts
     with django_assert_max_num_queries(15):  # 6 + 9
         client.get(reverse("progress:dashboard"))
+
+
+# The dashboard's body is cached for a minute, keyed on what changes it.
+
+
+def without_csrf_tokens(html: str) -> str:
+    # A token is masked afresh on every response; the secret behind it is the same.
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_a_reload_is_served_from_the_cache_without_reading_the_history(client, learners):
+    client.force_login(learners["achieved"])
+    url = reverse("progress:dashboard")
+    with CaptureQueriesContext(connection) as first:
+        fresh = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as second:
+        cached = client.get(url).content.decode()
+
+    assert without_csrf_tokens(cached) == without_csrf_tokens(fresh)
+    read = [query["sql"] for query in second.captured_queries]
+    assert len(read) < len(first.captured_queries)
+    assert not [sql for sql in read if "progress_completion" in sql or "progress_history" in sql]
+
+
+def test_what_the_learner_does_shows_on_the_dashboard_at_once(client, learners):
+    user = learners["fresh"]
+    client.force_login(user)
+    url = reverse("progress:dashboard")
+    before = client.get(url).content.decode()
+    enrolment = Enrolment.objects.get(user=user)
+    reading = dashboard_for(user).state.next_activity
+    assert reading.kind == "reading"
+    assert f"Completed “{reading.title}”" not in before
+
+    services.reading_mark_read(enrolment=enrolment, activity=reading)
+
+    assert f"Completed “{reading.title}”" in client.get(url).content.decode()
+
+
+def test_a_new_notification_shows_on_the_dashboard_at_once(client, learners):
+    user = learners["on_track"]
+    Nudge.objects.filter(recipient=user).delete()
+    client.force_login(user)
+    url = reverse("progress:dashboard")
+    assert "No notifications yet." in client.get(url).content.decode()
+
+    Nudge.objects.create(
+        recipient=user,
+        rule=Nudge.Rule.WELCOME,
+        subject="cache-test",
+        period="once",
+        status=Nudge.Status.SENT,
+        not_before=timezone.now(),
+        created_at=timezone.now(),
+        sent_at=timezone.now(),
+    )
+
+    html = client.get(url).content.decode()
+    assert "No notifications yet." not in html
+    assert '<span class="pill pill-info">New</span>' in html
+
+
+def test_pausing_shows_the_pause_and_its_message_at_once(client, learners):
+    client.force_login(learners["on_track"])
+    url = reverse("progress:dashboard")
+    assert "Pause my programme" in client.get(url).content.decode()
+
+    html = client.post(reverse("progress:pause"), {"reason": "Home leave"}, follow=True)
+    html = html.content.decode()
+
+    assert "Your programme is paused. Your due dates wait for you." in html
+    assert "Paused since" in html and "(Home leave)" in html
+    assert "Your programme is paused: paused time does not count against you." in html
+
+
+def test_two_learners_never_see_each_others_dashboard(client, learners):
+    for story in ("ahead", "behind"):
+        client.force_login(learners[story])
+        html = client.get(reverse("progress:dashboard")).content.decode()
+        other = "behind" if story == "ahead" else "ahead"
+        assert f"Welcome back, {learners[story].get_short_name()}" in html or (
+            f"Welcome, {learners[story].get_short_name()}" in html
+        )
+        assert learners[other].get_short_name() not in html
