@@ -4,5 +4,10 @@ from accounts.selectors import user_roles
 
 
 def roles(request):
-    # Lazy: a page that never shows role-dependent navigation pays no query.
-    return {"roles": SimpleLazyObject(lambda: user_roles(request.user))}
+    # Lazy: a page that never shows role-dependent navigation pays no query;
+    # a view that already read them (request.roles) pays none again.
+    return {
+        "roles": SimpleLazyObject(
+            lambda: getattr(request, "roles", None) or user_roles(request.user)
+        )
+    }

@@ -119,12 +119,12 @@ def _medians(enrolments: QuerySet[Enrolment]) -> dict[str, float | None]:
     return {milestone: statistics.median(values) for milestone, values in shares.items()}
 
 
-def report_headline(enrolments: QuerySet[Enrolment]) -> Headline:
-    """Four queries: the counts, the medians, the competences, the standings."""
+def _counts() -> dict[str, Count]:
+    """Every count of the headline, each over the enrolments of a group."""
+    current = ~Q(status=Enrolment.Status.WITHDRAWN)
     counts = {"enrolled": Count("pk")}
     for status in STATUSES:
         counts[f"status_{status}"] = Count("pk", filter=Q(status=status))
-    current = ~Q(status=Enrolment.Status.WITHDRAWN)
     for pace in PACES:
         counts[f"pace_{pace.value}"] = Count("pk", filter=Q(pace=pace.value) & current)
     for milestone, column in MILESTONE_FIELDS.items():
@@ -132,7 +132,54 @@ def report_headline(enrolments: QuerySet[Enrolment]) -> Headline:
             counts[f"{milestone.value}_{state}"] = Count(
                 "pk", filter=Q(**{f"{column}__in": values}) & current
             )
-    totals = enrolments.order_by().aggregate(**counts)
+    return counts
+
+
+def _counts_by_cohort(enrolments: QuerySet[Enrolment]) -> list[dict]:
+    """The headline's counts per cohort, in the comparison's order: one grouped scan."""
+    return list(
+        enrolments.order_by()
+        .values("cohort_id", "cohort__name", "cohort__organisation__name")
+        .annotate(**_counts())
+        .order_by("cohort__organisation__name", "cohort__name")
+    )
+
+
+def _comparison_row(group: dict) -> dict:
+    row = {
+        "cohort_id": group["cohort_id"],
+        "cohort__name": group["cohort__name"],
+        "cohort__organisation__name": group["cohort__organisation__name"],
+        "total": group["enrolled"] - group["status_withdrawn"],
+        "completed": group["status_completed"],
+    }
+    row.update({f"pace_{pace.value}": group[f"pace_{pace.value}"] for pace in PACES})
+    for milestone in MILESTONE_FIELDS:
+        row[f"{milestone.value}_done"] = (
+            group[f"{milestone.value}_on_time"] + group[f"{milestone.value}_late"]
+        )
+    return row
+
+
+def report_figures(
+    enrolments: QuerySet[Enrolment], limit: int = 100
+) -> tuple["Headline", list[dict]]:
+    """The headline and the cohort comparison from one grouped scan of the
+    enrolments (the headline is the sum of the cohorts), plus the headline's
+    medians, standings and competences: four queries."""
+    groups = _counts_by_cohort(enrolments)
+    totals = {key: sum(group[key] for group in groups) for key in _counts()}
+    headline = _headline(enrolments, totals)
+    return headline, [_comparison_row(group) for group in groups[:limit]]
+
+
+def report_headline(enrolments: QuerySet[Enrolment]) -> Headline:
+    """Four queries: the counts, the medians, the competences, the standings."""
+    return _headline(enrolments, enrolments.order_by().aggregate(**_counts()))
+
+
+def _headline(enrolments: QuerySet[Enrolment], totals: dict[str, int]) -> Headline:
+    current = ~Q(status=Enrolment.Status.WITHDRAWN)
     medians = _medians(enrolments)
     headline = Headline(enrolled=totals["enrolled"])
     headline.by_status = {status: totals[f"status_{status}"] for status in STATUSES}
@@ -174,24 +221,7 @@ def report_headline(enrolments: QuerySet[Enrolment]) -> Headline:
 
 def cohort_comparison(enrolments: QuerySet[Enrolment], limit: int = 100) -> list[dict]:
     """Pace and milestone counts per cohort: one grouped query."""
-    current = ~Q(status=Enrolment.Status.WITHDRAWN)
-    counts = {f"pace_{p.value}": Count("pk", filter=Q(pace=p.value) & current) for p in PACES}
-    for milestone, column in MILESTONE_FIELDS.items():
-        counts[f"{milestone.value}_done"] = Count(
-            "pk",
-            filter=Q(**{f"{column}__in": [Pace.ACHIEVED_ON_TIME, Pace.ACHIEVED_LATE]}) & current,
-        )
-    rows = (
-        enrolments.order_by()
-        .values("cohort_id", "cohort__name", "cohort__organisation__name")
-        .annotate(
-            total=Count("pk", filter=current),
-            completed=Count("pk", filter=Q(status=Enrolment.Status.COMPLETED)),
-            **counts,
-        )
-        .order_by("cohort__organisation__name", "cohort__name")[:limit]
-    )
-    return list(rows)
+    return [_comparison_row(group) for group in _counts_by_cohort(enrolments)[:limit]]
 
 
 def organisation_rates(metric_milestone: Milestone = Milestone.E_LISTENER) -> dict[int, float]:

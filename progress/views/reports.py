@@ -15,10 +15,10 @@ from progress.forms import ReportFilterForm
 from progress.selectors.cohorts import cohorts_visible_to
 from progress.selectors.reports import (
     Filters,
-    cohort_comparison,
     learner_page,
     learner_rows,
     organisation_rates,
+    report_figures,
     report_headline,
     report_scope,
 )
@@ -78,8 +78,7 @@ def report(request):
     context = {"form": form, "organisations": organisations}
     if enrolments is None:
         return render(request, "progress/reports/report.html", context, status=400)
-    headline = report_headline(enrolments)
-    comparison = cohort_comparison(enrolments)
+    headline, comparison = report_figures(enrolments)
     page = learner_page(enrolments, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
