@@ -241,3 +241,19 @@ def test_two_learners_never_see_each_others_dashboard(client, learners):
             f"Welcome, {learners[story].get_short_name()}" in html
         )
         assert learners[other].get_short_name() not in html
+
+
+SVG_NUMBERS = re.compile(r'\s(?:x|y|cx|cy|x1|x2|y1|y2|r|rx|width|height)="([^"]*)"')
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_chart_coordinates_keep_a_decimal_point_in_every_language(client, learners, language):
+    client.force_login(learners["achieved"])
+    response = client.get(reverse("progress:dashboard"), HTTP_ACCEPT_LANGUAGE=language)
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html
+    charts = re.findall(r"<svg.*?</svg>", html, re.S)
+    assert len(charts) == 3
+    numbers = [value for chart in charts for value in SVG_NUMBERS.findall(chart)]
+    assert any("." in value for value in numbers), "some coordinate has decimals"
+    assert all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in numbers), numbers

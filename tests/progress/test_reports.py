@@ -985,3 +985,16 @@ def test_the_summary_subject_is_plain_text(summary_world, org_admin, mailoutbox)
     assert [message.subject for message in mailoutbox] == [
         "Your organisation's month in the programme"
     ]
+
+
+def test_report_chart_coordinates_keep_a_decimal_point_in_french(client, world, staff):
+    client.force_login(staff)
+    html = client.get(reverse(REPORT), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    charts = re.findall(r"<svg.*?</svg>", html, re.S)
+    assert len(charts) == 3
+    numbers = [
+        value
+        for chart in charts
+        for value in re.findall(r'\s(?:x|y|width|height)="([^"]*)"', chart)
+    ]
+    assert numbers and all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in numbers), numbers
