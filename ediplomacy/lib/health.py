@@ -41,3 +41,17 @@ def healthz(request):
         {"status": "ok" if healthy else "degraded", **checks},
         status=200 if healthy else 503,
     )
+
+
+class HealthzMiddleware:
+    """Answers /healthz before the session, the user or the locale are read:
+    with the database down a probe gets its 503 and the states, whatever
+    cookies it carries. Placed right after the security headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz":
+            return healthz(request)
+        return self.get_response(request)
