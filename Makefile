@@ -8,11 +8,12 @@ PORT ?= 8000
 # `make run` is the embedded set-up: debug on, SQLite unless DATABASE_URL says otherwise.
 RUN_ENV := DEBUG=1
 
-.PHONY: help install run test lint format check-migrations demo worker beat clean
+.PHONY: help install run test test-faults lint format check-migrations demo worker beat clean
 
 help:
 	@echo "make run    serve the app on http://$(HOST):$(PORT) with demo data (SQLite)"
 	@echo "make test   run the whole test suite"
+	@echo "make test-faults   the fault tests (PostgreSQL and Redis needed)"
 	@echo "make lint   ruff and the migrations check"
 
 $(STAMP): pyproject.toml
@@ -43,6 +44,11 @@ test: install
 	$(BIN)/ruff check .
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Faults: a Celery worker killed mid-batch, PostgreSQL restarted under load,
+# a minute of mixed traffic. Slow, so apart from `make test`; CI runs both.
+test-faults: install
+	$(BIN)/pytest --faults $(PYTEST_ARGS)
 
 format: install
 	$(BIN)/ruff check --fix .
