@@ -14,7 +14,8 @@ from ediplomacy.lib.ids import parse_id
 from progress import services
 from progress.forms import CheckinForm, ListeningEntryForm, PracticeForm, ReflectionForm
 from progress.models import QuizAttempt
-from progress.selectors import activity_detail, learner_enrolment, learner_progress
+from progress.selectors import activity_detail, learner_progress
+from progress.selectors.learner import learner_default_enrolment
 
 
 def _programme() -> Programme:
@@ -25,7 +26,10 @@ def _programme() -> Programme:
 
 
 def _enrolment_or_none(request):
-    return learner_enrolment(request.user, _programme())
+    enrolment = learner_default_enrolment(request.user)
+    if enrolment is None:
+        _programme()  # 404 while no programme is loaded
+    return enrolment
 
 
 @login_required

@@ -532,9 +532,10 @@ def test_javascript_link_is_refused_for_practice_work(client, learner):
 # has a long one; the counts must be equal, and within the budget.
 #
 # Every study page starts with the same queries:
-#   1 session, 2 user, 3 default programme,
-#   4 the learner's enrolment (with its cohort, programme and user),
-#   5 the learner's completed activity ids
+#   1 session, 2 user,
+#   3 the learner's enrolment in the default programme (with its cohort,
+#     programme and user),
+#   4 the learner's completed activity ids
 # (the outline is built once per process and content version, here by the
 # warm-up requests); and base.html ends with
 #   the signed-in person's memberships (the navigation's roles) and
@@ -542,15 +543,15 @@ def test_javascript_link_is_refused_for_practice_work(client, learner):
 # An activity page adds the activity with its body, then activity_detail's
 # queries for its kind (none for a reading).
 BUDGETS = {
-    "programme": 7,  # the common seven
-    "module": 7,  # the common seven
-    Kind.READING: 8,  # + the activity
-    Kind.QUIZ: 10,  # + the activity, best score, five recent attempts
-    Kind.RESOURCES: 10,  # + the activity, its live resources, the learner's follows
-    Kind.LISTENING_LOG: 9,  # + the activity, the learner's entries
-    Kind.PRACTICE: 9,  # + the activity, submissions with their reviewers
-    Kind.REFLECTION: 9,  # + the activity, the learner's reflection
-    Kind.CHECKIN: 9,  # + the activity, the learner's check-ins
+    "programme": 6,  # the common six
+    "module": 6,  # the common six
+    Kind.READING: 7,  # + the activity
+    Kind.QUIZ: 9,  # + the activity, best score, five recent attempts
+    Kind.RESOURCES: 9,  # + the activity, its live resources, the learner's follows
+    Kind.LISTENING_LOG: 8,  # + the activity, the learner's entries
+    Kind.PRACTICE: 8,  # + the activity, submissions with their reviewers
+    Kind.REFLECTION: 8,  # + the activity, the learner's reflection
+    Kind.CHECKIN: 8,  # + the activity, the learner's check-ins
 }
 
 
@@ -664,3 +665,23 @@ def test_study_pages_stay_within_their_query_budgets_whatever_the_history(
         with django_assert_max_num_queries(BUDGETS[page]):
             long = queries_for(client, url)
         assert len(long) == len(short[page]), (page, long)
+
+
+# Which programme a learner's pages show
+
+
+def test_a_learner_keeps_their_programme_when_its_slug_changes(client, learner, programme):
+    # No programme under the default slug: the first one is the default.
+    type(programme).objects.filter(pk=programme.pk).update(slug="renamed")
+
+    assert client.get(reverse("progress:dashboard")).status_code == 200
+    assert client.get(reverse("progress:programme")).context["enrolment"] == learner
+
+
+def test_pages_answer_404_while_no_programme_is_loaded(client, trainee, programme):
+    client.force_login(trainee)
+    type(programme).objects.all().delete()
+
+    for name in ("progress:dashboard", "progress:programme"):
+        response = client.get(reverse(name))
+        assert response.status_code == 404, name
