@@ -131,8 +131,14 @@ def _check(nudge: Nudge, now: datetime.datetime) -> str:
 
 
 def _digest(nudge: Nudge, now: datetime.datetime) -> dict:
+    """Each cohort as its page shows it: the same snapshot counts, one query each."""
     from accounts.selectors import user_roles
-    from progress.selectors.cohorts import cohort_learners, cohorts_visible_to
+    from progress.selectors.cohorts import (
+        INACTIVE_DAYS,
+        cohort_rows,
+        cohort_summary,
+        cohorts_visible_to,
+    )
 
     trainer = nudge.recipient
     cohorts = cohorts_visible_to(trainer, user_roles(trainer)).filter(
@@ -140,16 +146,15 @@ def _digest(nudge: Nudge, now: datetime.datetime) -> dict:
     )
     lines = []
     for cohort in cohorts:
-        rows = [r for r in cohort_learners(cohort, now) if r.enrolment.status != "withdrawn"]
-        at_risk = sum(1 for r in rows if r.pace_label == "at risk")
-        overdue = sum(1 for r in rows if r.pace_label == "overdue")
-        inactive = sum(1 for r in rows if r.inactive_since(now, 14))
+        summary = cohort_summary(cohort)
+        inactive = cohort_rows(cohort, now, inactive_days=INACTIVE_DAYS).count()
         waiting = Submission.objects.filter(
             enrolment__cohort=cohort, status=Submission.Status.SUBMITTED
         ).count()
         lines.append(
-            f"{cohort.name}: {len(rows)} learners; {at_risk} at risk, {overdue} overdue, "
-            f"{inactive} inactive for 14 days; {waiting} submissions waiting for review."
+            f"{cohort.name}: {summary.total} learners; {summary.by_pace['at risk']} at risk, "
+            f"{summary.by_pace['overdue']} overdue, {inactive} inactive for {INACTIVE_DAYS} "
+            f"days; {waiting} submissions waiting for review."
         )
     if not lines:
         raise Skip("no active cohort")

@@ -55,7 +55,6 @@ def enrolment_for_trainer(user, roles: Roles, cohort: Cohort, pk: int) -> Enrolm
 class CohortLearner:
     enrolment: Enrolment
     pace: timemodel.Pace
-    next_milestone: timemodel.Milestone | None
     milestones: list[dict]
     standings: list[dict]
 
@@ -75,31 +74,12 @@ class CohortLearner:
             return "neutral"
         return charts.PACE_TONES[self.pace]
 
-    @property
-    def severity(self) -> int:
-        return PACE_SEVERITY.index(self.pace)
 
-    def inactive_since(self, now: datetime.datetime, days: int) -> bool:
-        last = self.enrolment.last_activity_at or self.enrolment.started_at
-        return now - last > datetime.timedelta(days=days)
-
-
-def cohort_learners(
-    cohort: Cohort, now: datetime.datetime, enrolments: list[Enrolment] | None = None
-) -> list[CohortLearner]:
-    """Learners of the cohort with their live pace, milestones and standings:
-    every learner, or only `enrolments` (a page of them, with their users).
-
-    Seven queries whatever the number: competences, standings and the five of
-    `assess_enrolments`; one more, the enrolments with their users, for all.
-    """
+def cohort_learners(enrolments: list[Enrolment], now: datetime.datetime) -> list[CohortLearner]:
+    """These enrolments (a page of a cohort, with their users) with their live
+    pace, milestones and standings: seven queries whatever their number
+    (competences, standings and the five of `assess_enrolments`)."""
     competences = list(Competence.objects.order_by("order"))
-    if enrolments is None:
-        enrolments = list(
-            Enrolment.objects.filter(cohort=cohort)
-            .select_related("user")
-            .order_by("user__display_name")
-        )
     assessed = assess_enrolments(enrolments, now)
     standings: dict[tuple[int, int], Standing] = {
         (s.user_id, s.competence_id): s
@@ -112,7 +92,6 @@ def cohort_learners(
             CohortLearner(
                 enrolment=enrolment,
                 pace=assessment.pace,
-                next_milestone=assessment.next_milestone,
                 milestones=[
                     {
                         "label": charts.MILESTONE_LABELS[m.milestone],
@@ -149,12 +128,13 @@ def _standing_cell(standing: Standing | None, competence: Competence) -> dict:
 # planner brings up to date every 15 minutes; only the page shown is assessed
 # live. A learner whose pace changed with the mere passing of time may sit one
 # place off in the order until the next planner run.
-CohortSort = str
-SORT_LABELS: dict[CohortSort, str] = {
+SORT_LABELS = {
     "pace": "Most worrying first",
     "name": "Name",
     "activity": "Least recently active first",
 }
+# "Inactive" on the cohort page and in the trainer's digest.
+INACTIVE_DAYS = 14
 PACE_BY_LABEL = {label: pace.value for pace, label in charts.PACE_LABELS.items()}
 SUMMARY_PACES = [
     timemodel.Pace.AHEAD,
@@ -182,7 +162,7 @@ def cohort_rows(
     cohort: Cohort,
     now: datetime.datetime,
     *,
-    sort: CohortSort = "pace",
+    sort: str = "pace",
     status: str = "",
     inactive_days: int | None = None,
     show_withdrawn: bool = False,

@@ -33,11 +33,10 @@ from progress.selectors import (
     review_queue,
     submission_for_reviewer,
 )
-from progress.selectors.cohorts import SORT_LABELS
+from progress.selectors.cohorts import INACTIVE_DAYS, SORT_LABELS
 from progress.services.cohorts import cohort_update_impact
 
 PAGE_SIZE = 50
-INACTIVE_DAYS = 14
 
 
 def trainer_required(view):
@@ -126,7 +125,7 @@ def cohort_detail(request, cohort_id):
         show_withdrawn=show_withdrawn,
     )
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = cohort_learners(cohort, now, enrolments=list(page.object_list))
+    page.object_list = cohort_learners(list(page.object_list), now)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
