@@ -129,13 +129,13 @@ def _benchmark(request, organisations) -> dict | None:
     }
 
 
-def _single_organisation(request) -> int | None:
-    """The organisation an export concerns, when it concerns exactly one."""
-    chosen = parse_id(request.GET.get("organisation"))
-    if chosen is not None:
+def _single_organisation(form, organisations) -> int | None:
+    """The organisation an export concerns, when it concerns exactly one: the
+    one chosen in the (validated) filter, or the only one this person sees."""
+    chosen = form.cleaned_data.get("organisation") if form.is_bound else None
+    if chosen:
         return chosen
-    ids = request.roles.admin_of | request.roles.trainer_of
-    return next(iter(ids)) if len(ids) == 1 and not request.roles.is_staff else None
+    return organisations[0].pk if len(organisations) == 1 else None
 
 
 class _Echo:
@@ -151,7 +151,7 @@ def _safe(value) -> str:
 
 @trainer_required
 def report_csv(request):
-    form, enrolments, _ = _filtered(request)
+    form, enrolments, organisations = _filtered(request)
     if enrolments is None:
         return JsonResponse({"errors": form.errors}, status=400)
     rows = (
@@ -195,7 +195,7 @@ def report_csv(request):
         actor=request.user,
         action="report.export_csv",
         target=request.GET.urlencode() or "all",
-        organisation=_single_organisation(request),
+        organisation=_single_organisation(form, organisations),
     )
     stamp = timezone.now().strftime("%Y-%m-%d")
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
@@ -205,14 +205,14 @@ def report_csv(request):
 
 @trainer_required
 def report_json(request):
-    form, enrolments, _ = _filtered(request)
+    form, enrolments, organisations = _filtered(request)
     if enrolments is None:
         return JsonResponse({"errors": form.errors}, status=400)
     audit_record(
         actor=request.user,
         action="report.export_json",
         target=request.GET.urlencode() or "all",
-        organisation=_single_organisation(request),
+        organisation=_single_organisation(form, organisations),
     )
     figures = report_headline(enrolments).as_json()
     figures["generated_at"] = timezone.now().isoformat()

@@ -998,3 +998,20 @@ def test_report_chart_coordinates_keep_a_decimal_point_in_french(client, world, 
         for value in re.findall(r'\s(?:x|y|width|height)="([^"]*)"', chart)
     ]
     assert numbers and all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in numbers), numbers
+
+
+@pytest.mark.parametrize("exporter", [CSV_EXPORT, JSON_EXPORT])
+def test_an_export_is_audited_in_the_exporters_organisation_whatever_the_url_says(
+    client, world, org_admin, organisation, other_organisation, exporter
+):
+    from accounts.models import AuditEvent
+
+    client.force_login(org_admin)
+    for claimed in (other_organisation.pk, 999_999):
+        response = client.get(reverse(exporter), {"organisation": claimed})
+        assert response.status_code == 200
+        b"".join(response.streaming_content) if response.streaming else response.content
+
+    audited = AuditEvent.objects.filter(action__startswith="report.export")
+    assert audited.count() == 2
+    assert set(audited.values_list("organisation_id", flat=True)) == {organisation.pk}
