@@ -1,14 +1,18 @@
 """A learner's own data: a full export, and deletion that keeps reports right."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from progress.models import (
     Enrolment,
     FollowingCheckin,
+    HistoryEvent,
+    Invitation,
     ListeningEntry,
     Nudge,
+    Pause,
     QuizAttempt,
     Reflection,
     Submission,
@@ -109,7 +113,17 @@ def account_delete(*, user: User) -> None:
     )
     FollowingCheckin.objects.filter(enrolment__user=user).update(account="")
     Nudge.objects.filter(recipient=user).delete()
-    AuditEvent.objects.filter(target__contains=email).update(target=f"deleted learner #{user.pk}")
+    # Targets name the learner alone or as "email: activity"; nobody else's rows.
+    about = AuditEvent.objects.filter(Q(target=email) | Q(target__startswith=f"{email}: "))
+    for event in about.filter(detail__has_key="reason"):
+        event.detail.pop("reason")
+        event.save(update_fields=["detail"])
+    about.update(target=f"deleted learner #{user.pk}")
+    Pause.objects.filter(enrolment__user=user).update(reason="")
+    HistoryEvent.objects.filter(enrolment__user=user, kind=HistoryEvent.Kind.PAUSED).update(
+        summary="Paused"
+    )
+    Invitation.objects.filter(email__iexact=email).update(email=anonymous, display_name="")
     user.emailaddress_set.all().delete()
     user.email = anonymous
     user.display_name = "Deleted learner"

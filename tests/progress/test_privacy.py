@@ -4,11 +4,20 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEvent, User
+from accounts.services import audit_record
 from competences.models import Standing
 from progress import services
-from progress.models import Completion, Enrolment, ListeningEntry, Reflection
+from progress.models import (
+    Completion,
+    Enrolment,
+    Invitation,
+    ListeningEntry,
+    Pause,
+    Reflection,
+)
 from progress.selectors.reports import report_headline
 from tests.factories import PASSWORD
 
@@ -57,8 +66,29 @@ def test_a_learner_downloads_everything_held_about_them(client, learner):
     assert data["listening_log"][0]["followed"] == "Secret feeds"
 
 
-def test_deleting_the_account_removes_personal_data_and_keeps_the_facts(client, learner):
+def test_deleting_the_account_removes_personal_data_and_keeps_the_facts(
+    client, learner, trainer, organisation
+):
     enrolment = Enrolment.objects.get(user=learner)
+    services.enrolment_pause(enrolment=enrolment, by=learner, reason="Medical leave")
+    services.enrolment_resume(enrolment=enrolment, by=learner)
+    cohort = enrolment.cohort
+    now = timezone.now()
+    Invitation.objects.create(
+        cohort=cohort,
+        email=learner.email,
+        display_name="Tina Trainee",
+        created_by=trainer,
+        created_at=now,
+        sent_at=now,
+    )
+    # Another person whose address contains this one keeps their audit trail.
+    audit_record(
+        actor=trainer,
+        action="enrolment.withdraw",
+        target="xtrainee@mfa.example",
+        organisation=organisation.pk,
+    )
     completions = Completion.objects.filter(enrolment=enrolment).count()
     before = report_headline(Enrolment.objects.all()).as_json()
 
@@ -75,7 +105,13 @@ def test_deleting_the_account_removes_personal_data_and_keeps_the_facts(client, 
     assert not user.emailaddress_set.exists()
     assert "Secret" not in str(ListeningEntry.objects.filter(enrolment=enrolment).values())
     assert "private" not in str(Reflection.objects.filter(enrolment=enrolment).values())
-    assert not AuditEvent.objects.filter(target__contains="trainee@mfa.example").exists()
+    assert not AuditEvent.objects.filter(target="trainee@mfa.example").exists()
+    assert AuditEvent.objects.filter(target="xtrainee@mfa.example").exists()
+    assert "Medical" not in str(AuditEvent.objects.values("detail"))
+    assert "Medical" not in str(Pause.objects.filter(enrolment=enrolment).values())
+    assert "Medical" not in str(enrolment.history.values("summary"))
+    assert not Invitation.objects.filter(email__iexact="trainee@mfa.example").exists()
+    assert not Invitation.objects.filter(display_name="Tina Trainee").exists()
     assert Completion.objects.filter(enrolment=enrolment).count() == completions
     assert Standing.objects.filter(user=user).exists()
     assert report_headline(Enrolment.objects.all()).as_json() == before
