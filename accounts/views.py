@@ -25,7 +25,7 @@ def profile(request):
 
 
 def _managed(request) -> list[Organisation]:
-    roles = user_roles(request.user)
+    roles = request.roles = user_roles(request.user)  # the navigation reuses them
     organisations = Organisation.objects.all()
     if not roles.is_staff:
         organisations = organisations.filter(pk__in=roles.admin_of)
@@ -97,7 +97,7 @@ def people(request, slug):
         {
             "organisation": organisation,
             "members": members,
-            "roles": Membership.Role.choices,
+            "role_choices": Membership.Role.choices,
             "form": form,
             "pause_form": pause_form,
             "paused": organisation.nudges_paused_until
@@ -115,6 +115,4 @@ def audit(request, slug):
     page = Paginator(
         AuditEvent.objects.filter(organisation=organisation).select_related("actor"), 50
     ).get_page(request.GET.get("page"))
-    return render(
-        request, "accounts/audit.html", {"organisation": organisation, "page": page, "query": ""}
-    )
+    return render(request, "accounts/audit.html", {"organisation": organisation, "page": page})

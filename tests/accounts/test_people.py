@@ -109,3 +109,13 @@ def test_people_page_has_a_plain_title(client, org_admin, organisation):
     client.force_login(org_admin)
     html = client.get(people_url(organisation)).content.decode()
     assert f"<title>People of {organisation.name} · ediplomacy</title>" in html
+
+
+def test_the_people_and_audit_pages_keep_the_administrators_navigation(
+    client, org_admin, organisation
+):
+    client.force_login(org_admin)
+    for url in (people_url(organisation), reverse("accounts:audit", args=[organisation.slug])):
+        html = client.get(url).content.decode()
+        assert f'href="{reverse("progress:cohorts")}">Cohorts</a>' in html, url
+        assert f'href="{reverse("accounts:organisations")}">Organisation</a>' in html, url
