@@ -142,7 +142,11 @@ def seed_learners(
         if Enrolment.objects.filter(user=user, programme=programme).exists():
             return None
         return services.enrolment_create(
-            user=user, programme=programme, cohort=cohort, started_at=now - days_ago * DAY
+            user=user,
+            programme=programme,
+            cohort=cohort,
+            started_at=now - days_ago * DAY,
+            welcome=days_ago < 1,  # only today's enrolment is news
         )
 
     if enrol("fresh", autumn, 0.01):

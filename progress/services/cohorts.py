@@ -20,7 +20,7 @@ from accounts.services import audit_record
 from curriculum.models import Programme
 from progress.assessments import snapshots_refresh
 from progress.models import Cohort, Enrolment, HistoryEvent, Invitation
-from progress.services.study import enrolment_create
+from progress.services.study import _audit_enrolment, _history, _snapshot, enrolment_create
 
 MAX_ROWS = 2000
 EMAIL_MAX_LENGTH = 254  # what an address column holds
@@ -29,10 +29,6 @@ LANGUAGES = dict(settings.LANGUAGES)
 
 class CohortError(Exception):
     """A cohort change that cannot be made, with a message to show."""
-
-
-def organisation_id_of(cohort: Cohort) -> int:
-    return cohort.organisation_id
 
 
 @dataclass(frozen=True)
@@ -60,10 +56,6 @@ class AddResult:
     invited: list[Invitation] = field(default_factory=list)
 
 
-def _history(enrolment: Enrolment, kind: str, summary: str, now) -> None:
-    HistoryEvent.objects.create(enrolment=enrolment, kind=kind, summary=summary, created_at=now)
-
-
 @transaction.atomic
 def cohort_create(
     *,
@@ -89,7 +81,7 @@ def cohort_create(
         actor=by,
         action="cohort.create",
         target=cohort.name,
-        organisation=organisation_id_of(cohort),
+        organisation=cohort.organisation_id,
     )
     return cohort
 
@@ -335,6 +327,7 @@ def _join(*, cohort: Cohort, user: User, now: datetime.datetime) -> tuple[Enrolm
         enrolment.length_days = cohort.length_days
         _history(enrolment, HistoryEvent.Kind.ENROLLED, f"Joined {cohort.name}", now)
     enrolment.save()
+    _snapshot(enrolment, now)
     return enrolment, restored
 
 
@@ -426,12 +419,7 @@ def enrolment_withdraw(*, enrolment: Enrolment, by: User) -> None:
     if not changed:
         raise CohortError("This learner is already withdrawn.")
     _history(enrolment, HistoryEvent.Kind.WITHDRAWN, f"Withdrawn by {by}", now)
-    audit_record(
-        actor=by,
-        action="enrolment.withdraw",
-        target=enrolment.user.email,
-        organisation=enrolment.cohort.organisation_id if enrolment.cohort_id else None,
-    )
+    _audit_enrolment(enrolment, by, "enrolment.withdraw")
 
 
 @transaction.atomic
@@ -443,12 +431,8 @@ def enrolment_restore(*, enrolment: Enrolment, by: User) -> None:
     enrolment.status = _status_before_withdrawal(enrolment)
     enrolment.save(update_fields=["status"])
     _history(enrolment, HistoryEvent.Kind.RESTORED, f"Restored by {by}", now)
-    audit_record(
-        actor=by,
-        action="enrolment.restore",
-        target=enrolment.user.email,
-        organisation=enrolment.cohort.organisation_id if enrolment.cohort_id else None,
-    )
+    _audit_enrolment(enrolment, by, "enrolment.restore")
+    _snapshot(enrolment, now)
 
 
 @transaction.atomic

@@ -47,10 +47,14 @@ def enrolment_create(
     user: User,
     programme: Programme,
     started_at: datetime.datetime | None = None,
-    length_days: int = 365,
+    length_days: int | None = None,
     cohort=None,
+    welcome: bool = True,
 ) -> Enrolment:
+    """Enrols the user; `welcome=False` for records written after the fact
+    (demo data, imports), which are not news to anyone."""
     started_at = started_at or timezone.now()
+    length_days = length_days or (cohort.length_days if cohort is not None else 365)
     try:
         with transaction.atomic():
             enrolment = Enrolment.objects.create(
@@ -66,7 +70,7 @@ def enrolment_create(
                 summary=f"Started {programme.title}",
                 created_at=min(started_at, timezone.now()),
             )
-            if _is_recent(started_at):
+            if welcome:
                 nudge_event(
                     recipient_id=user.pk,
                     rule=Nudge.Rule.WELCOME,
@@ -201,7 +205,9 @@ def progress_refresh(*, enrolment: Enrolment, now: datetime.datetime) -> None:
                     milestone=milestone.value,
                 )
             if milestone is timemodel.Milestone.ACTIVE:
-                Enrolment.objects.filter(pk=enrolment.pk).update(
+                # Only a running enrolment completes: a paused or withdrawn one
+                # keeps its status (a trainer may accept its last task).
+                Enrolment.objects.filter(pk=enrolment.pk, status=Enrolment.Status.ACTIVE).update(
                     status=Enrolment.Status.COMPLETED, completed_at=now
                 )
     _snapshot(enrolment, now)
@@ -477,8 +483,9 @@ def enrolment_resume(*, enrolment: Enrolment, by: User) -> None:
     updated = Pause.objects.filter(enrolment=enrolment, ended_at__isnull=True).update(ended_at=now)
     if not updated:
         raise StudyError("This enrolment is not paused.")
+    # Resuming is activity: the time away does not count as inactivity.
     Enrolment.objects.filter(pk=enrolment.pk, status=Enrolment.Status.PAUSED).update(
-        status=Enrolment.Status.ACTIVE
+        status=Enrolment.Status.ACTIVE, last_activity_at=now
     )
     _history(enrolment, HistoryEvent.Kind.RESUMED, "Resumed", now)
     _audit_enrolment(enrolment, by, "enrolment.resume")

@@ -428,3 +428,47 @@ def test_the_beat_task_plans_then_queues_the_sweep(programme, monkeypatch):
 
     assert counts == {Rule.OVERDUE: 1}
     assert sweeps == [True]
+
+
+def test_resuming_after_a_long_pause_is_not_inactivity(programme):
+    from progress import services
+
+    user = learner("back@mfa.example")
+    enrolment = services.enrolment_create(user=user, programme=programme)
+    services.enrolment_pause(enrolment=enrolment, by=user)
+    # The pause began sixty days ago, the last activity just before it.
+    long_ago = timezone.now() - 60 * DAY
+    Pause.objects.filter(enrolment=enrolment).update(started_at=long_ago)
+    Enrolment.objects.filter(pk=enrolment.pk).update(
+        started_at=long_ago - HOUR, last_activity_at=long_ago
+    )
+
+    services.enrolment_resume(enrolment=enrolment, by=user)
+    nudges_plan(now=timezone.now())
+
+    assert Rule.INACTIVE not in rules_of(user)
+
+
+def test_learners_added_to_a_cohort_that_began_days_ago_are_welcomed(
+    programme, organisation, trainer
+):
+    from progress import services
+    from progress.services.cohorts import LearnerRow
+
+    cohort = services.cohort_create(
+        organisation=organisation,
+        programme=programme,
+        name="Started last week",
+        starts_on=timezone.now().date() - datetime.timedelta(days=7),
+        length_days=180,
+        trainers=[trainer],
+    )
+    newcomer = learner("late@mfa.example")
+    MembershipFactory(user=newcomer, organisation=organisation, role=Membership.Role.TRAINEE)
+
+    services.cohort_add_learners(
+        cohort=cohort, rows=[LearnerRow(line=1, email=newcomer.email)], by=trainer
+    )
+
+    assert Rule.WELCOME in rules_of(newcomer)
+    assert Enrolment.objects.get(user=newcomer).length_days == 180
