@@ -47,20 +47,12 @@ def notifications(request):
         unread.update(read_at=timezone.now())
         return redirect("progress:notifications")
     page = Paginator(inbox, 20).get_page(request.GET.get("page"))
-    items = []
-    for nudge in page.object_list:
-        if nudge.rule == Nudge.Rule.TRAINER_DIGEST:
-            content = {
-                "subject": "Your cohorts this week",
-                "lines": [],
-                "action": ("Open your cohorts", "/cohorts/"),
-            }
-        else:
-            content = nudge_content(nudge)
-        items.append({"nudge": nudge, "content": content})
-    return render(
-        request, "progress/notifications.html", {"page": page, "items": items, "query": ""}
-    )
+    # Digests and summaries show the lines they were sent with.
+    items = [
+        {"nudge": nudge, "content": nudge_content(nudge, digest={"lines": nudge.digest})}
+        for nudge in page.object_list
+    ]
+    return render(request, "progress/notifications.html", {"page": page, "items": items})
 
 
 @login_required

@@ -178,6 +178,17 @@ def test_notifications_are_paged_twenty_at_a_time(ada_client, ada):
     assert "Page 2 of 2" in second.content.decode()
 
 
+def test_a_digest_and_a_summary_show_the_lines_they_were_sent_with(ada_client, ada):
+    sent(ada, Rule.TRAINER_DIGEST, number=1, digest=["Winter: 12 learners; 2 at risk."])
+    sent(ada, Rule.ORG_SUMMARY, number=2, digest=["Ministry: 40 current learners."])
+
+    html = ada_client.get(NOTIFICATIONS).content.decode()
+
+    assert "Your cohorts this week" in html
+    assert "Winter: 12 learners; 2 at risk." in html
+    assert "Ministry: 40 current learners." in html
+
+
 def test_no_notifications_yet(ada_client):
     response = ada_client.get(NOTIFICATIONS)
 
