@@ -258,3 +258,10 @@ def test_chart_coordinates_keep_a_decimal_point_in_every_language(client, learne
     numbers = [value for chart in charts for value in SVG_NUMBERS.findall(chart)]
     assert any("." in value for value in numbers), "some coordinate has decimals"
     assert all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in numbers), numbers
+
+
+@pytest.mark.parametrize("persona", ["trainer", "org_admin", "staff"])
+def test_people_who_train_or_administer_land_on_their_cohorts(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get("/")
+    assert response.url == reverse("progress:cohorts")
