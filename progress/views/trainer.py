@@ -362,11 +362,13 @@ def review_detail(request, submission_id):
                 feedback=form.cleaned_data["feedback"],
             )
         except services.StudyError as error:
-            messages.error(request, str(error))
-            return redirect("progress:review", submission.pk)
-        verb = "accepted" if form.cleaned_data["decision"] == "accept" else "returned"
-        messages.success(request, f"{submission.enrolment.user}'s work is {verb}.")
-        return redirect("progress:reviews")
+            # Another reviewer was first: say so beside the form, keeping what was typed.
+            form.add_error(None, str(error))
+            submission.refresh_from_db()
+        else:
+            verb = "accepted" if form.cleaned_data["decision"] == "accept" else "returned"
+            messages.success(request, f"{submission.enrolment.user}'s work is {verb}.")
+            return redirect("progress:reviews")
     earlier = (
         Submission.objects.filter(enrolment=submission.enrolment, activity=submission.activity)
         .exclude(pk=submission.pk)
@@ -376,5 +378,5 @@ def review_detail(request, submission_id):
         request,
         "progress/trainer/review_detail.html",
         {"submission": submission, "form": form, "earlier": earlier},
-        status=400 if request.method == "POST" else 200,
+        status=(409 if form.non_field_errors() else 400) if request.method == "POST" else 200,
     )

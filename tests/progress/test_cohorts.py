@@ -1039,6 +1039,25 @@ def test_review_page_accepts_and_goes_back_to_the_queue(client, submitted, train
     assert submitted.pk not in [s.pk for s in client.get(response.url).context["page"]]
 
 
+def test_a_review_sent_after_another_keeps_the_typed_feedback_on_the_page(
+    client, submitted, trainer, org_admin
+):
+    services.submission_review(submission=submitted, reviewer=org_admin, accept=True, feedback="")
+    client.force_login(trainer)
+
+    response = client.post(
+        reverse("progress:review", args=[submitted.pk]),
+        {"decision": "return", "feedback": "Name three sources per account."},
+    )
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "This work has already been reviewed." in html
+    assert "Name three sources per account." in html
+    submitted.refresh_from_db()
+    assert submitted.status == Submission.Status.ACCEPTED
+
+
 def race(*calls):
     """Runs the calls in threads released together; returns each result or error."""
     barrier = threading.Barrier(len(calls))
