@@ -4,6 +4,7 @@ from functools import cache
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.utils import timezone
 
 from accounts.models import Membership, User
 
@@ -72,8 +73,9 @@ class PauseNudgesForm(forms.Form):
 
     def clean_until(self):
         until = self.cleaned_data["until"]
-        if until <= datetime.date.today():
+        today = timezone.localdate()  # the administrator's own day
+        if until <= today:
             raise forms.ValidationError("Choose a day after today.")
-        if until > datetime.date.today() + datetime.timedelta(days=90):
+        if until > today + datetime.timedelta(days=90):
             raise forms.ValidationError("A pause lasts at most 90 days.")
         return until

@@ -37,7 +37,9 @@ def membership_change(
 ) -> None:
     """Sets or removes (`role=None`) someone's role, never leaving an
     organisation without an administrator."""
-    Membership.objects.select_for_update().filter(organisation=organisation).exists()
+    # One role change per organisation at a time: two administrators demoting
+    # each other at once must not both see the other still in place.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     current = Membership.objects.filter(organisation=organisation, user=user).first()
     admins = Membership.objects.filter(organisation=organisation, role=Membership.Role.ORG_ADMIN)
     last_admin = (
