@@ -14,7 +14,8 @@ help:
 	@echo "make run    serve the app on http://$(HOST):$(PORT) with demo data (SQLite)"
 	@echo "make test   run the whole test suite"
 	@echo "make test-faults   the fault tests (PostgreSQL and Redis needed)"
-	@echo "make lint   ruff and the migrations check"
+	@echo "make lint   ruff (check and format)"
+	@echo "make bench  the benchmark suite (SCALE=small for a quick run)"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
