@@ -161,16 +161,13 @@ def _comparison_row(group: dict) -> dict:
     return row
 
 
-def report_figures(
-    enrolments: QuerySet[Enrolment], limit: int = 100
-) -> tuple["Headline", list[dict]]:
-    """The headline and the cohort comparison from one grouped scan of the
-    enrolments (the headline is the sum of the cohorts), plus the headline's
-    medians, standings and competences: four queries."""
+def report_figures(enrolments: QuerySet[Enrolment]) -> tuple["Headline", list[dict]]:
+    """The headline and every cohort's comparison row from one grouped scan of
+    the enrolments (the headline is the sum of the cohorts), plus the
+    headline's medians, standings and competences: four queries."""
     groups = _counts_by_cohort(enrolments)
     totals = {key: sum(group[key] for group in groups) for key in _counts()}
-    headline = _headline(enrolments, totals)
-    return headline, [_comparison_row(group) for group in groups[:limit]]
+    return _headline(enrolments, totals), [_comparison_row(group) for group in groups]
 
 
 def report_headline(enrolments: QuerySet[Enrolment]) -> Headline:

@@ -40,6 +40,9 @@ CSV_COLUMNS = [
     "last_activity_at",
 ]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# How many cohorts the comparison table and its chart show (the page says so).
+COMPARED_COHORTS = 100
+CHARTED_COHORTS = 20
 # Lines per write: one write per row would spend half the export in the server's writes.
 CSV_LINES_PER_CHUNK = 1000
 
@@ -78,19 +81,22 @@ def report(request):
     context = {"form": form, "organisations": organisations}
     if enrolments is None:
         return render(request, "progress/reports/report.html", context, status=400)
-    headline, comparison = report_figures(enrolments)
+    headline, every_cohort = report_figures(enrolments)
+    comparison = every_cohort[:COMPARED_COHORTS]
     page = learner_page(enrolments, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context.update(
         headline=headline,
         comparison=comparison,
+        cohort_total=len(every_cohort),
+        charted_cohorts=CHARTED_COHORTS,
         page=page,
         query=query.urlencode(),
         funnel=charts.funnel(headline),
         funnel_height=charts.chart_height(4),
-        pace_bars=charts.stacked_pace_bars(comparison[:20]),
-        pace_height=charts.chart_height(min(len(comparison), 20)),
+        pace_bars=charts.stacked_pace_bars(comparison[:CHARTED_COHORTS]),
+        pace_height=charts.chart_height(min(len(comparison), CHARTED_COHORTS)),
         competence_bars=charts.competence_bars(headline.competences),
         competence_height=charts.chart_height(len(headline.competences)),
         benchmark=_benchmark(request, organisations),

@@ -1015,3 +1015,26 @@ def test_an_export_is_audited_in_the_exporters_organisation_whatever_the_url_say
     audited = AuditEvent.objects.filter(action__startswith="report.export")
     assert audited.count() == 2
     assert set(audited.values_list("organisation_id", flat=True)) == {organisation.pk}
+
+
+def test_the_report_says_when_it_compares_only_the_first_cohorts(
+    client, organisation, programme, staff
+):
+    cohorts = Cohort.objects.bulk_create(
+        Cohort(
+            organisation=organisation,
+            programme=programme,
+            name=f"Intake {n:03}",
+            starts_on=datetime.date(2025, 1, 1),
+        )
+        for n in range(101)
+    )
+    for cohort in cohorts:
+        crowd(cohort, 1, f"c{cohort.pk}-")
+    client.force_login(staff)
+
+    html = client.get(reverse(REPORT)).content.decode()
+
+    assert "The first 100 of 101 cohorts, by organisation and name" in html
+    assert "The first 20 of 101 cohorts" in html
+    assert "Intake 099" in html and "Intake 100</a>" not in html
