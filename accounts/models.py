@@ -153,6 +153,9 @@ class Membership(models.Model):
             models.Index(fields=["organisation", "role"], name="membership_org_role_idx"),
         ]
 
+    # Who may train a cohort of the organisation.
+    TRAINING_ROLES = (Role.TRAINER, Role.ORG_ADMIN)
+
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} at {self.organisation}"
 

@@ -6,6 +6,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from accounts.models import Membership
 from progress.charts import MILESTONE_LABELS, PACE_LABELS
 from progress.models import Enrolment
 from progress.timemodel import Pace
@@ -163,13 +164,16 @@ class CohortForm(forms.Form):
         cleaned = super().clean()
         organisation = cleaned.get("organisation")
         trainers = cleaned.get("trainers") or []
-        if organisation and any(
-            not user.memberships.filter(
-                organisation=organisation, role__in=["trainer", "org_admin"]
-            ).exists()
-            for user in trainers
-        ):
-            self.add_error("trainers", "Every trainer must belong to the cohort's organisation.")
+        if organisation and trainers:
+            # One query for all the chosen trainers (one membership per person
+            # and organisation), not one per trainer.
+            able = Membership.objects.filter(
+                organisation=organisation, role__in=Membership.TRAINING_ROLES, user__in=trainers
+            ).count()
+            if able < len(trainers):
+                self.add_error(
+                    "trainers", "Every trainer must belong to the cohort's organisation."
+                )
         return cleaned
 
 

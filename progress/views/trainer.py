@@ -64,7 +64,7 @@ def _managed_organisations(request):
 def _trainer_choices(organisations):
     return User.objects.filter(
         memberships__organisation__in=organisations,
-        memberships__role__in=[Membership.Role.TRAINER, Membership.Role.ORG_ADMIN],
+        memberships__role__in=Membership.TRAINING_ROLES,
     ).distinct()
 
 

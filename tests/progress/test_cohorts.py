@@ -19,6 +19,7 @@ from competences.models import Competence, Standing
 from curriculum.models import Activity
 from progress import services, timemodel
 from progress.models import (
+    Cohort,
     Completion,
     Enrolment,
     FollowingCheckin,
@@ -1129,3 +1130,24 @@ def test_two_reviewers_at_once_only_one_review_counts(
         ).count()
         == 1
     )
+
+
+def test_a_cohort_refuses_a_trainer_from_another_organisation(
+    client, staff, organisation, outsider, trainer
+):
+    client.force_login(staff)
+    response = client.post(
+        reverse("progress:cohort_create"),
+        {
+            "name": "Mixed",
+            "organisation": organisation.pk,
+            "starts_on": timezone.now().date().isoformat(),
+            "length_days": "365",
+            "trainers": [trainer.pk, outsider.pk],
+        },
+    )
+
+    assert "Every trainer must belong to the cohort&#x27;s organisation." in (
+        response.content.decode()
+    )
+    assert not Cohort.objects.filter(name="Mixed").exists()
