@@ -4,6 +4,7 @@ subject, period), so planning twice, or two planners at once, adds nothing."""
 import datetime
 from collections import Counter
 
+from django.db import transaction
 from django.db.models import Q
 
 from accounts.models import Membership
@@ -147,27 +148,47 @@ def nudges_plan(*, now: datetime.datetime, dry_run: bool = False) -> Counter:
     )
     last_id = 0
     while True:
-        chunk = list(enrolments.filter(pk__gt=last_id)[:CHUNK])
-        if not chunk:
-            break
-        last_id = chunk[-1].pk
-        assessed = assess_enrolments(chunk, now)
-        if not dry_run:
-            # Time passes without writes: keep the report's snapshot current.
-            for enrolment in chunk:
-                apply_snapshot(enrolment, assessed[enrolment.pk], now)
-            Enrolment.objects.bulk_update(chunk, SNAPSHOT_FIELDS, batch_size=500)
-        candidates = [
-            nudge
-            for enrolment in chunk
-            for nudge in _learner_candidates(enrolment, assessed[enrolment.pk], now)
-        ]
-        _insert(candidates, counts, dry_run, now)
+        # A transaction per chunk (no savepoint when a caller already holds one).
+        with transaction.atomic(savepoint=False):
+            page = enrolments.filter(pk__gt=last_id)
+            if not dry_run:
+                # Locked while assessed and written: a learner's own write waits
+                # (or this run skips them), so an older assessment never
+                # overwrites the snapshot a service has just written.
+                page = page.select_for_update(skip_locked=True, of=("self",))
+            chunk = list(page[:CHUNK])
+            if not chunk:
+                break
+            last_id = chunk[-1].pk
+            assessed = assess_enrolments(chunk, now)
+            if not dry_run:
+                _snapshots_update(chunk, assessed, now)
+            candidates = [
+                nudge
+                for enrolment in chunk
+                for nudge in _learner_candidates(enrolment, assessed[enrolment.pk], now)
+            ]
+            _insert(candidates, counts, dry_run, now)
     _insert(_digest_candidates(now), counts, dry_run, now)
     _insert(_summary_candidates(now), counts, dry_run, now)
     if not dry_run:
         _snapshot_unassessed(now)
     return counts
+
+
+def _snapshots_update(chunk: list[Enrolment], assessed: dict, now: datetime.datetime) -> None:
+    """Time passes without writes: keeps the snapshot current, writing only
+    the rows whose pace or milestones changed (which also leaves the cached
+    dashboards of everyone else alone)."""
+    shown = [name for name in SNAPSHOT_FIELDS if name != "assessed_at"]
+    changed = []
+    for enrolment in chunk:
+        never = enrolment.assessed_at is None
+        before = [getattr(enrolment, name) for name in shown]
+        apply_snapshot(enrolment, assessed[enrolment.pk], now)
+        if never or before != [getattr(enrolment, name) for name in shown]:
+            changed.append(enrolment)
+    Enrolment.objects.bulk_update(changed, SNAPSHOT_FIELDS, batch_size=500)
 
 
 def _snapshot_unassessed(now: datetime.datetime) -> None:
