@@ -122,3 +122,44 @@ def test_two_simultaneous_practice_submits_leave_one_waiting(
     assert list(
         Submission.objects.filter(enrolment=enrolment).values_list("status", flat=True)
     ) == [Submission.Status.SUBMITTED]
+
+
+def test_the_planner_never_writes_an_older_pace_over_a_pause_committed_meanwhile(enrolment):
+    from django.db import transaction
+
+    from progress.nudges.planner import nudges_plan
+
+    locked, planned = threading.Event(), threading.Event()
+
+    def pause_slowly():
+        # The learner's pause holds the row while the planner runs.
+        try:
+            with transaction.atomic():
+                services.enrolment_pause(enrolment=enrolment, by=enrolment.user)
+                locked.set()
+                planned.wait(timeout=20)
+        finally:
+            connection.close()
+
+    pausing = threading.Thread(target=pause_slowly)
+    pausing.start()
+    assert locked.wait(timeout=20)
+
+    def plan():
+        try:
+            nudges_plan(now=timezone.now())
+        finally:
+            planned.set()
+            connection.close()
+
+    planning = threading.Thread(target=plan)
+    planning.start()
+    planning.join(timeout=5)
+    planned.set()  # the planner either finished, or waits on the learner's row
+    pausing.join(timeout=30)
+    planning.join(timeout=30)
+    assert not pausing.is_alive() and not planning.is_alive()
+
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.PAUSED
+    assert enrolment.pace == "paused"
