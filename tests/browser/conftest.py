@@ -8,6 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
 from tests.conftest import CHROMIUM, _missing
+from tests.factories import PASSWORD
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -71,3 +72,11 @@ def screenshot(page, name: str) -> str:
     path = os.path.join(SCREENSHOTS, f"{name}.png")
     page.screenshot(path=path, full_page=True)
     return path
+
+
+def log_in(page, email: str, password: str = PASSWORD) -> None:
+    """Signs in through the log-in form, as a person would."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()

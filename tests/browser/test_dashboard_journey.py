@@ -2,8 +2,7 @@ import pytest
 
 from accounts.models import Membership
 from progress.demo import seed_learners
-from tests.browser.conftest import screenshot
-from tests.browser.test_orientation_journey import log_in
+from tests.browser.conftest import log_in, screenshot
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from progress.models import Nudge
 from progress.nudges.delivery import unsubscribe_token
-from tests.browser.conftest import screenshot
-from tests.browser.test_orientation_journey import log_in
+from tests.browser.conftest import log_in, screenshot
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

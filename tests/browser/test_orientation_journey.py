@@ -2,8 +2,8 @@ import pytest
 
 from curriculum.models import Activity
 from progress.models import Completion, MilestoneAchievement
-from tests.browser.conftest import screenshot
-from tests.factories import PASSWORD, UserFactory
+from tests.browser.conftest import log_in, screenshot
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -12,13 +12,6 @@ REFLECTION = (
     "conversation risks sounding out of touch. I will start by following the accounts of "
     "our own ministry and the organisations in my portfolio, and keep a short daily log."
 )
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
 
 
 def test_new_trainee_walks_through_the_orientation_and_passes_its_quiz(

@@ -15,8 +15,7 @@ import pytest
 from progress.demo import seed_learners
 from progress.models import Enrolment
 from progress.views.reports import CSV_COLUMNS
-from tests.browser.conftest import screenshot
-from tests.browser.test_orientation_journey import log_in
+from tests.browser.conftest import log_in, screenshot
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -14,8 +14,7 @@ from django.utils import timezone
 from curriculum.models import Activity
 from progress import services
 from progress.models import Cohort, Completion, Enrolment, Invitation, Submission
-from tests.browser.conftest import screenshot
-from tests.browser.test_orientation_journey import log_in
+from tests.browser.conftest import log_in, screenshot
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -32,7 +32,6 @@ import datetime
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -41,7 +40,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -52,11 +51,13 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
+from bench.server import free_port
 from ediplomacy.celery import app
 from progress.models import Nudge
 from progress.nudges.delivery import CLAIM_TIMEOUT
 from progress.nudges.planner import nudges_plan
 from progress.tasks import deliver_due_nudges, deliver_nudges
+from tests.faults.conftest import database_url
 from tests.nudges.conftest import Mailbox, daytime_zone, learner, overdue
 
 pytestmark = [
@@ -166,22 +167,6 @@ def outcome(result: AsyncResult, worker: Worker, timeout: float = 20):
         pytest.fail(f"task {result.id} gave no result within {timeout}s\n{worker.tail()}")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _database_url() -> str:
-    """The URL of the database pytest-django created, for the worker process."""
-    db = connection.settings_dict
-    user = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        user += ":" + quote(db["PASSWORD"], safe="")
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{user}@{db['HOST']}{port}/{quote(db['NAME'], safe='')}"
-
-
 # The broker's bookkeeping: kombu keeps each message a worker took, and has
 # not acknowledged, in a hash and a sorted set (scored by delivery time).
 
@@ -223,7 +208,7 @@ def forget_unacked(since: float) -> None:
 @pytest.fixture
 def mailbox():
     box = GatedMailbox(open_for=ACCEPTED_BEFORE_KILL)
-    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
     controller.start()
     box.url = f"smtp://127.0.0.1:{controller.port}"
     try:
@@ -239,7 +224,7 @@ def start_worker(mailbox, tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "ediplomacy.settings",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(connection.settings_dict),
         "REDIS_URL": settings.REDIS_URL,
         "SECRET_KEY": settings.SECRET_KEY,
         "DEBUG": "0",

@@ -10,7 +10,6 @@ get in the way whatever time the suite runs.
 import datetime
 import email
 import email.policy
-import socket
 import threading
 import time
 import zoneinfo
@@ -21,6 +20,7 @@ from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from accounts.models import User
+from bench.server import free_port
 from progress.models import Enrolment, Nudge
 from tests.factories import UserFactory
 
@@ -137,17 +137,11 @@ class Mailbox:
         wait_until(lambda: len(self.messages) >= count, timeout=timeout, what=f"{count} e-mails")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server on 127.0.0.1, with Django's SMTP backend pointed at it."""
     mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"

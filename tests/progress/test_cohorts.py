@@ -4,7 +4,6 @@ moving the cohort's dates, the cohort page, and reviewing practice work."""
 
 import datetime
 import re
-import threading
 from urllib.parse import urlsplit
 
 import pytest
@@ -33,6 +32,7 @@ from progress.models import (
 from progress.services.cohorts import cohort_update_impact
 from progress.tasks import INVITATION_SALT
 from tests.factories import MembershipFactory, UserFactory
+from tests.helpers import race
 
 pytestmark = pytest.mark.django_db
 
@@ -1057,29 +1057,6 @@ def test_a_review_sent_after_another_keeps_the_typed_feedback_on_the_page(
     assert "Name three sources per account." in html
     submitted.refresh_from_db()
     assert submitted.status == Submission.Status.ACCEPTED
-
-
-def race(*calls):
-    """Runs the calls in threads released together; returns each result or error."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = call()
-        except Exception as error:  # the test inspects it
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-        assert not thread.is_alive(), "a racing review hung"
-    return outcomes
 
 
 @pytest.mark.postgres

@@ -7,7 +7,6 @@ keeps the outcome to one completion, one milestone, one waiting submission.
 
 import datetime
 import threading
-from collections.abc import Callable
 
 import pytest
 from django.db import connection
@@ -16,33 +15,11 @@ from django.utils import timezone
 from curriculum.models import Activity
 from progress import services
 from progress.models import Cohort, Completion, Enrolment, MilestoneAchievement, Submission
+from tests.helpers import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 Kind = Activity.Kind
-
-
-def race(*calls: Callable[[], object]) -> list[object]:
-    """Runs the calls in threads released together; returns each one's result or error."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = call()
-        except Exception as error:  # the test inspects it
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-        assert not thread.is_alive(), "a racing call hung"
-    return outcomes
 
 
 def orientation() -> list[Activity]:

@@ -239,19 +239,6 @@ def deliver_nudges() -> None:
 
 
 @pytest.fixture
-def eager_celery(settings):
-    """Runs queued tasks in-process, also where CI points Celery at Redis."""
-    from ediplomacy.celery import app
-
-    # Read before changing settings: Celery loads its configuration lazily.
-    previous = app.conf.task_always_eager
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
-@pytest.fixture
 def cohort(organisation, programme, trainer):
     # Starting today, so enrolling plans a welcome message.
     return services.cohort_create(
