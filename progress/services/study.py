@@ -50,9 +50,11 @@ def enrolment_create(
     length_days: int | None = None,
     cohort=None,
     welcome: bool = True,
+    snapshot: bool = True,
 ) -> Enrolment:
     """Enrols the user; `welcome=False` for records written after the fact
-    (demo data, imports), which are not news to anyone."""
+    (demo data, imports), which are not news to anyone; `snapshot=False` for
+    callers that enrol many and assess them together (`snapshots_refresh`)."""
     started_at = started_at or timezone.now()
     length_days = length_days or (cohort.length_days if cohort is not None else 365)
     try:
@@ -81,7 +83,8 @@ def enrolment_create(
                 )
     except IntegrityError:
         raise AlreadyEnrolled("You are already enrolled in this programme.") from None
-    _snapshot(enrolment, timezone.now())
+    if snapshot:
+        _snapshot(enrolment, timezone.now())
     return enrolment
 
 
