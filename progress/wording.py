@@ -20,38 +20,52 @@ def pace_message(
     zone: zoneinfo.ZoneInfo,
     now: datetime.datetime,
     remaining: int,
+    about: str | None = None,
 ) -> str:
-    """One sentence on where the learner stands against the next milestone.
+    """One sentence on where the learner stands against the next milestone,
+    said to the learner, or to their trainer when `about` names the learner.
 
     `remaining` is the number of required items of work still to do for it.
     """
     if assessment.next_milestone is None:
+        if about:
+            return f"{about} has reached all three milestones: an active e-diplomat."
         return "You have reached all three milestones: you are an active e-diplomat."
     current = assessment.for_milestone(assessment.next_milestone)
     name = MILESTONE_LABELS[current.milestone]
     due = friendly_date(current.due_at, zone, now)
     projected_on = friendly_date(current.projected_at, zone, now) if current.projected_at else None
     to_go = f"{remaining} item{'s' if remaining != 1 else ''} of work to go"
+    you_are, you_have = (f"{about} is", f"{about} has") if about else ("You are", "You have")
     if current.status is Pace.NOT_STARTED:
-        return f"Your programme starts soon. {name} will be due on {due}."
+        whose = "The" if about else "Your"
+        return f"{whose} programme starts soon. {name} will be due on {due}."
     if current.status is Pace.PAUSED:
+        if about:
+            return (
+                "The programme is paused: paused time does not count against the learner. "
+                f"{name} is due on {due} if they resume now."
+            )
         return (
             "Your programme is paused: paused time does not count against you. "
             f"{name} is due on {due} if you resume now."
         )
     if current.status is Pace.OVERDUE:
-        return f"{name} was due on {due}. You have {to_go}; every step still counts."
+        return f"{name} was due on {due}. {you_have} {to_go}; every step still counts."
+    rate = "the current rate" if about else "your current rate"
     if current.status is Pace.AT_RISK:
-        tail = (
-            f" At your current rate you would get there on {projected_on}." if projected_on else ""
-        )
-        return f"You are behind pace for {name}, due {due}, with {to_go}.{tail}"
+        subject = "they" if about else "you"
+        tail = f" At {rate} {subject} would get there on {projected_on}." if projected_on else ""
+        return f"{you_are} behind pace for {name}, due {due}, with {to_go}.{tail}"
     standing = "ahead of schedule" if current.status is Pace.AHEAD else "on track"
     if not projected_on:
+        if about:
+            return f"{you_are} {standing} for {name}, due {due}; too early to project a date."
         return (
             f"You are {standing} for {name}, due {due}. Start your next activity to set your pace."
         )
+    subject = "they" if about else "you"
     return (
-        f"You are {standing} for {name}, due {due}; "
-        f"at your current rate you will get there on {projected_on}."
+        f"{you_are} {standing} for {name}, due {due}; "
+        f"at {rate} {subject} will get there on {projected_on}."
     )

@@ -141,8 +141,11 @@ class Dashboard:
         return [stage for stage in self.state.stages if stage.stage.competence_id]
 
 
-def learner_dashboard(enrolment: Enrolment, now: datetime.datetime) -> Dashboard:
-    """Everything the learner's dashboard shows, in nine queries whatever the
+def learner_dashboard(
+    enrolment: Enrolment, now: datetime.datetime, *, for_trainer: bool = False
+) -> Dashboard:
+    """Everything the learner's dashboard shows (`for_trainer`: its sentences
+    about the learner, for their trainer's page), in nine queries whatever the
     history: completions (learner_progress; the outline is built once per
     process), achievements, pauses, check-ins, listening days, recent history,
     recent notifications and their enrolments' pauses."""
@@ -183,7 +186,13 @@ def learner_dashboard(enrolment: Enrolment, now: datetime.datetime) -> Dashboard
         enrolment=enrolment,
         state=state,
         assessment=assessment,
-        pace_message=pace_message(assessment, zone, now, remaining),
+        pace_message=pace_message(
+            assessment,
+            zone,
+            now,
+            remaining,
+            about=enrolment.user.get_short_name() if for_trainer else None,
+        ),
         timeline=charts.timeline(
             enrolment.started_at, enrolment.length_days, assessment.milestones, now
         ),

@@ -293,7 +293,7 @@ def learner_detail(request, cohort_id, enrolment_id):
         {
             "cohort": cohort,
             "enrolment": enrolment,
-            "dashboard": learner_dashboard(enrolment, timezone.now()),
+            "dashboard": learner_dashboard(enrolment, timezone.now(), for_trainer=True),
             "completions": enrolment.completions.select_related("activity").order_by(
                 "-completed_at"
             ),

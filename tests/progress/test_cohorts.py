@@ -1128,3 +1128,17 @@ def test_a_cohort_refuses_a_trainer_from_another_organisation(
         response.content.decode()
     )
     assert not Cohort.objects.filter(name="Mixed").exists()
+
+
+def test_the_trainers_page_about_a_learner_speaks_about_them(client, cohort, trainer):
+    enrolment = member(cohort, "ada@mfa.example", "Ada")
+    client.force_login(trainer)
+
+    html = client.get(
+        reverse("progress:cohort_learner", args=[cohort.pk, enrolment.pk])
+    ).content.decode()
+
+    assert "Ada is " in html or "Ada has " in html
+    assert "You are " not in html and "You have " not in html
+    assert "Your timeline" not in html
+    assert "You record your follower count" not in html
