@@ -71,9 +71,11 @@ def _trainer_choices(organisations):
 @trainer_required
 def cohort_list(request):
     cohorts = cohorts_visible_to(request.user, request.roles).order_by(
-        "archived_at", "-starts_on", "name"
+        "archived_at", "-starts_on", "name", "pk"
     )
-    return render(request, "progress/trainer/cohort_list.html", {"cohorts": cohorts})
+    # Staff see every organisation's cohorts: thousands.
+    page = Paginator(cohorts, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "progress/trainer/cohort_list.html", {"cohorts": page, "page": page})
 
 
 @trainer_required

@@ -1142,3 +1142,24 @@ def test_the_trainers_page_about_a_learner_speaks_about_them(client, cohort, tra
     assert "You are " not in html and "You have " not in html
     assert "Your timeline" not in html
     assert "You record your follower count" not in html
+
+
+def test_the_cohort_list_comes_fifty_at_a_time(client, staff, organisation, programme):
+    Cohort.objects.bulk_create(
+        Cohort(
+            organisation=organisation,
+            programme=programme,
+            name=f"Intake {n:02}",
+            starts_on=datetime.date(2026, 1, 1),
+        )
+        for n in range(51)
+    )
+    client.force_login(staff)
+
+    first = client.get(reverse("progress:cohorts")).content.decode()
+    second = client.get(reverse("progress:cohorts"), {"page": "2"}).content.decode()
+    nonsense = client.get(reverse("progress:cohorts"), {"page": "x"})
+
+    assert first.count('<th scope="row">') == 50 and "Page 1 of 2" in first
+    assert second.count('<th scope="row">') == 1 and "Page 2 of 2" in second
+    assert nonsense.status_code == 200
