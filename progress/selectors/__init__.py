@@ -17,7 +17,6 @@ from progress.selectors.learner import (
     Dashboard,
     activity_detail,
     learner_dashboard,
-    learner_enrolment,
     learner_progress,
 )
 
@@ -34,7 +33,6 @@ __all__ = [
     "cohorts_visible_to",
     "enrolment_for_trainer",
     "learner_dashboard",
-    "learner_enrolment",
     "learner_progress",
     "review_queue",
     "submission_for_reviewer",

@@ -25,14 +25,6 @@ from progress.timemodel import required_listening_days
 from progress.wording import pace_message
 
 
-def learner_enrolment(user, programme: Programme) -> Enrolment | None:
-    return (
-        Enrolment.objects.filter(user=user, programme=programme)
-        .select_related("cohort", "programme", "user")
-        .first()
-    )
-
-
 def learner_default_enrolment(user) -> Enrolment | None:
     """The learner's enrolment in the default programme (as `programme_default`
     chooses it), with its cohort, programme and user: one query, where finding

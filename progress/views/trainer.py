@@ -177,7 +177,6 @@ def cohort_edit(request, cohort_id):
             "trainers": list(cohort.trainers.all()),
         },
     )
-    impact = 0
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         impact = cohort_update_impact(
@@ -275,7 +274,7 @@ def cohort_invitations(request, cohort_id):
         except services.CohortError as error:
             messages.error(request, str(error))
         return redirect("progress:cohort_invitations", cohort.pk)
-    invitations = cohort.invitations.select_related("created_by", "accepted_by")
+    invitations = cohort.invitations.all()
     return render(
         request,
         "progress/trainer/invitations.html",
