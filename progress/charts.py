@@ -8,7 +8,7 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from progress.timemodel import Milestone, MilestoneAssessment, Pace
+from progress.timemodel import CURRENT_PACES, Milestone, MilestoneAssessment, Pace
 
 TIMELINE_WIDTH = 800
 TIMELINE_LEFT = 40
@@ -260,7 +260,7 @@ def funnel(headline) -> list[Bar]:
     return bars
 
 
-PACE_ORDER = [Pace.AHEAD, Pace.ON_TRACK, Pace.AT_RISK, Pace.OVERDUE, Pace.PAUSED]
+PACE_ORDER = CURRENT_PACES
 
 
 def stacked_pace_bars(rows: list[dict]) -> list[dict]:

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from accounts.models import Membership
 from progress.charts import MILESTONE_LABELS, PACE_LABELS
 from progress.models import Enrolment
-from progress.timemodel import Pace
+from progress.timemodel import CURRENT_PACES
 
 TEXT_LIMIT = 10_000
 
@@ -287,8 +287,7 @@ class ReportFilterForm(forms.Form):
         self.fields["cohort"].choices = [("", "All"), *cohorts]
         self.fields["status"].choices = [("", "Any"), *Enrolment.Status.choices]
         self.fields["pace"].choices = [("", "Any")] + [
-            (p.value, PACE_LABELS[p].capitalize())
-            for p in (Pace.AHEAD, Pace.ON_TRACK, Pace.AT_RISK, Pace.OVERDUE, Pace.PAUSED)
+            (p.value, PACE_LABELS[p].capitalize()) for p in CURRENT_PACES
         ]
         self.fields["milestone"].choices = [("", "Any")] + [
             (m.value, label) for m, label in MILESTONE_LABELS.items()

@@ -90,6 +90,16 @@ PACE_BEST_FIRST: tuple[Pace, ...] = (
 )
 
 
+# The paces a current learner is counted under in summaries, in display order.
+CURRENT_PACES: tuple[Pace, ...] = (
+    Pace.AHEAD,
+    Pace.ON_TRACK,
+    Pace.AT_RISK,
+    Pace.OVERDUE,
+    Pace.PAUSED,
+)
+
+
 def pace_rank(pace: Pace) -> int:
     """0 for the best pace; higher is worse."""
     return PACE_BEST_FIRST.index(pace)

@@ -12,6 +12,7 @@ from competences.models import Competence, Standing
 from progress import charts, timemodel
 from progress.assessments import assess_enrolments, snapshots_refresh
 from progress.models import Cohort, Enrolment, Submission
+from progress.selectors.reports import MILESTONE_FIELDS
 
 # Trainers look at the most worrying learners first.
 PACE_SEVERITY = [
@@ -136,18 +137,6 @@ SORT_LABELS = {
 # "Inactive" on the cohort page and in the trainer's digest.
 INACTIVE_DAYS = 14
 PACE_BY_LABEL = {label: pace.value for pace, label in charts.PACE_LABELS.items()}
-SUMMARY_PACES = [
-    timemodel.Pace.AHEAD,
-    timemodel.Pace.ON_TRACK,
-    timemodel.Pace.AT_RISK,
-    timemodel.Pace.OVERDUE,
-    timemodel.Pace.PAUSED,
-]
-MILESTONE_COLUMNS = {
-    timemodel.Milestone.ACQUAINTED: "acquainted",
-    timemodel.Milestone.E_LISTENER: "e_listener",
-    timemodel.Milestone.ACTIVE: "active_e_diplomat",
-}
 
 
 def cohort_snapshots_complete(cohort: Cohort, now: datetime.datetime) -> None:
@@ -209,9 +198,9 @@ def cohort_summary(cohort: Cohort) -> CohortSummary:
         "current": Count("pk", filter=current),
         "withdrawn": Count("pk", filter=~current),
     }
-    for pace in SUMMARY_PACES:
+    for pace in timemodel.CURRENT_PACES:
         counts[f"pace_{pace.value}"] = Count("pk", filter=current & Q(pace=pace.value))
-    for milestone, column in MILESTONE_COLUMNS.items():
+    for milestone, column in MILESTONE_FIELDS.items():
         for state in (
             timemodel.Pace.ACHIEVED_ON_TIME,
             timemodel.Pace.ACHIEVED_LATE,
@@ -222,7 +211,7 @@ def cohort_summary(cohort: Cohort) -> CohortSummary:
             )
     totals = Enrolment.objects.filter(cohort=cohort).order_by().aggregate(**counts)
     summary = CohortSummary(total=totals["current"], withdrawn=totals["withdrawn"])
-    for pace in SUMMARY_PACES:
+    for pace in timemodel.CURRENT_PACES:
         summary.by_pace[charts.PACE_LABELS[pace]] = totals[f"pace_{pace.value}"]
     for milestone in timemodel.Milestone:
         summary.milestones.append(

@@ -11,7 +11,7 @@ from django.db.models import Aggregate, Count, FloatField, Q, QuerySet
 from accounts.selectors import Roles
 from competences.models import Competence, Standing
 from progress.models import Cohort, Enrolment, MilestoneAchievement
-from progress.timemodel import Milestone, Pace
+from progress.timemodel import CURRENT_PACES, Milestone, Pace
 
 MILESTONE_FIELDS = {
     Milestone.ACQUAINTED: "acquainted",
@@ -24,7 +24,7 @@ MILESTONE_STATES = {
     "overdue": [Pace.OVERDUE],
     "pending": [Pace.AHEAD, Pace.ON_TRACK, Pace.AT_RISK, Pace.NOT_STARTED, Pace.PAUSED, ""],
 }
-PACES = [Pace.AHEAD, Pace.ON_TRACK, Pace.AT_RISK, Pace.OVERDUE, Pace.PAUSED]
+PACES = CURRENT_PACES
 STATUSES = [s for s, _ in Enrolment.Status.choices]
 
 

@@ -18,7 +18,7 @@ from accounts.models import Membership, Organisation, User
 from accounts.selectors import user_roles
 from curriculum.selectors import programme_default
 from ediplomacy.lib.ids import parse_id
-from progress import services
+from progress import charts, services, timemodel
 from progress.forms import AddLearnersForm, CohortForm, PauseForm, ReviewForm
 from progress.models import FollowingCheckin, ListeningEntry, Submission
 from progress.selectors import (
@@ -142,14 +142,13 @@ def cohort_detail(request, cohort_id):
             "sort_label": SORT_LABELS[sort],
             "status": status,
             "statuses": [
-                "ahead",
-                "on track",
-                "at risk",
-                "overdue",
-                "paused",
-                "not started",
-                "achieved on time",
-                "achieved late",
+                charts.PACE_LABELS[pace]
+                for pace in (
+                    *timemodel.CURRENT_PACES,
+                    timemodel.Pace.NOT_STARTED,
+                    timemodel.Pace.ACHIEVED_ON_TIME,
+                    timemodel.Pace.ACHIEVED_LATE,
+                )
             ],
             "inactive": inactive,
             "inactive_days": INACTIVE_DAYS,
