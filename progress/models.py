@@ -143,9 +143,13 @@ class Enrolment(models.Model):
     class Meta:
         ordering = ["-started_at"]
         constraints = [
-            # Enrolling twice is refused: one enrolment per learner and programme.
+            # Enrolling twice is refused: one open enrolment per learner and
+            # programme. A withdrawn one stays with its cohort's organisation,
+            # so joining another organisation starts a new enrolment beside it.
             models.UniqueConstraint(
-                fields=["user", "programme"], name="enrolment_one_per_programme"
+                fields=["user", "programme"],
+                condition=~Q(status="withdrawn"),
+                name="enrolment_one_open_per_programme",
             ),
             models.CheckConstraint(
                 condition=Q(length_days__gte=1), name="enrolment_length_positive"
