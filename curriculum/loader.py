@@ -74,6 +74,8 @@ class Content:
     programme: dict
     modules: dict[str, list[dict]]  # stage slug -> module dicts in order
     digest: str
+    # Problems worth a reader's attention that do not stop loading.
+    warnings: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -173,6 +175,7 @@ def read_content(
         if isinstance(stage, dict) and isinstance(stage.get("slug"), str)
     ]
     modules: dict[str, list[dict]] = {slug: [] for slug in stage_slugs}
+    module_files: list[tuple[str, dict]] = []
 
     for folder in sorted(path for path in content_dir.iterdir() if path.is_dir()):
         if folder.name not in modules:
@@ -191,11 +194,13 @@ def read_content(
             module = _check_module(path, root, seen, problems)
             if module is not None:
                 modules[folder.name].append(module)
+                module_files.append((str(path.relative_to(root)), module))
 
     _check_unlocks(content_dir / "programme.yaml", root, programme, modules, problems)
     if problems:
         raise ContentError(problems)
-    return Content(competences, programme, modules, digest.hexdigest())
+    warnings = [warning for file, module in module_files for warning in quiz_warnings(module, file)]
+    return Content(competences, programme, modules, digest.hexdigest(), warnings)
 
 
 def _check_competences(path: Path, root: Path, problems: list[Problem]) -> list[dict]:
@@ -352,6 +357,48 @@ def _check_questions(check: Checker, questions: Any, where: str) -> None:
             check.problem(
                 f"{path}.choices", "a single-choice question needs exactly one correct answer"
             )
+
+
+# A quiz whose correct single choice sits in the same place, or is the longest,
+# in more than this share of its single-choice questions can be passed by
+# pattern rather than knowledge; with fewer questions a pattern means little.
+GIVEAWAY_SHARE = 0.5
+GIVEAWAY_MIN_QUESTIONS = 3
+
+
+def quiz_warnings(module: dict, file: str) -> list[Problem]:
+    """Warns about each quiz of a valid module whose correct single choice is
+    systematically the first or the longest option."""
+    warnings = []
+    for index, activity in enumerate(module["activities"]):
+        if activity["kind"] != "quiz":
+            continue
+        single = [
+            question["choices"]
+            for question in activity["questions"]
+            if not question.get("multiple", False)
+        ]
+        if len(single) < GIVEAWAY_MIN_QUESTIONS:
+            continue
+        first = sum(1 for choices in single if choices[0]["correct"])
+        longest = sum(1 for choices in single if _correct_is_longest(choices))
+        path = f"activities[{index}] ({activity['slug']})"
+        for count, place in ((first, "the first"), (longest, "the longest")):
+            if count > GIVEAWAY_SHARE * len(single):
+                warnings.append(
+                    Problem(
+                        file,
+                        path,
+                        f"the correct choice is {place} option in {count} of "
+                        f"{len(single)} single-choice questions; vary it",
+                    )
+                )
+    return warnings
+
+
+def _correct_is_longest(choices: list[dict]) -> bool:
+    correct = next(len(c["text"].strip()) for c in choices if c["correct"])
+    return all(correct > len(c["text"].strip()) for c in choices if not c["correct"])
 
 
 def _check_resources(check: Checker, resources: Any, where: str) -> None:

@@ -21,6 +21,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(error.problems)} problem(s) in the content files; nothing was changed."
             ) from None
+        for warning in content.warnings:
+            self.stderr.write(self.style.WARNING(f"  warning: {warning}"))
         activities = sum(len(m["activities"]) for ms in content.modules.values() for m in ms)
         modules = sum(len(ms) for ms in content.modules.values())
         summary = (
