@@ -211,6 +211,9 @@ INVITATION_DAYS = envint("INVITATION_DAYS", 14, minimum=1)
 INVITATIONS_PER_HOUR = envint("INVITATIONS_PER_HOUR", 300, minimum=1)
 # Largest learner CSV a trainer may upload, in bytes.
 LEARNER_CSV_MAX_BYTES = envint("LEARNER_CSV_MAX_BYTES", 1_000_000, minimum=1024)
+# Other organisations that must take part before an organisation's report
+# shows the median of all: with fewer, the median gives their rates away.
+REPORT_BENCHMARK_MIN_ORGANISATIONS = envint("REPORT_BENCHMARK_MIN_ORGANISATIONS", 5, minimum=1)
 
 # --- E-mail -----------------------------------------------------------------
 globals().update(email_settings(envstr("EMAIL_URL", "console:")))

@@ -3,6 +3,7 @@
 import csv
 import statistics
 
+from django.conf import settings
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -127,11 +128,16 @@ def _benchmark(request, organisations) -> dict | None:
     own = next(iter(roles.admin_of))
     if own not in rates:
         return None
+    # With few others, the median and one's own rate give theirs away (with
+    # two organisations, exactly): no median until enough others take part.
+    needed = settings.REPORT_BENCHMARK_MIN_ORGANISATIONS
+    compared = len(rates) - 1 >= needed
     return {
         "staff": False,
         "own": round(100 * rates[own]),
-        "median": round(100 * statistics.median(rates.values())),
+        "median": round(100 * statistics.median(rates.values())) if compared else None,
         "count": len(rates),
+        "needed": needed,
     }
 
 

@@ -566,16 +566,17 @@ def test_org_admin_never_sees_another_organisations_learners(client, world, org_
     assert figures["status"] == {"active": 5, "paused": 1, "withdrawn": 1, "completed": 1}
 
 
-def test_org_admin_sees_their_rate_beside_the_median_of_all_organisations(client, world, org_admin):
+def test_org_admin_sees_their_rate_and_no_median_while_few_organisations_take_part(
+    client, world, org_admin
+):
     client.force_login(org_admin)
 
     html = client.get(reverse(REPORT)).content.decode()
 
-    # 1 of 7 is 14%; the median of 1/7 and 1/2 is 0.32.
-    assert (
-        "14% of your current learners have reached e-Listener; the median across the 2 "
-        "organisations on the platform is 32%. No other organisation is named."
-    ) in html
+    # 1 of 7 is 14%; the median of two rates would give the other one away
+    # (tests/security/test_report_benchmark.py shows it with enough of them).
+    assert "14% of your current learners have reached e-Listener." in html
+    assert "the median across" not in html
     assert "Foreign Service" not in html
 
 
