@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from accounts.models import Membership
+from ediplomacy.lib.periods import zone_named
 from progress import timemodel
 from progress.assessments import (
     SNAPSHOT_FIELDS,
@@ -16,7 +17,7 @@ from progress.assessments import (
     snapshots_refresh,
 )
 from progress.models import Cohort, Enrolment, Nudge
-from progress.nudges.rules import inactive_after, is_due_soon, iso_week
+from progress.nudges.rules import calendar_month, inactive_after, is_due_soon, iso_week
 
 CHUNK = 1000
 REMINDERS = {
@@ -72,40 +73,41 @@ def _learner_candidates(enrolment: Enrolment, assessed, now) -> list[Candidate]:
 
 
 def _digest_candidates(now: datetime.datetime) -> list[Candidate]:
-    # One digest per trainer and week, however many cohorts they train.
-    trainer_ids = (
+    # One digest per trainer and week, however many cohorts they train. The
+    # week is the trainer's own: on a Monday in Kathmandu it is still Sunday
+    # in UTC, and the new week's digest is due.
+    trainers = (
         Cohort.objects.filter(archived_at__isnull=True, enrolments__status="active")
         .order_by()  # the model's ordering would widen DISTINCT to its columns
-        .values_list("trainers", flat=True)
+        .values_list("trainers", "trainers__time_zone")
         .distinct()
     )
-    week = iso_week(now)
     return [
         {
             "recipient_id": trainer_id,
             "rule": Nudge.Rule.TRAINER_DIGEST,
             "subject": "cohorts",
-            "period": week,
+            "period": iso_week(now, zone_named(time_zone)),
         }
-        for trainer_id in trainer_ids
+        for trainer_id, time_zone in trainers
         if trainer_id is not None
     ]
 
 
 def _summary_candidates(now: datetime.datetime) -> list[Candidate]:
-    # One summary per organisation administrator, organisation and month.
+    # One summary per organisation administrator, organisation and calendar
+    # month of the administrator's own date.
     admins = Membership.objects.filter(role=Membership.Role.ORG_ADMIN).values_list(
-        "user_id", "organisation_id"
+        "user_id", "organisation_id", "user__time_zone"
     )
-    month = f"{now:%Y-%m}"
     return [
         {
             "recipient_id": user_id,
             "rule": Nudge.Rule.ORG_SUMMARY,
             "subject": f"organisation:{organisation_id}",
-            "period": month,
+            "period": calendar_month(now, zone_named(time_zone)),
         }
-        for user_id, organisation_id in admins
+        for user_id, organisation_id, time_zone in admins
     ]
 
 

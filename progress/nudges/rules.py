@@ -3,6 +3,7 @@
 import datetime
 import zoneinfo
 
+from ediplomacy.lib.periods import iso_week_label, local_date, month_label
 from progress.timemodel import MilestoneAssessment, MilestoneWork, Pace
 
 # A milestone is "due soon" when the time left is no more than the time the
@@ -56,6 +57,11 @@ def quiet_until(now: datetime.datetime, zone: zoneinfo.ZoneInfo) -> datetime.dat
     return morning.replace(tzinfo=None).replace(tzinfo=zone).astimezone(datetime.UTC)
 
 
-def iso_week(now: datetime.datetime) -> str:
-    year, week, _ = now.isocalendar()
-    return f"{year}-W{week:02d}"
+def iso_week(now: datetime.datetime, zone: datetime.tzinfo = datetime.UTC) -> str:
+    """The digest's period: the ISO week of the recipient's local date."""
+    return iso_week_label(local_date(now, zone))
+
+
+def calendar_month(now: datetime.datetime, zone: datetime.tzinfo = datetime.UTC) -> str:
+    """The summary's period: the calendar month of the recipient's local date."""
+    return month_label(local_date(now, zone))
