@@ -2,13 +2,14 @@
 
     DJANGO_SETTINGS_MODULE=ediplomacy.settings \\
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ediplomacy_bench \\
-        python -m bench.generate --scale small
+        python -m bench.generate --scale small [--now 2026-08-31T12:00:00+00:00]
 
 `bench.run` does this itself when the bench database is missing or holds
 another scale; see `bench/platform.py` for what each scale contains.
 """
 
 import argparse
+import datetime
 import json
 import os
 import sys
@@ -23,6 +24,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Builds the bench platform with COPY.")
     parser.add_argument("--scale", choices=sorted(SCALES), default="full")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--now",
+        type=datetime.datetime.fromisoformat,
+        help="the moment the platform is written at, an aware ISO time (default: now)",
+    )
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("DATABASE_URL must point at the PostgreSQL bench database.")
@@ -37,7 +43,9 @@ def main(argv: list[str] | None = None) -> None:
     if User.objects.exists():
         raise SystemExit("The bench database already has people: generate into an empty one.")
     scale = SCALES[args.scale]
-    now = timezone.now()
+    now = args.now or timezone.now()
+    if now.tzinfo is None:
+        raise SystemExit("--now needs a time zone, e.g. 2027-01-03T12:00:00+00:00.")
     started = time.monotonic()
     print(f"Generating the {scale.name} platform ({scale.learners:,} learners)", file=sys.stderr)
     platform = Platform(scale, args.seed, now)

@@ -28,7 +28,14 @@ from bench.scales import BENCH_PASSWORD, GENERATOR_VERSION, Scale
 from bench.stories import ActivityInfo, Learner, ProgrammeInfo, StoryWriter, standard_schedule
 from curriculum.models import Activity, Stage
 from curriculum.selectors import programme_default
-from progress.nudges.rules import iso_week
+from ediplomacy.lib.periods import (
+    at_local_time,
+    local_date,
+    months_before,
+    week_start,
+    zone_named,
+)
+from progress.nudges.rules import calendar_month, iso_week
 
 DAY = datetime.timedelta(days=1)
 
@@ -124,7 +131,7 @@ LAST_NAMES = _words(
 )
 TIME_ZONES = _words(
     "Europe/Paris Europe/Berlin Europe/Madrid Africa/Nairobi Africa/Dakar America/Bogota "
-    "America/Mexico_City Asia/Tokyo Asia/Kolkata UTC"
+    "America/Mexico_City America/Santiago Asia/Tokyo Asia/Kolkata Asia/Kathmandu UTC"
 )
 LANGUAGES = ["en"] * 6 + ["fr"] * 2 + ["es"] * 2
 
@@ -189,6 +196,38 @@ def cohort_sizes(scale: Scale, rng: random.Random) -> list[int]:
     return sizes
 
 
+# Digests and summaries are sent when the planner first meets their period, in
+# the morning once quiet hours end.
+SENT_AT = datetime.time(8, 5)
+DIGEST_WEEKS = 8
+SUMMARY_MONTHS = 6
+
+
+def sent_digests(
+    now: datetime.datetime, trainers: dict[int, str], admins: dict[int, str], org: int
+) -> list[tuple[int, str, str, str, datetime.datetime]]:
+    """(recipient, rule, subject, period, sent at) of the digests and summaries
+    already sent by `now`: one a calendar week per trainer and one a calendar
+    month per administrator, each period read on the recipient's own calendar
+    as the planner reads it (`progress.nudges.rules`)."""
+    rows = []
+    for trainer, name in trainers.items():
+        zone = zone_named(name)
+        this_week = week_start(local_date(now, zone))
+        for weeks in range(DIGEST_WEEKS):
+            monday = this_week - datetime.timedelta(weeks=weeks)
+            at = min(at_local_time(monday, SENT_AT, zone), now)
+            rows.append((trainer, "trainer_digest", "cohorts", iso_week(at, zone), at))
+    for admin, name in admins.items():
+        zone = zone_named(name)
+        today = local_date(now, zone)
+        for months in range(SUMMARY_MONTHS):
+            first = months_before(today, months)
+            at = min(at_local_time(first, SENT_AT, zone), now)
+            rows.append((admin, "org_summary", f"organisation:{org}", calendar_month(at, zone), at))
+    return rows
+
+
 class Platform:
     """Writes organisations, people, cohorts and every learner's story."""
 
@@ -206,6 +245,7 @@ class Platform:
         self.password = make_password(BENCH_PASSWORD)
         self.targets: dict = {}
         self.profiles: dict[str, int] = {}
+        self.zones: dict[int, str] = {}
 
     def flush(self, force: bool = False) -> None:
         if force or len(self.batch) > 150_000:
@@ -214,9 +254,15 @@ class Platform:
 
     # --- people ---------------------------------------------------------------
 
-    def user(self, email: str, name: str, joined: datetime.datetime, staff=False) -> int:
+    def user(
+        self, email: str, name: str, joined: datetime.datetime, staff=False, digests=False
+    ) -> int:
         rng = self.rng
         pk = self.ids.next("accounts_user")
+        zone = rng.choice(TIME_ZONES)
+        if digests:
+            # Their own calendar dates the digests and summaries they receive.
+            self.zones[pk] = zone
         self.batch.add(
             "accounts_user",
             str(pk),
@@ -225,7 +271,7 @@ class Platform:
             flag(staff),
             email,
             name,
-            rng.choice(TIME_ZONES),
+            zone,
             rng.choice(LANGUAGES),
             flag(staff),
             "t",
@@ -293,13 +339,13 @@ class Platform:
         created = now - 600 * DAY
         self.batch.add("accounts_organisation", str(org), text(name), slug, country, ts(created))
         admins = [
-            self.user(f"admin{n}@{slug}.bench.example", self.name(), created)
+            self.user(f"admin{n}@{slug}.bench.example", self.name(), created, digests=True)
             for n in range(1 if rng.random() < 0.7 else 2)
         ]
         for admin in admins:
             self.member(admin, org, "org_admin", created)
         trainers = [
-            self.user(f"trainer{n}@{slug}.bench.example", self.name(), created)
+            self.user(f"trainer{n}@{slug}.bench.example", self.name(), created, digests=True)
             for n in range(math.ceil(len(sizes) / 3))
         ]
         for trainer in trainers:
@@ -399,10 +445,13 @@ class Platform:
 
     def digests(self, trainers: list[int], admins: list[int], org: int) -> None:
         """Weekly trainer digests and monthly organisation summaries already sent."""
-        now = self.now
         lines = json.dumps(["Your cohorts: 3 learners at risk, 1 overdue, 2 works to review."])
-
-        def sent(recipient, rule, subject, period, at):
+        trainer_zones = {pk: self.zones[pk] for pk in trainers}
+        admin_zones = {pk: self.zones[pk] for pk in admins}
+        for recipient, rule, subject, period, at in sent_digests(
+            self.now, trainer_zones, admin_zones, org
+        ):
+            stamp = ts(at)
             self.batch.add(
                 "progress_nudge",
                 str(self.ids.next("progress_nudge")),
@@ -413,10 +462,10 @@ class Platform:
                 "sent",
                 "sent",
                 "",
-                ts(at),
-                ts(at),
-                ts(at),
-                ts(at),
+                stamp,
+                stamp,
+                stamp,
+                stamp,
                 NULL,
                 "1",
                 "",
@@ -425,15 +474,6 @@ class Platform:
                 NULL,
                 lines,
             )
-
-        for trainer in trainers:
-            for weeks in range(8):
-                at = now - weeks * 7 * DAY
-                sent(trainer, "trainer_digest", "cohorts", iso_week(at), at)
-        for admin in admins:
-            for months in range(6):
-                at = now - months * 30 * DAY
-                sent(admin, "org_summary", f"organisation:{org}", f"{at:%Y-%m}", at)
 
     def finish(self, counts: dict, seed: int, started: float) -> None:
         """Indexes, sequences, integrity, statistics and the record of what was generated."""
