@@ -214,6 +214,8 @@ LEARNER_CSV_MAX_BYTES = envint("LEARNER_CSV_MAX_BYTES", 1_000_000, minimum=1024)
 # Other organisations that must take part before an organisation's report
 # shows the median of all: with fewer, the median gives their rates away.
 REPORT_BENCHMARK_MIN_ORGANISATIONS = envint("REPORT_BENCHMARK_MIN_ORGANISATIONS", 5, minimum=1)
+# Days a one-click unsubscribe link in an e-mail keeps working without a log-in.
+UNSUBSCRIBE_LINK_DAYS = envint("UNSUBSCRIBE_LINK_DAYS", 90, minimum=1)
 
 # --- E-mail -----------------------------------------------------------------
 globals().update(email_settings(envstr("EMAIL_URL", "console:")))

@@ -1,5 +1,8 @@
 """The notification centre, reminder preferences and the one-click unsubscribe."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -74,14 +77,27 @@ def preferences(request):
     return render(request, "progress/preferences.html", {"rows": rows, "channels": CHANNELS})
 
 
+def email_masked(address: str) -> str:
+    """The address as a page shown without logging in may name it: the first
+    letter and the domain, so its owner recognises it and nobody else learns it."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}•••@{domain}"
+
+
 @csrf_exempt  # mail clients POST here for one-click unsubscribe (RFC 8058), with no session
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     """GET asks for one click (link scanners must not unsubscribe anyone); POST does it."""
     try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        data = signing.loads(
+            token,
+            salt=UNSUBSCRIBE_SALT,
+            max_age=datetime.timedelta(days=settings.UNSUBSCRIBE_LINK_DAYS),
+        )
         user = User.objects.get(pk=data["u"])
         rule = Nudge.Rule(data["r"])
+    except signing.SignatureExpired:
+        return render(request, "progress/unsubscribe.html", {"expired": True}, status=410)
     except (signing.BadSignature, User.DoesNotExist, KeyError, ValueError, TypeError):
         return render(request, "progress/unsubscribe.html", {"invalid": True}, status=404)
     everything = request.POST.get("scope") == "all"
@@ -97,5 +113,5 @@ def unsubscribe(request, token):
     return render(
         request,
         "progress/unsubscribe.html",
-        {"rule": rule, "done": done, "everything": everything, "email": user.email},
+        {"rule": rule, "done": done, "everything": everything, "email": email_masked(user.email)},
     )

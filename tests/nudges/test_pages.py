@@ -316,7 +316,7 @@ def test_opening_an_unsubscribe_link_asks_and_changes_nothing(ada):
     html = response.content.decode()
     assert "Stop these e-mails?" in html
     assert "Milestone overdue" in html
-    assert "ada@mfa.example" in html
+    assert "a•••@mfa.example" in html, "the address, masked"
     ada.refresh_from_db()
     assert ada.nudge_preferences == {}
 
