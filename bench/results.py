@@ -89,6 +89,10 @@ def _number(value, digits: int = 1) -> str:
     return f"{value:,.{digits}f}"
 
 
+def _loader(results: dict) -> str:
+    return "wrk" if results["machine"]["wrk"].startswith("wrk") else "Python load loop"
+
+
 def markdown(results: dict) -> str:
     lines = [
         f"Scale **{results['scale']}** ({results['data']['learners']:,} learners, "
@@ -96,7 +100,7 @@ def markdown(results: dict) -> str:
         f"{results['machine']['cpus']} CPUs, {results['machine']['memory_gib']} GiB, "
         f"PostgreSQL {results['machine']['postgresql']}, Redis {results['machine']['redis']}; "
         f"gunicorn {results['server']['workers']} workers x {results['server']['threads']} "
-        f"threads; wrk {results['settings']['seconds']} s per run; load average "
+        f"threads; {_loader(results)} {results['settings']['seconds']} s per run; load average "
         f"{results.get('load_average_at_start', '-')} at the start, "
         f"{results.get('load_average_at_end', '-')} at the end.",
         "",

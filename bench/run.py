@@ -1,17 +1,23 @@
 """The benchmark: generate the platform if needed, serve it, load it, write the results.
 
     python -m bench.run --scale small     # what `make bench SCALE=small` runs
+    python -m bench.run --scale tiny      # CI's pass: seconds, its own database
 
-1. The bench database (`ediplomacy_bench`, or BENCH_DATABASE_URL) is generated
-   again only when it is missing, holds another scale or an older generator
-   version, or --regenerate is given.
+1. The bench database (`ediplomacy_bench`, `ediplomacy_bench_tiny` for the
+   tiny scale, or BENCH_DATABASE_URL) is generated again only when it is
+   missing, holds another scale or an older generator version, or
+   --regenerate is given.
 2. gunicorn serves the app with production settings (DEBUG off, PostgreSQL,
-   Redis database 5) on a free loopback port; it is stopped at the end, always.
+   Redis database 5, 4 for the tiny scale) on a free loopback port; it is
+   stopped at the end, always.
 3. Sessions are created directly in the session store (no log-in form).
 4. wrk drives each page at several concurrency levels, beside /healthz at the
    same levels (the floor); the CSV export is timed while the serving worker's
    memory is sampled; the nudge planner runs (dry) in a process of its own.
-5. bench/results.json gets everything; a Markdown table is printed.
+   The tiny scale runs each page at one level, with a Python load loop where
+   wrk is not installed.
+5. bench/results.json (bench/results-tiny.json) gets everything; a Markdown
+   table is printed.
 
 Exits non-zero on errors only: a missed budget is marked in the table.
 """
@@ -22,6 +28,7 @@ import http.client
 import json
 import os
 import platform
+import shutil
 import signal
 import statistics
 import subprocess
@@ -39,19 +46,24 @@ import psycopg2
 import redis
 
 from bench.procfs import MemorySampler, rss_kib
+from bench.pyload import python_load
 from bench.results import judge, markdown
-from bench.scales import GENERATOR_VERSION
+from bench.scales import GENERATOR_VERSION, SCALES
 from bench.server import ROOT, Server, bench_environment, free_port, get
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"
+# A tiny run never overwrites the results docs/performance.md reports.
+TINY_RESULTS = HERE / "results-tiny.json"
 LUA = HERE / "report.lua"
 CSV_PATH = "/reports/learners.csv"
 PLANNER_TICK = datetime.timedelta(minutes=15)
 LEARNER_SESSIONS = 50
 SETTLE_LIMIT_SECONDS = 30
 PROFILE_REQUESTS = 5
-SECONDS = {"full": 10, "small": 3}
+SECONDS = {"full": 10, "small": 3, "tiny": 1}
+# The tiny scale proves every step works, in seconds: one level per page.
+TINY_LEVEL = 2
 
 
 class BenchError(Exception):
@@ -199,6 +211,10 @@ def profile_page(path: str, sessions: list[str]) -> dict:
 
 
 def wrk(port: int, path: str, concurrency: int, seconds: int, sessions_file: Path | None):
+    if shutil.which("wrk") is None:
+        run = python_load(port, path, concurrency, seconds, sessions_file)
+        time.sleep(min(SETTLE_LIMIT_SECONDS, (run["max_ms"] or seconds * 1000) / 1000))
+        return run
     command = [
         "wrk",
         f"-t{min(2, concurrency)}",
@@ -296,7 +312,11 @@ def machine(env: dict[str, str]) -> dict:
         cursor.execute("SHOW server_version")
         postgresql = cursor.fetchone()[0].split()[0]
     connection.close()
-    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
+    if shutil.which("wrk"):
+        done = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
+        loader = (done.stdout or done.stderr).split("[")[0].strip()
+    else:
+        loader = "python load loop (bench/pyload.py): wrk is not installed"
     return {
         "cpus": len(os.sched_getaffinity(0)),
         "cpu_model": model,
@@ -307,7 +327,7 @@ def machine(env: dict[str, str]) -> dict:
         "gunicorn": gunicorn.__version__,
         "postgresql": postgresql,
         "redis": redis.Redis.from_url(env["REDIS_URL"]).info("server")["redis_version"],
-        "wrk": (wrk_version.stdout or wrk_version.stderr).split("[")[0].strip(),
+        "wrk": loader,
     }
 
 
@@ -378,7 +398,7 @@ def describe_data(meta: dict) -> dict:
 
 def run(args) -> dict:
     port = free_port()
-    env = bench_environment(port)
+    env = bench_environment(port, args.scale)
     meta = ensure_data(args.scale, env, args.regenerate)
     os.environ.update(env)
     # The test client (in-process profile) serves static files from the app folders.
@@ -402,6 +422,8 @@ def run(args) -> dict:
         Page("reviews", "/reviews/", "trainer", (1, 10)),
         Page("report", "/reports/", "staff", (1, 4)),
     ]
+    if args.scale == "tiny":
+        plan = [Page(page.name, page.path, page.who, (TINY_LEVEL,)) for page in plan]
     seconds = args.seconds or SECONDS[args.scale]
     results: dict = {
         "scale": args.scale,
@@ -450,7 +472,7 @@ def run(args) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Runs the ediplomacy benchmark.")
-    parser.add_argument("--scale", choices=["full", "small"], default="full")
+    parser.add_argument("--scale", choices=list(SCALES), default="full")
     parser.add_argument("--regenerate", action="store_true", help="generate the data again")
     parser.add_argument("--seconds", type=int, help="wrk duration per run (default by scale)")
     parser.add_argument("--workers", type=int, default=3)
@@ -465,9 +487,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: {error}", file=sys.stderr)
         return 1
     results["seconds"] = round(time.monotonic() - started, 1)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    path = TINY_RESULTS if args.scale == "tiny" else RESULTS
+    path.write_text(json.dumps(results, indent=2) + "\n")
     print(markdown(results))
-    print(f"\nWrote {RESULTS.relative_to(ROOT)} in {results['seconds']:.0f} s.")
+    print(f"\nWrote {path.relative_to(ROOT)} in {results['seconds']:.0f} s.")
     return 0
 
 

@@ -17,6 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_SECRET_KEY = "bench-only-signing-key-for-the-ediplomacy-benchmark-suite-0123456789"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/ediplomacy_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/5"
+# The tiny scale (CI's pass) keeps apart from a full or small bench run alongside.
+TINY_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/ediplomacy_bench_tiny"
+TINY_REDIS_URL = "redis://127.0.0.1:6379/4"
 
 
 def free_port() -> int:
@@ -25,13 +28,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def bench_environment(port: int) -> dict[str, str]:
-    """Production settings on the bench database and Redis database 5."""
+def bench_environment(port: int, scale: str = "full") -> dict[str, str]:
+    """Production settings on the bench database and Redis database 5. The tiny
+    scale has its own (BENCH_TINY_DATABASE_URL, BENCH_TINY_REDIS_URL), so CI's
+    pass never drops the data of a full run, nor touches the tests' databases."""
+    prefix, database, cache = "BENCH", DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL
+    if scale == "tiny":
+        prefix, database, cache = "BENCH_TINY", TINY_DATABASE_URL, TINY_REDIS_URL
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="ediplomacy.settings",
-        DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
-        REDIS_URL=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
+        DATABASE_URL=os.environ.get(f"{prefix}_DATABASE_URL", database),
+        REDIS_URL=os.environ.get(f"{prefix}_REDIS_URL", cache),
         DEBUG="0",
         SECRET_KEY=BENCH_SECRET_KEY,
         ALLOWED_HOSTS="127.0.0.1,localhost",
