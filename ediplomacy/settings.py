@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "ediplomacy.lib.security.ContentSecurityPolicyMiddleware",
     "ediplomacy.lib.health.HealthzMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise and /healthz: it sees the cookies and Vary set below it.
+    "ediplomacy.lib.security.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
