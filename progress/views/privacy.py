@@ -2,10 +2,12 @@
 
 import json
 
+from allauth.core import ratelimit
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,15 +25,35 @@ class DeleteAccountForm(forms.Form):
         label="I understand that my account and what I wrote will be deleted for good."
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.request = request
+        self.user = request.user
 
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
+            password_attempt_failed(self.request)
             raise forms.ValidationError("This is not your current password.")
         return password
+
+
+def _attempts_key(request) -> str:
+    # The key allauth's log-in counts failed attempts for this address under:
+    # wrong passwords here and at the log-in count against one limit.
+    return f"{get_current_site(request).domain}:{request.user.email.lower()}"
+
+
+def password_attempt_allowed(request) -> bool:
+    """Whether the log-in's limits on failed attempts (ACCOUNT_RATE_LIMITS
+    "login_failed": per IP and per address) leave room to check a password."""
+    return ratelimit.consume(
+        request, action="login_failed", key=_attempts_key(request), dry_run=True
+    )
+
+
+def password_attempt_failed(request) -> None:
+    ratelimit.consume(request, action="login_failed", key=_attempts_key(request))
 
 
 @login_required
@@ -48,7 +70,12 @@ def data_export(request):
 
 @login_required
 def delete_account(request):
-    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and not password_attempt_allowed(request):
+        # Too many wrong passwords: the password is not even checked.
+        form = DeleteAccountForm(request=request)
+        context = {"form": form, "throttled": True}
+        return render(request, "progress/delete_account.html", context, status=429)
+    form = DeleteAccountForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         account_delete(user=request.user)
         logout(request)
