@@ -1,5 +1,7 @@
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
+
 from accounts.models import Membership, Organisation, User
 
 
@@ -54,4 +56,19 @@ def user_roles(user: User) -> Roles:
         trainee_of=frozenset(by_role[Membership.Role.TRAINEE]),
         trainer_of=frozenset(by_role[Membership.Role.TRAINER]),
         admin_of=frozenset(by_role[Membership.Role.ORG_ADMIN]),
+    )
+
+
+def organisations_needing_successor(*, user: User) -> list[Organisation]:
+    """The organisations `user` administers alone: no other administrator can log in.
+
+    They may not give up the role (or close their account) until they name another.
+    """
+    other_admins = Membership.objects.filter(
+        organisation=OuterRef("pk"), role=Membership.Role.ORG_ADMIN, user__is_active=True
+    ).exclude(user=user)
+    return list(
+        Organisation.objects.filter(
+            memberships__user=user, memberships__role=Membership.Role.ORG_ADMIN
+        ).exclude(Exists(other_admins))
     )

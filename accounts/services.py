@@ -36,26 +36,38 @@ def membership_change(
     *, organisation: Organisation, user: User, role: str | None, by: User | None = None
 ) -> None:
     """Sets or removes (`role=None`) someone's role, never leaving an
-    organisation without an administrator."""
+    organisation without an administrator who can log in.
+
+    Whoever stops holding a training role there is also taken off the
+    organisation's cohorts' trainer lists, in the same transaction.
+    """
     # One role change per organisation at a time: two administrators demoting
     # each other at once must not both see the other still in place.
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     current = Membership.objects.filter(organisation=organisation, user=user).first()
-    admins = Membership.objects.filter(organisation=organisation, role=Membership.Role.ORG_ADMIN)
+    # A closed account keeps no role, but one may linger from before; it
+    # administers nothing, so it never counts as the other administrator.
+    usable_admins = Membership.objects.filter(
+        organisation=organisation, role=Membership.Role.ORG_ADMIN, user__is_active=True
+    )
     last_admin = (
         current is not None
         and current.role == Membership.Role.ORG_ADMIN
         and role != Membership.Role.ORG_ADMIN
-        and admins.count() == 1
+        and user.is_active
+        and not usable_admins.exclude(user=user).exists()
     )
     if last_admin:
         raise MembershipError(
-            "An organisation needs at least one administrator: appoint another one first."
+            f"{organisation.name} needs at least one administrator: appoint another one first."
         )
     if role is None:
         membership_revoke(user=user, organisation=organisation)
     else:
         membership_grant(user=user, organisation=organisation, role=role)
+    cohorts_left = 0
+    if role not in Membership.TRAINING_ROLES:
+        cohorts_left = _stop_training(user=user, organisation=organisation)
     audit_record(
         actor=by,
         action="membership.remove" if role is None else "membership.role",
@@ -63,7 +75,32 @@ def membership_change(
         organisation=organisation,
         role=role or "",
         previous=current.role if current else "",
+        cohorts_left=cohorts_left,
     )
+
+
+def _stop_training(*, user: User, organisation: Organisation) -> int:
+    """Takes `user` off the trainer lists of the organisation's cohorts; returns how many.
+
+    Cohorts live in a higher app: the list is reached through the relation
+    it adds to the user, not by importing it.
+    """
+    places = user.trained_cohorts.through.objects.filter(
+        user=user, cohort__organisation=organisation
+    )
+    deleted, _ = places.delete()
+    return deleted
+
+
+@transaction.atomic
+def memberships_end(*, user: User, by: User | None = None) -> None:
+    """Ends every role `user` holds (their account is closing), each one audited.
+
+    Raises MembershipError, and changes nothing, if they are the only
+    administrator of an organisation.
+    """
+    for membership in user.memberships.select_related("organisation"):
+        membership_change(organisation=membership.organisation, user=user, role=None, by=by)
 
 
 def organisation_pause_nudges(*, organisation: Organisation, until, by: User | None = None) -> None:
