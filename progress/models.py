@@ -419,6 +419,12 @@ class HistoryEvent(models.Model):
     activity = models.ForeignKey(
         Activity, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Who acted, when someone did (a trainer withdrawing, pausing, reviewing).
+    # The summary never names them: pages name the account as it is now, so a
+    # closed account's name leaves every learner's history with it.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     summary = models.CharField(max_length=300)
     created_at = models.DateTimeField()
 
@@ -431,6 +437,16 @@ class HistoryEvent(models.Model):
 
     def __str__(self):
         return self.summary
+
+    @property
+    def by(self) -> str:
+        """Who did it, for "… by <name>": empty when nobody else did (the
+        learner themselves, the system); never the name of a closed account."""
+        if self.actor_id is None or self.actor_id == self.enrolment.user_id:
+            return ""
+        if not self.actor.is_active:
+            return "a former trainer"
+        return self.actor.get_full_name()
 
 
 class Nudge(models.Model):

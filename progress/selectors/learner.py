@@ -146,7 +146,7 @@ def learner_dashboard(
     pauses = list(enrolment.pauses.all())
     checkins = list(enrolment.checkins.values_list("recorded_on", "followers"))
     logged = set(ListeningEntry.objects.filter(enrolment=enrolment).values_list("day", flat=True))
-    recent = list(enrolment.history.all()[:8])
+    recent = list(enrolment.history.select_related("actor")[:8])
     notifications = list(
         Nudge.objects.filter(recipient_id=enrolment.user_id, status=Nudge.Status.SENT)
         # What nudge_content reads: no query per notification.

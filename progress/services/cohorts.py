@@ -424,7 +424,7 @@ def enrolment_withdraw(*, enrolment: Enrolment, by: User) -> None:
     )
     if not changed:
         raise CohortError("This learner is already withdrawn.")
-    _history(enrolment, HistoryEvent.Kind.WITHDRAWN, f"Withdrawn by {by}", now)
+    _history(enrolment, HistoryEvent.Kind.WITHDRAWN, "Withdrawn from the cohort", now, actor=by)
     _audit_enrolment(enrolment, by, "enrolment.withdraw")
 
 
@@ -436,7 +436,7 @@ def enrolment_restore(*, enrolment: Enrolment, by: User) -> None:
         raise CohortError("This learner is not withdrawn.")
     enrolment.status = _status_before_withdrawal(enrolment)
     enrolment.save(update_fields=["status"])
-    _history(enrolment, HistoryEvent.Kind.RESTORED, f"Restored by {by}", now)
+    _history(enrolment, HistoryEvent.Kind.RESTORED, "Restored to the cohort", now, actor=by)
     _audit_enrolment(enrolment, by, "enrolment.restore")
     _snapshot(enrolment, now)
 

@@ -112,9 +112,15 @@ def _lock(enrolment: Enrolment) -> Enrolment:
     return locked
 
 
-def _history(enrolment, kind, summary, now, activity=None) -> None:
+def _history(enrolment, kind, summary, now, activity=None, *, actor=None) -> None:
+    # The summary never names `actor`: pages add "by <name>" from the account.
     HistoryEvent.objects.create(
-        enrolment=enrolment, kind=kind, activity=activity, summary=summary[:300], created_at=now
+        enrolment=enrolment,
+        kind=kind,
+        activity=activity,
+        summary=summary[:300],
+        created_at=now,
+        actor=actor,
     )
 
 
@@ -392,6 +398,7 @@ def submission_review(
         f"“{submission.activity.title}” {'accepted' if accept else 'returned with feedback'}",
         now,
         submission.activity,
+        actor=reviewer,
     )
     nudge_event(
         recipient_id=enrolment.user_id,
@@ -474,6 +481,7 @@ def enrolment_pause(*, enrolment: Enrolment, by: User, reason: str = "") -> Paus
         HistoryEvent.Kind.PAUSED,
         f"Paused{': ' + reason.strip() if reason.strip() else ''}",
         now,
+        actor=by,
     )
     _snapshot(enrolment, now)
     return pause
@@ -490,6 +498,6 @@ def enrolment_resume(*, enrolment: Enrolment, by: User) -> None:
     Enrolment.objects.filter(pk=enrolment.pk, status=Enrolment.Status.PAUSED).update(
         status=Enrolment.Status.ACTIVE, last_activity_at=now
     )
-    _history(enrolment, HistoryEvent.Kind.RESUMED, "Resumed", now)
+    _history(enrolment, HistoryEvent.Kind.RESUMED, "Resumed", now, actor=by)
     _audit_enrolment(enrolment, by, "enrolment.resume")
     _snapshot(enrolment, now)
