@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.selectors import organisations_needing_successor
+from accounts.services import MembershipError
 from progress.services.privacy import account_delete, personal_data_export
 
 
@@ -75,15 +77,24 @@ def delete_account(request):
         form = DeleteAccountForm(request=request)
         context = {"form": form, "throttled": True}
         return render(request, "progress/delete_account.html", context, status=429)
+    # An organisation must keep an administrator who can log in: its only one
+    # names a successor first, and is told where.
+    alone = organisations_needing_successor(user=request.user)
     form = DeleteAccountForm(request.POST or None, request=request)
-    if request.method == "POST" and form.is_valid():
-        account_delete(user=request.user)
-        logout(request)
-        messages.success(request, "Your account and personal data are deleted.")
-        return redirect("home")
+    if request.method == "POST" and not alone and form.is_valid():
+        try:
+            account_delete(user=request.user)
+        except MembershipError:
+            # Another administrator left meanwhile.
+            alone = organisations_needing_successor(user=request.user)
+        else:
+            logout(request)
+            messages.success(request, "Your account and personal data are deleted.")
+            return redirect("home")
+    refused = request.method == "POST" and (bool(alone) or not form.is_valid())
     return render(
         request,
         "progress/delete_account.html",
-        {"form": form},
-        status=400 if form.is_bound and not form.is_valid() else 200,
+        {"form": form, "alone": alone},
+        status=400 if refused else 200,
     )

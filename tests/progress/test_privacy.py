@@ -126,3 +126,154 @@ def test_deleting_needs_the_password_and_the_confirmation(client, learner):
     assert "This is not your current password." in html
     assert "This field is required." in html
     assert User.objects.get(pk=learner.pk).is_active
+
+
+@pytest.fixture
+def learner_with_records(client, learner, trainer):
+    """The learner with a pause written by their trainer, a quiz, a nudge, an
+    invitation and a session on another device."""
+    from allauth.usersessions.models import UserSession
+
+    from curriculum.models import Activity
+    from progress.models import Nudge, QuizAttempt
+
+    enrolment = Enrolment.objects.get(user=learner)
+    services.enrolment_pause(enrolment=enrolment, by=trainer, reason="Posted to a crisis")
+    services.enrolment_resume(enrolment=enrolment, by=trainer)
+    now = timezone.now()
+    QuizAttempt.objects.create(
+        enrolment=enrolment,
+        activity=Activity.objects.live().filter(kind=Activity.Kind.QUIZ).first(),
+        answers={"0": [1]},
+        score=50,
+        passed=False,
+        created_at=now,
+    )
+    Nudge.objects.create(
+        recipient=learner,
+        rule=Nudge.Rule.BEHIND,
+        subject=f"enrolment:{enrolment.pk}",
+        period="2026-W45",
+        status=Nudge.Status.PENDING,
+        not_before=now,
+        created_at=now,
+    )
+    Invitation.objects.create(
+        cohort=enrolment.cohort,
+        email=learner.email,
+        created_by=trainer,
+        created_at=now,
+        sent_at=now,
+    )
+    UserSession.objects.create(
+        user=learner, ip="203.0.113.7", session_key="phone-session", user_agent="Phone 1.0"
+    )
+    return learner
+
+
+def test_the_export_holds_pauses_history_audit_sessions_and_everything_else(
+    client, learner_with_records, trainer
+):
+    learner = learner_with_records
+    client.force_login(learner)
+    data = json.loads(client.get(reverse("progress:data_export")).content)
+
+    enrolment = data["enrolments"][0]
+    assert enrolment["pauses"][0]["reason"] == "Posted to a crisis"
+    assert enrolment["pauses"][0]["paused_by"] == str(trainer)
+    assert enrolment["pauses"][0]["ended_at"]
+    history = {event["kind"]: event for event in enrolment["history"]}
+    assert {"withdrawn", "restored", "paused", "resumed"} <= set(history)
+    assert history["withdrawn"]["by"] == str(trainer)
+    actions = {event["action"] for event in data["audit"]}
+    assert {"enrolment.withdraw", "enrolment.pause"} <= actions
+    pause = next(event for event in data["audit"] if event["action"] == "enrolment.pause")
+    assert pause["detail"]["reason"] == "Posted to a crisis"
+    assert pause["organisation"] == "Ministry of Foreign Affairs"
+    sessions = {s["ip"]: s for s in data["sessions"]}
+    assert sessions["203.0.113.7"]["user_agent"] == "Phone 1.0"
+    assert sessions["203.0.113.7"]["last_seen_at"]
+    assert data["email_addresses"] == [{"email": learner.email, "verified": True, "primary": True}]
+    assert data["invitations"][0]["cohort"] == "Spring"
+    assert data["invitations"][0]["organisation"] == "Ministry of Foreign Affairs"
+    nudge = data["notifications"][0]
+    assert nudge["rule"] == "behind_pace" and nudge["subject"].startswith("enrolment:")
+    assert nudge["created_at"] and "read_at" in nudge
+    assert data["quiz_attempts"][0]["answers"] == {"0": [1]}
+    assert {s["competence"] for s in data["standings"]} >= {"Curate"}
+
+
+def test_the_export_runs_the_same_queries_for_little_and_much_data(
+    learner_with_records, trainer, programme, django_assert_max_num_queries
+):
+    from allauth.account.models import EmailAddress
+    from allauth.usersessions.models import UserSession
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from progress.models import HistoryEvent, Nudge, QuizAttempt
+    from progress.services.privacy import personal_data_export
+
+    learner = learner_with_records
+    with CaptureQueriesContext(connection) as little:
+        personal_data_export(user=learner)
+
+    now = timezone.now()
+    enrolment = Enrolment.objects.get(user=learner)
+    for number in range(3):
+        earlier = Enrolment.objects.create(
+            user=learner,
+            programme=programme,
+            cohort=enrolment.cohort,
+            started_at=now,
+            status=Enrolment.Status.WITHDRAWN,
+        )
+        Completion.objects.create(
+            enrolment=earlier, activity=enrolment.completions.first().activity, completed_at=now
+        )
+        Pause.objects.create(
+            enrolment=earlier, started_at=now, ended_at=now, reason="Leave", created_by=trainer
+        )
+        HistoryEvent.objects.create(
+            enrolment=earlier, kind="withdrawn", summary="Withdrawn", created_at=now, actor=trainer
+        )
+        QuizAttempt.objects.create(
+            enrolment=earlier,
+            activity=QuizAttempt.objects.first().activity,
+            answers={},
+            score=0,
+            passed=False,
+            created_at=now,
+        )
+        Nudge.objects.create(
+            recipient=learner,
+            rule=Nudge.Rule.INACTIVE,
+            subject=f"enrolment:{earlier.pk}",
+            period=str(number),
+            not_before=now,
+            created_at=now,
+        )
+        Invitation.objects.create(
+            cohort=enrolment.cohort,
+            email=learner.email,
+            status=Invitation.Status.REVOKED,
+            created_by=trainer,
+            created_at=now,
+            sent_at=now,
+        )
+        UserSession.objects.create(
+            user=learner, ip="203.0.113.8", session_key=f"laptop-{number}", user_agent="Laptop"
+        )
+        EmailAddress.objects.create(user=learner, email=f"alias{number}@mfa.example")
+        audit_record(actor=learner, action="export", target=learner.email)
+
+    with CaptureQueriesContext(connection) as much:
+        data = personal_data_export(user=learner)
+    assert len(data["enrolments"]) == 4
+    assert len(little) == len(much), [q["sql"] for q in much]
+    # e-mail addresses, sessions, memberships, invitations, enrolments (with
+    # programme and cohort) and their completions, milestones, pauses and
+    # history; standings, quiz attempts, submissions, reflections, listening
+    # log, check-ins, notifications, audit entries: 17.
+    with django_assert_max_num_queries(17):
+        personal_data_export(user=learner)
