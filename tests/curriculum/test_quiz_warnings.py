@@ -123,3 +123,7 @@ def test_the_command_prints_the_warning_and_still_loads(monkeypatch, tree):
 
     call_command("load_curriculum", stdout=out, stderr=err)
     assert Programme.objects.filter(slug="test-programme").exists()
+
+
+def test_the_shipped_quizzes_raise_no_warning():
+    assert [str(warning) for warning in read_content().warnings] == []
