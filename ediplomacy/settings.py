@@ -254,6 +254,14 @@ SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if envbool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies in front of the app that append the client's address to
+# X-Forwarded-For: allauth's per-address rate limits read the address that
+# many hops back. 0 reads REMOTE_ADDR (behind a proxy: the proxy's, one limit
+# for everyone); more than the real number lets clients forge their address.
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# /healthz tells which dependency is down only to a probe on this machine or
+# one sending `Authorization: Bearer <token>`; empty: no token opens it.
+HEALTHZ_TOKEN = envstr("HEALTHZ_TOKEN", "")
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
