@@ -19,7 +19,10 @@ elapsed with the share of its work that is done, and projects a finishing date
 at the learner's current rate. Everything is judged as known at ``now``: an
 achievement dated after ``now`` has not happened yet.
 
-No Django and no database: callers pass facts and an aware ``now``.
+No Django and no database: callers pass facts and an aware ``now``. Every
+moment is read in UTC: arithmetic on datetimes of one local zone follows the
+wall clock, which would make a day 23 or 25 hours long across a
+daylight-saving change.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import enum
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 STANDARD_YEAR_DAYS = 365
 
@@ -110,6 +113,12 @@ def _require_aware(value: datetime, name: str) -> None:
         raise ValueError(f"{name} must be a timezone-aware datetime, got naive {value!r}")
 
 
+def _utc(value: datetime, name: str) -> datetime:
+    """`value` in UTC, so durations are elapsed time, never wall-clock time."""
+    _require_aware(value, name)
+    return value.astimezone(UTC)
+
+
 def _require_length(length_days: int) -> None:
     if length_days < 1:
         raise ValueError(f"length_days must be at least 1, got {length_days!r}")
@@ -121,9 +130,9 @@ class Pause:
     end: datetime | None = None  # None: still paused
 
     def __post_init__(self) -> None:
-        _require_aware(self.start, "Pause.start")
+        object.__setattr__(self, "start", _utc(self.start, "Pause.start"))
         if self.end is not None:
-            _require_aware(self.end, "Pause.end")
+            object.__setattr__(self, "end", _utc(self.end, "Pause.end"))
             if self.end < self.start:
                 raise ValueError(f"Pause ends ({self.end}) before it starts ({self.start})")
 
@@ -138,7 +147,8 @@ class MilestoneWork:
         if self.done < 0 or self.required < 0:
             raise ValueError(f"work counts cannot be negative: {self.done}/{self.required}")
         if self.achieved_at is not None:
-            _require_aware(self.achieved_at, "MilestoneWork.achieved_at")
+            achieved_at = _utc(self.achieved_at, "MilestoneWork.achieved_at")
+            object.__setattr__(self, "achieved_at", achieved_at)
 
 
 @dataclass(frozen=True)
@@ -150,7 +160,7 @@ class EnrolmentFacts:
     work: Mapping[Milestone, MilestoneWork] = field(kw_only=True)
 
     def __post_init__(self) -> None:
-        _require_aware(self.start, "EnrolmentFacts.start")
+        object.__setattr__(self, "start", _utc(self.start, "EnrolmentFacts.start"))
         _require_length(self.length_days)
         missing = [milestone.value for milestone in Milestone if milestone not in self.work]
         if missing:
@@ -242,8 +252,7 @@ def _is_paused(pauses: Sequence[Pause], now: datetime) -> bool:
 def due_dates(
     start: datetime, length_days: int, pauses: Sequence[Pause], now: datetime
 ) -> dict[Milestone, datetime]:
-    _require_aware(start, "start")
-    _require_aware(now, "now")
+    start, now = _utc(start, "start"), _utc(now, "now")
     paused = _paused_intervals(start, pauses, now)
     return {
         milestone: _due_at(start, horizon, paused)
@@ -279,7 +288,7 @@ def _pending_pace(
 
 
 def assess(enrolment: EnrolmentFacts, now: datetime) -> EnrolmentAssessment:
-    _require_aware(now, "now")
+    now = _utc(now, "now")
     start = enrolment.start
     paused = _paused_intervals(start, enrolment.pauses, now)
     active_elapsed = _active_elapsed(start, paused, now)
@@ -341,8 +350,7 @@ def stable_following(checkins: Sequence[tuple[datetime, int]], length_days: int)
     lower reading. A later drop does not undo a run already shown.
     """
     _require_length(length_days)
-    for taken_at, _count in checkins:
-        _require_aware(taken_at, "check-in time")
+    checkins = [(_utc(taken_at, "check-in time"), count) for taken_at, count in checkins]
     min_spacing = horizons(length_days)[Milestone.E_LISTENER] * CHECKIN_SPACING_TOLERANCE
     run: list[tuple[datetime, int]] = []
     for taken_at, count in sorted(checkins, key=lambda checkin: checkin[0]):
@@ -376,7 +384,6 @@ def time_share(
     milestone: Milestone, start: datetime, length_days: int, pauses: Sequence[Pause], now: datetime
 ) -> float:
     """Active time since the start, as a share of the milestone's horizon (1.0 = on the day)."""
-    _require_aware(start, "start")
-    _require_aware(now, "now")
+    start, now = _utc(start, "start"), _utc(now, "now")
     active = _active_elapsed(start, _paused_intervals(start, pauses, now), now)
     return active / horizons(length_days)[milestone]
