@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.forms.utils import flatatt
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -149,7 +150,7 @@ class CohortForm(forms.Form):
 
     def clean_starts_on(self):
         starts_on = self.cleaned_data["starts_on"]
-        today = datetime.date.today()
+        today = timezone.localdate()  # the trainer's own day, not the server's
         if (
             not today - datetime.timedelta(days=5 * 366)
             <= starts_on
