@@ -43,22 +43,16 @@ class ProfileForm(forms.ModelForm):
 
 
 class AddPersonForm(forms.Form):
-    email = forms.EmailField(label="E-mail address of their account")
+    email = forms.EmailField(
+        label="E-mail address",
+        help_text="They receive an invitation and take the role once they accept it.",
+    )
     role = forms.ChoiceField(label="Role", choices=[])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = Membership.Role.choices
         self.fields["role"].initial = Membership.Role.TRAINER
-
-    def clean_email(self):
-        email = self.cleaned_data["email"]
-        if not User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "No account uses this address. Trainees can be invited from a cohort; "
-                "ask a trainer or administrator to sign up first."
-            )
-        return email
 
     def role_label(self) -> str:
         return dict(self.fields["role"].choices)[self.cleaned_data["role"]].lower()

@@ -1,3 +1,4 @@
+import datetime
 import functools
 import zoneinfo
 
@@ -183,3 +184,78 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.actor} {self.action} {self.target}"
+
+
+class OrganisationInvitation(models.Model):
+    """An invitation to take a role in an organisation, which the person accepts.
+
+    Nobody becomes a member of an organisation without saying yes: an address
+    with an account and one without are invited alike, so the people page
+    never tells an administrator which addresses have accounts.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        REVOKED = "revoked", "Revoked"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=16, choices=Membership.Role.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(help_text="When the invitation was last (re-)sent.")
+    emailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the mail server last accepted its e-mail."
+    )
+    send_count = models.PositiveSmallIntegerField(default=1)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=models.Q(status="pending"),
+                name="org_invitation_one_pending_per_address",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["trainee", "trainer", "org_admin"]),
+                name="org_invitation_role_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} to {self.organisation}"
+
+    def expires_at(self):
+        return self.sent_at + datetime.timedelta(days=settings.INVITATION_DAYS)
+
+    def is_expired(self, now) -> bool:
+        return now > self.expires_at()
+
+
+class InvitationEmail(models.Model):
+    """One invitation e-mail that went out, to any kind of invitation: the
+    ledger that caps how many one address receives a day, whoever sends them."""
+
+    email = models.EmailField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # Serves the daily cap: one address's invitation e-mails of the last day.
+            models.Index(fields=["email", "sent_at"], name="invitation_email_day_idx"),
+        ]
+
+    def __str__(self):
+        return f"Invitation e-mail to {self.email} at {self.sent_at:%Y-%m-%d %H:%M}"

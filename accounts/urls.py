@@ -8,4 +8,5 @@ urlpatterns = [
     path("organisation/", views.organisations, name="organisations"),
     path("organisation/<slug:slug>/people/", views.people, name="people"),
     path("organisation/<slug:slug>/audit/", views.audit, name="audit"),
+    path("organisation/invitation/<str:token>/", views.invitation, name="invitation"),
 ]

@@ -1,16 +1,26 @@
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from accounts.forms import AddPersonForm, PauseNudgesForm, ProfileForm
-from accounts.models import AuditEvent, Membership, Organisation, User
+from accounts.invitations import (
+    InvitationError,
+    organisation_invitation_answer,
+    organisation_invitation_resend,
+    organisation_invitation_revoke,
+    organisation_invite,
+)
+from accounts.models import AuditEvent, Membership, Organisation, OrganisationInvitation
 from accounts.selectors import user_roles
 from accounts.services import MembershipError, membership_change, organisation_pause_nudges
+from accounts.tasks import ORGANISATION_INVITATION_SALT
 from ediplomacy.lib.ids import parse_id
 
 
@@ -64,14 +74,33 @@ def people(request, slug):
             return redirect("accounts:people", organisation.slug)
         try:
             if action == "add" and form.is_valid():
-                user = User.objects.get(email__iexact=form.cleaned_data["email"])
-                membership_change(
+                # The same answer whatever the address: an invitation goes out
+                # (or waits for the address's daily cap), and the person accepts.
+                invitation = organisation_invite(
                     organisation=organisation,
-                    user=user,
+                    email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
                     by=request.user,
                 )
-                messages.success(request, f"{user} now has the role {form.role_label()}.")
+                messages.success(
+                    request,
+                    f"An invitation to {invitation.email} as {form.role_label()} is on its way. "
+                    "They take the role once they accept it.",
+                )
+                return redirect("accounts:people", organisation.slug)
+            if action in {"resend", "revoke"}:
+                invitation = get_object_or_404(
+                    organisation.invitations.filter(status=OrganisationInvitation.Status.PENDING),
+                    pk=parse_id(request.POST.get("invitation")) or 0,
+                )
+                if action == "resend":
+                    organisation_invitation_resend(invitation=invitation, by=request.user)
+                    messages.success(
+                        request, f"The invitation to {invitation.email} was sent again."
+                    )
+                else:
+                    organisation_invitation_revoke(invitation=invitation, by=request.user)
+                    messages.success(request, f"The invitation to {invitation.email} is revoked.")
                 return redirect("accounts:people", organisation.slug)
             if action in {"role", "remove"}:
                 membership = get_object_or_404(
@@ -87,7 +116,7 @@ def people(request, slug):
                 verb = "removed from the organisation" if role is None else "updated"
                 messages.success(request, f"{membership.user} is {verb}.")
                 return redirect("accounts:people", organisation.slug)
-        except MembershipError as error:
+        except (MembershipError, InvitationError) as error:
             messages.error(request, str(error))
             return redirect("accounts:people", organisation.slug)
     members = organisation.memberships.select_related("user").order_by("role", "user__email")
@@ -97,7 +126,11 @@ def people(request, slug):
         {
             "organisation": organisation,
             "members": members,
+            "invitations": organisation.invitations.filter(
+                status=OrganisationInvitation.Status.PENDING
+            ).select_related("created_by"),
             "role_choices": Membership.Role.choices,
+            "max_sends": settings.INVITATION_MAX_SENDS,
             "form": form,
             "pause_form": pause_form,
             "paused": organisation.nudges_paused_until
@@ -116,3 +149,48 @@ def audit(request, slug):
         AuditEvent.objects.filter(organisation=organisation).select_related("actor"), 50
     ).get_page(request.GET.get("page"))
     return render(request, "accounts/audit.html", {"organisation": organisation, "page": page})
+
+
+def invitation(request, token):
+    """The link in an invitation to an organisation: see it, then accept or decline."""
+    try:
+        invitation_id = signing.loads(
+            token,
+            salt=ORGANISATION_INVITATION_SALT,
+            max_age=settings.INVITATION_DAYS * 86400 * settings.INVITATION_MAX_SENDS,
+        )
+        found = OrganisationInvitation.objects.select_related("organisation", "created_by").get(
+            pk=invitation_id
+        )
+    except (signing.BadSignature, OrganisationInvitation.DoesNotExist):
+        return render(request, "accounts/invitation.html", {"problem": "invalid"}, status=404)
+    context = {"invitation": found, "problem": ""}
+    if found.status != OrganisationInvitation.Status.PENDING:
+        context["problem"] = found.status
+    elif found.is_expired(timezone.now()):
+        context["problem"] = "expired"
+    if context["problem"]:
+        return render(request, "accounts/invitation.html", context, status=410)
+    if request.method == "POST" and request.user.is_authenticated:
+        accept = request.POST.get("answer") == "accept"
+        try:
+            organisation_invitation_answer(invitation=found, user=request.user, accept=accept)
+        except InvitationError as error:
+            context["problem"] = "mismatch"
+            context["message"] = str(error)
+            return render(request, "accounts/invitation.html", context, status=403)
+        if accept:
+            messages.success(
+                request, f"You are now {found.get_role_display().lower()} at {found.organisation}."
+            )
+        else:
+            messages.info(request, f"You declined the invitation from {found.organisation}.")
+        return redirect("/")
+    if request.user.is_authenticated and (
+        request.user.email.lower() != found.email
+        and not request.user.emailaddress_set.filter(email__iexact=found.email).exists()
+    ):
+        context["problem"] = "mismatch"
+        context["message"] = f"This invitation is for {found.email}: log in with that address."
+        return render(request, "accounts/invitation.html", context, status=403)
+    return render(request, "accounts/invitation.html", context)

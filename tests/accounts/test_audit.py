@@ -77,7 +77,7 @@ def test_role_changes_and_exports_are_recorded(client, org_admin, organisation, 
     )
     client.get(reverse("progress:report_csv")).getvalue()
     recorded = actions(organisation)
-    assert "membership.role" in recorded
+    assert "membership.invite" in recorded
     assert "report.export_csv" in recorded
 
 

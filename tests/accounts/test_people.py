@@ -1,7 +1,12 @@
+import re
+from urllib.parse import urlsplit
+
 import pytest
 from django.urls import reverse
 
-from accounts.models import Membership
+from accounts.invitations import organisation_invite
+from accounts.models import Membership, OrganisationInvitation
+from accounts.tasks import organisation_invitation_token
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -11,26 +16,80 @@ def people_url(organisation):
     return reverse("accounts:people", args=[organisation.slug])
 
 
-def test_org_admin_gives_an_existing_account_the_trainer_role(client, org_admin, organisation):
+def test_org_admin_invites_an_account_who_takes_the_role_only_on_accepting(
+    client, org_admin, organisation, mailoutbox, eager_celery, django_capture_on_commit_callbacks
+):
     newcomer = UserFactory(email="new.trainer@mfa.example")
     client.force_login(org_admin)
-    response = client.post(
-        people_url(organisation),
-        {"action": "add", "email": "NEW.trainer@mfa.example", "role": "trainer"},
-        follow=True,
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            people_url(organisation),
+            {"action": "add", "email": "NEW.trainer@mfa.example", "role": "trainer"},
+            follow=True,
+        )
+    assert "An invitation to new.trainer@mfa.example as trainer is on its way" in (
+        response.content.decode()
     )
-    assert "now has the role trainer" in response.content.decode()
+    assert not Membership.objects.filter(user=newcomer, organisation=organisation).exists()
+    (mail,) = mailoutbox
+    link = urlsplit(re.search(r"https?://\S+/organisation/invitation/\S+/", mail.body).group(0))
+
+    client.force_login(newcomer)
+    page = client.get(link.path)
+    assert page.status_code == 200
+    assert "Accept" in page.content.decode()
+    assert not Membership.objects.filter(user=newcomer, organisation=organisation).exists()
+    client.post(link.path, {"answer": "accept"})
+
     assert Membership.objects.get(user=newcomer, organisation=organisation).role == "trainer"
+    invitation = OrganisationInvitation.objects.get()
+    assert (invitation.status, invitation.answered_by) == ("accepted", newcomer)
 
 
-def test_adding_an_unknown_address_is_refused_beside_the_field(client, org_admin, organisation):
+def test_invited_person_may_decline_and_nothing_changes(client, org_admin, organisation):
+    newcomer = UserFactory(email="new.trainer@mfa.example")
+    invitation = organisation_invite(
+        organisation=organisation, email=newcomer.email, role="org_admin", by=org_admin
+    )
+    client.force_login(newcomer)
+    client.post(
+        reverse("accounts:invitation", args=[organisation_invitation_token(invitation)]),
+        {"answer": "decline"},
+    )
+    assert not Membership.objects.filter(user=newcomer).exists()
+    invitation.refresh_from_db()
+    assert invitation.status == "declined"
+
+
+def test_someone_else_cannot_accept_an_invitation_meant_for_another_address(
+    client, org_admin, organisation, outsider
+):
+    invitation = organisation_invite(
+        organisation=organisation, email="new.trainer@mfa.example", role="org_admin", by=org_admin
+    )
+    client.force_login(outsider)
+    path = reverse("accounts:invitation", args=[organisation_invitation_token(invitation)])
+    assert client.get(path).status_code == 403
+    assert client.post(path, {"answer": "accept"}).status_code == 403
+    assert not Membership.objects.filter(user=outsider, organisation=organisation).exists()
+
+
+@pytest.mark.parametrize("address", ["nobody@mfa.example", "outsider@fs.example"])
+def test_the_people_page_answers_alike_whether_or_not_an_address_has_an_account(
+    client, org_admin, organisation, outsider, address
+):
     client.force_login(org_admin)
     response = client.post(
         people_url(organisation),
-        {"action": "add", "email": "nobody@mfa.example", "role": "trainer"},
+        {"action": "add", "email": address, "role": "trainer"},
+        follow=True,
     )
-    assert response.status_code == 400
-    assert "No account uses this address" in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"An invitation to {address} as trainer is on its way" in html
+    assert "No account" not in html
+    assert "another organisation" not in html
+    assert OrganisationInvitation.objects.filter(email=address, status="pending").exists()
 
 
 def test_org_admin_changes_a_role_and_removes_a_member(client, org_admin, trainee, organisation):

@@ -1,0 +1,169 @@
+"""Invitations to an organisation, and the daily cap on invitation e-mails.
+
+Services in the style of `accounts/services.py`: keyword-only, one
+transaction each. An administrator invites an address to a role; the person
+accepts (or declines) on the invitation's page, logged in with that address.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import InvitationEmail, Membership, Organisation, OrganisationInvitation, User
+from accounts.services import MembershipError, audit_record, membership_change
+
+
+class InvitationError(Exception):
+    """An invitation that cannot be sent, answered or changed, with a message."""
+
+
+def invitation_emails_allowed(*, email: str, now: datetime.datetime) -> bool:
+    """Whether `email` may receive one more invitation e-mail now: at most
+    `INVITATION_EMAILS_PER_ADDRESS_PER_DAY` in any 24 hours, from anyone."""
+    sent = InvitationEmail.objects.filter(
+        email=email.lower(), sent_at__gt=now - datetime.timedelta(days=1)
+    ).count()
+    return sent < settings.INVITATION_EMAILS_PER_ADDRESS_PER_DAY
+
+
+def invitation_email_record(*, email: str, now: datetime.datetime) -> None:
+    InvitationEmail.objects.create(email=email.lower(), sent_at=now)
+
+
+@transaction.atomic
+def organisation_invite(
+    *, organisation: Organisation, email: str, role: str, by: User
+) -> OrganisationInvitation:
+    """Invites `email` to take `role` in `organisation`, whether or not an
+    account uses the address; a pending invitation to it is updated instead."""
+    from accounts.tasks import enqueue_organisation_invitation
+
+    if role not in Membership.Role.values:
+        raise InvitationError("Choose a role from the list.")
+    email = email.strip().lower()
+    now = timezone.now()
+    pending = (
+        OrganisationInvitation.objects.select_for_update()
+        .filter(
+            organisation=organisation, email=email, status=OrganisationInvitation.Status.PENDING
+        )
+        .first()
+    )
+    if pending is not None:
+        pending.role = role
+        pending.save(update_fields=["role"])
+        invitation = pending
+    else:
+        invitation = OrganisationInvitation.objects.create(
+            organisation=organisation,
+            email=email,
+            role=role,
+            created_by=by,
+            created_at=now,
+            sent_at=now,
+        )
+        enqueue_organisation_invitation(invitation.pk)
+    audit_record(
+        actor=by, action="membership.invite", target=email, organisation=organisation, role=role
+    )
+    return invitation
+
+
+@transaction.atomic
+def organisation_invitation_resend(
+    *, invitation: OrganisationInvitation, by: User
+) -> OrganisationInvitation:
+    """Sends it again: at most once a day and `INVITATION_MAX_SENDS` times in all."""
+    from accounts.tasks import enqueue_organisation_invitation
+
+    now = timezone.now()
+    invitation = OrganisationInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != OrganisationInvitation.Status.PENDING:
+        raise InvitationError("Only a pending invitation can be sent again.")
+    if invitation.send_count >= settings.INVITATION_MAX_SENDS:
+        raise InvitationError(
+            f"This invitation has been sent {invitation.send_count} times, the most allowed. "
+            "Revoke it and check the address with the person."
+        )
+    if now - invitation.sent_at < datetime.timedelta(days=1):
+        raise InvitationError(
+            "This invitation was sent less than a day ago: give the person time to find it "
+            "before sending it again."
+        )
+    OrganisationInvitation.objects.filter(pk=invitation.pk).update(
+        sent_at=now, send_count=F("send_count") + 1
+    )
+    enqueue_organisation_invitation(invitation.pk)
+    audit_record(
+        actor=by,
+        action="membership.invite_resend",
+        target=invitation.email,
+        organisation=invitation.organisation_id,
+    )
+    invitation.refresh_from_db()
+    return invitation
+
+
+def organisation_invitation_revoke(*, invitation: OrganisationInvitation, by: User) -> None:
+    changed = OrganisationInvitation.objects.filter(
+        pk=invitation.pk, status=OrganisationInvitation.Status.PENDING
+    ).update(status=OrganisationInvitation.Status.REVOKED, answered_at=timezone.now())
+    if not changed:
+        raise InvitationError("Only a pending invitation can be revoked.")
+    audit_record(
+        actor=by,
+        action="membership.invite_revoke",
+        target=invitation.email,
+        organisation=invitation.organisation_id,
+    )
+
+
+@transaction.atomic
+def organisation_invitation_answer(
+    *, invitation: OrganisationInvitation, user: User, accept: bool
+) -> None:
+    """The invited person says yes (and takes the role) or no."""
+    now = timezone.now()
+    invitation = (
+        OrganisationInvitation.objects.select_for_update()
+        .select_related("organisation")
+        .get(pk=invitation.pk)
+    )
+    if invitation.status != OrganisationInvitation.Status.PENDING:
+        raise InvitationError("This invitation is no longer open.")
+    if invitation.is_expired(now):
+        raise InvitationError("This invitation has expired: ask for it to be sent again.")
+    if not user.emailaddress_set.filter(email__iexact=invitation.email, verified=True).exists():
+        raise InvitationError(
+            f"This invitation is for {invitation.email}: log in with that address."
+        )
+    if accept:
+        current = Membership.objects.filter(user=user, organisation=invitation.organisation).first()
+        # An invitation never lowers a role the person already holds.
+        if current is None or _rank(invitation.role) > _rank(current.role):
+            try:
+                membership_change(
+                    organisation=invitation.organisation, user=user, role=invitation.role, by=user
+                )
+            except MembershipError as error:
+                raise InvitationError(str(error)) from None
+    invitation.status = (
+        OrganisationInvitation.Status.ACCEPTED if accept else OrganisationInvitation.Status.DECLINED
+    )
+    invitation.answered_at = now
+    invitation.answered_by = user
+    invitation.save(update_fields=["status", "answered_at", "answered_by"])
+    audit_record(
+        actor=user,
+        action="membership.invite_accept" if accept else "membership.invite_decline",
+        target=invitation.email,
+        organisation=invitation.organisation,
+        role=invitation.role,
+    )
+
+
+def _rank(role: str) -> int:
+    return [Membership.Role.TRAINEE, Membership.Role.TRAINER, Membership.Role.ORG_ADMIN].index(role)
