@@ -165,6 +165,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "progress.tasks.send_unsent_invitations",
         "schedule": 5 * 60,
     },
+    # Every 5 minutes: the same for invitations to an organisation, and for
+    # those held back by the daily cap on invitation e-mails to one address.
+    "send-unsent-organisation-invitations": {
+        "task": "accounts.tasks.send_unsent_organisation_invitations",
+        "schedule": 5 * 60,
+    },
 }
 
 # --- Authentication ---------------------------------------------------------
@@ -211,6 +217,14 @@ ACCOUNT_RATE_LIMITS = {
 INVITATION_DAYS = envint("INVITATION_DAYS", 14, minimum=1)
 # Invitations one person may send (including re-sends) in an hour.
 INVITATIONS_PER_HOUR = envint("INVITATIONS_PER_HOUR", 300, minimum=1)
+# Times one invitation may be e-mailed in all (the first sending included);
+# a re-send waits at least a day after the last one.
+INVITATION_MAX_SENDS = envint("INVITATION_MAX_SENDS", 3, minimum=1)
+# Invitation e-mails one address may receive in 24 hours, whoever sends them;
+# the rest wait, and go out as the day's count falls.
+INVITATION_EMAILS_PER_ADDRESS_PER_DAY = envint(
+    "INVITATION_EMAILS_PER_ADDRESS_PER_DAY", 3, minimum=1
+)
 # Largest learner CSV a trainer may upload, in bytes.
 LEARNER_CSV_MAX_BYTES = envint("LEARNER_CSV_MAX_BYTES", 1_000_000, minimum=1024)
 # Other organisations that must take part before an organisation's report

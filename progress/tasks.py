@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.invitations import invitation_email_record, invitation_emails_allowed
 from ediplomacy.lib.mail import send_templated
 from progress.models import Invitation, Nudge
 from progress.nudges.delivery import BATCH, nudges_deliver, release_stale
@@ -42,13 +43,17 @@ def send_invitation(invitation_id: int) -> bool:
     )
     if invitation is None:
         return False
+    now = timezone.now()
+    if not invitation_emails_allowed(email=invitation.email, now=now):
+        return False  # the address has had its day's invitations: the sweep sends it later
     link = settings.SITE_URL + reverse("progress:invitation", args=[invitation_token(invitation)])
     send_templated(
         "progress/email/invitation",
         {"invitation": invitation, "link": link, "expires_at": invitation.expires_at()},
         [invitation.email],
     )
-    Invitation.objects.filter(pk=invitation.pk).update(emailed_at=timezone.now())
+    invitation_email_record(email=invitation.email, now=now)
+    Invitation.objects.filter(pk=invitation.pk).update(emailed_at=now)
     return True
 
 

@@ -1,9 +1,14 @@
 """Invitation sending is rate limited per person and hour."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from progress import services
 from progress.models import Invitation
+
+DAY = datetime.timedelta(days=1)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +42,8 @@ def test_invitations_and_resends_share_the_hourly_budget(cohort, trainer, settin
     rows, _ = services.learner_rows_parse(cohort=cohort, text=addresses(0, 4))
     services.cohort_add_learners(cohort=cohort, rows=rows, by=trainer)
     invitation = Invitation.objects.first()
+    # A re-send waits a day after the last sending.
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now() - 2 * DAY)
     services.invitation_resend(invitation=invitation, by=trainer)
     with pytest.raises(services.CohortError, match="as many invitations as allowed"):
         services.invitation_resend(invitation=invitation, by=trainer)
