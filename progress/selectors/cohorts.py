@@ -226,10 +226,13 @@ def cohort_summary(cohort: Cohort) -> CohortSummary:
 
 
 def review_queue(user, roles: Roles) -> QuerySet[Submission]:
-    """Practice work waiting for review in this user's cohorts, oldest first."""
+    """Practice work waiting for review in this user's cohorts, oldest first.
+    A withdrawn learner's work waits out of the queue: it comes back if they
+    are restored."""
     cohorts = cohorts_visible_to(user, roles).values("pk")
     return (
         Submission.objects.filter(status=Submission.Status.SUBMITTED, enrolment__cohort__in=cohorts)
+        .exclude(enrolment__status=Enrolment.Status.WITHDRAWN)
         .select_related("enrolment__user", "enrolment__cohort", "activity__module__stage")
         .order_by("created_at", "pk")
     )

@@ -1,7 +1,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Subquery
+from django.db.models import Case, IntegerField, Max, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from curriculum.models import Activity, Programme
@@ -28,7 +28,10 @@ from progress.wording import pace_message
 def learner_default_enrolment(user) -> Enrolment | None:
     """The learner's enrolment in the default programme (as `programme_default`
     chooses it), with its cohort, programme and user: one query, where finding
-    the programme first and then the enrolment took two on every page."""
+    the programme first and then the enrolment took two on every page.
+
+    A learner may hold withdrawn enrolments beside the open one (each stays
+    with its cohort's organisation): the open one wins, then the newest."""
     default = Programme.objects.filter(slug=DEFAULT_PROGRAMME_SLUG).order_by().values("pk")[:1]
     first = Programme.objects.order_by("pk").values("pk")[:1]
     return (
@@ -36,6 +39,15 @@ def learner_default_enrolment(user) -> Enrolment | None:
             user=user, programme_id=Coalesce(Subquery(default), Subquery(first))
         )
         .select_related("cohort", "programme", "user")
+        .order_by(
+            Case(
+                When(status=Enrolment.Status.WITHDRAWN, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            "-created_at",
+            "-pk",
+        )
         .first()
     )
 

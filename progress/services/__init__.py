@@ -11,6 +11,7 @@ from progress.services.cohorts import (
     enrolment_restore,
     enrolment_withdraw,
     invitation_accept,
+    invitation_previous_enrolment,
     invitation_resend,
     invitation_revoke,
     invitations_accept_for_email,
@@ -33,6 +34,7 @@ from progress.services.study import (
     resource_follow,
     submission_review,
 )
+from progress.services.transfer import work_copy
 
 __all__ = [
     "AlreadyEnrolled",
@@ -51,6 +53,7 @@ __all__ = [
     "enrolment_resume",
     "enrolment_withdraw",
     "invitation_accept",
+    "invitation_previous_enrolment",
     "invitation_resend",
     "invitation_revoke",
     "invitations_accept_for_email",
@@ -64,4 +67,5 @@ __all__ = [
     "reflection_save",
     "resource_follow",
     "submission_review",
+    "work_copy",
 ]

@@ -20,7 +20,14 @@ from accounts.services import audit_record
 from curriculum.models import Programme
 from progress.assessments import snapshots_refresh
 from progress.models import Cohort, Enrolment, HistoryEvent, Invitation
-from progress.services.study import _audit_enrolment, _history, _snapshot, enrolment_create
+from progress.services.study import (
+    _audit_enrolment,
+    _history,
+    _snapshot,
+    enrolment_create,
+    progress_refresh,
+)
+from progress.services.transfer import work_copy
 
 MAX_ROWS = 2000
 EMAIL_MAX_LENGTH = 254  # what an address column holds
@@ -210,6 +217,12 @@ def learner_rows_parse(
 def learner_rows_check(
     *, cohort: Cohort, rows: list[LearnerRow], problems: list[RowProblem] | None = None
 ) -> tuple[list[LearnerRow], list[RowProblem]]:
+    """Keeps the rows that can be added and reports the others.
+
+    Whether an address has an account, or belongs to another organisation, is
+    never said: anyone outside the cohort's organisation is invited like a new
+    address, so the answer is the same whatever the address.
+    """
     problems = list(problems or [])
     valid: list[LearnerRow] = []
     seen: dict[str, int] = {}
@@ -244,21 +257,18 @@ def learner_rows_check(
             continue
         valid.append(LearnerRow(row.line, email, row.display_name, row.language))
 
-    emails = [row.email for row in valid]
-    users = {
-        user.email.lower(): user
-        for user in User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
-    }
-    organisations: dict[int, set[int]] = {}
-    for user_id, organisation_id in Membership.objects.filter(user__in=users.values()).values_list(
-        "user_id", "organisation_id"
-    ):
-        organisations.setdefault(user_id, set()).add(organisation_id)
-    enrolments = {
+    members = _members_by_email(cohort, [row.email for row in valid])
+    # Only this organisation's own enrolments are looked at: what a learner
+    # does elsewhere is not this trainer's to know.
+    open_here = {
         e.user_id: e
         for e in Enrolment.objects.filter(
-            user__in=users.values(), programme=cohort.programme
-        ).select_related("cohort")
+            user__in=members.values(),
+            programme=cohort.programme,
+            cohort__organisation=cohort.organisation_id,
+        )
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("cohort")
     }
     invited = set(
         cohort.invitations.filter(status=Invitation.Status.PENDING).values_list("email", flat=True)
@@ -266,25 +276,34 @@ def learner_rows_check(
 
     accepted: list[LearnerRow] = []
     for row in valid:
-        user = users.get(row.email)
+        member = members.get(row.email)
+        enrolment = open_here.get(member.pk) if member is not None else None
         reason = ""
         if row.email in invited:
             reason = "already has a pending invitation to this cohort"
-        elif user is not None:
-            memberships = organisations.get(user.pk, set())
-            enrolment = enrolments.get(user.pk)
-            if memberships and cohort.organisation_id not in memberships:
-                reason = "belongs to another organisation"
-            elif enrolment and enrolment.cohort_id == cohort.pk and enrolment.is_open:
-                reason = "is already in this cohort"
-            elif enrolment and enrolment.cohort_id not in (None, cohort.pk) and enrolment.is_open:
-                reason = f"is already in the cohort “{enrolment.cohort.name}”"
+        elif enrolment is not None and enrolment.cohort_id == cohort.pk:
+            reason = "is already in this cohort"
+        elif enrolment is not None:
+            reason = f"is already in the cohort “{enrolment.cohort.name}”"
         if reason:
             problems.append(RowProblem(row.line, row.email, reason))
         else:
             accepted.append(row)
     problems.sort(key=lambda problem: problem.line)
     return accepted, problems
+
+
+def _members_by_email(cohort: Cohort, emails: list[str]) -> dict[str, User]:
+    """The accounts with these addresses that already belong to the cohort's
+    organisation: one query."""
+    return {
+        user.email.lower(): user
+        for user in User.objects.annotate(email_lower=Lower("email")).filter(
+            email_lower__in=emails,
+            is_active=True,
+            memberships__organisation=cohort.organisation_id,
+        )
+    }
 
 
 def _status_before_withdrawal(enrolment: Enrolment) -> str:
@@ -299,38 +318,59 @@ def _status_before_withdrawal(enrolment: Enrolment) -> str:
 def _join(
     *, cohort: Cohort, user: User, now: datetime.datetime, snapshot: bool = True
 ) -> tuple[Enrolment, bool]:
-    """Puts an existing account in the cohort; returns (enrolment, restored).
-    `snapshot=False` leaves the assessment to a caller joining many."""
-    if not Membership.objects.filter(user=user, organisation=cohort.organisation).exists():
-        Membership.objects.create(
-            user=user, organisation=cohort.organisation, role=Membership.Role.TRAINEE
+    """Puts an account in the cohort; returns (enrolment, restored).
+
+    An enrolment belongs to the organisation of its cohort for ever: only an
+    open or withdrawn enrolment in a cohort of the same organisation is moved
+    or restored here. Anything else (self-paced work, another organisation's
+    record) is left where it is and a new enrolment starts; the caller has
+    closed any open one first. `snapshot=False` leaves the assessment to a
+    caller joining many.
+    """
+    Membership.objects.get_or_create(
+        user=user, organisation=cohort.organisation, defaults={"role": Membership.Role.TRAINEE}
+    )
+    mine = Enrolment.objects.select_for_update().filter(user=user, programme=cohort.programme)
+    open_enrolment = mine.exclude(status=Enrolment.Status.WITHDRAWN).first()
+    if open_enrolment is not None and (
+        open_enrolment.cohort_id is None
+        or open_enrolment.cohort.organisation_id != cohort.organisation_id
+    ):
+        raise CohortError(
+            "This learner is still enrolled elsewhere: they must accept an invitation to join."
         )
-    enrolment = (
-        Enrolment.objects.select_for_update().filter(user=user, programme=cohort.programme).first()
+    enrolment = open_enrolment or (
+        mine.filter(status=Enrolment.Status.WITHDRAWN, cohort__organisation=cohort.organisation_id)
+        .order_by("-created_at", "-pk")
+        .first()
     )
     if enrolment is None:
-        return (
-            enrolment_create(
-                user=user,
-                programme=cohort.programme,
-                cohort=cohort,
-                started_at=cohort.starts_at,
-                length_days=cohort.length_days,
-                snapshot=snapshot,
-            ),
-            False,
+        created = enrolment_create(
+            user=user,
+            programme=cohort.programme,
+            cohort=cohort,
+            started_at=cohort.starts_at,
+            length_days=cohort.length_days,
+            snapshot=False,
         )
+        # Standings follow the learner's current enrolment: start them afresh.
+        progress_refresh(enrolment=created, now=now)
+        if snapshot:
+            _snapshot(created, now)
+        return created, False
     restored = enrolment.status == Enrolment.Status.WITHDRAWN
     if restored:
         enrolment.status = _status_before_withdrawal(enrolment)
         _history(enrolment, HistoryEvent.Kind.RESTORED, f"Restored to {cohort.name}", now)
     if enrolment.cohort_id != cohort.pk:
-        # A self-paced learner joins the cohort and keeps all their work.
+        # Another cohort of the same organisation: the record stays with it.
         enrolment.cohort = cohort
         enrolment.started_at = cohort.starts_at
         enrolment.length_days = cohort.length_days
         _history(enrolment, HistoryEvent.Kind.ENROLLED, f"Joined {cohort.name}", now)
     enrolment.save()
+    if restored:
+        progress_refresh(enrolment=enrolment, now=now)
     if snapshot:
         _snapshot(enrolment, now)
     return enrolment, restored
@@ -351,10 +391,12 @@ def _invitation_budget(by: User | None, now: datetime.datetime) -> int:
 
 @transaction.atomic
 def cohort_add_learners(*, cohort: Cohort, rows: list[LearnerRow], by: User) -> AddResult:
-    """Enrols the rows' existing accounts and invites everyone else.
+    """Enrols the rows who already belong to the cohort's organisation and
+    invites everyone else, accounts or not: nobody outside it joins, or shows
+    a trainer their earlier work, without accepting.
 
     Validates again inside the transaction, so a list checked a minute ago
-    cannot add someone who has since joined another organisation.
+    cannot add someone who has since joined another cohort.
     """
     from progress.tasks import enqueue_invitation
 
@@ -364,13 +406,17 @@ def cohort_add_learners(*, cohort: Cohort, rows: list[LearnerRow], by: User) -> 
     if problems:
         raise CohortError("; ".join(str(problem) for problem in problems))
     now = timezone.now()
-    users = {
-        user.email.lower(): user
-        for user in User.objects.annotate(email_lower=Lower("email")).filter(
-            email_lower__in=[row.email for row in checked]
-        )
-    }
-    newcomers = len(checked) - len(users)
+    members = _members_by_email(cohort, [row.email for row in checked])
+    # A member studying elsewhere (self-paced, or with another organisation)
+    # decides for themselves whether to move: they are invited too.
+    elsewhere = set(
+        Enrolment.objects.filter(user__in=members.values(), programme=cohort.programme)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .exclude(cohort__organisation=cohort.organisation_id)
+        .values_list("user_id", flat=True)
+    )
+    members = {email: user for email, user in members.items() if user.pk not in elsewhere}
+    newcomers = len(checked) - len(members)
     budget = _invitation_budget(by, now)
     if newcomers > budget:
         raise CohortError(
@@ -380,7 +426,7 @@ def cohort_add_learners(*, cohort: Cohort, rows: list[LearnerRow], by: User) -> 
     result = AddResult()
     joined = []
     for row in checked:
-        user = users.get(row.email)
+        user = members.get(row.email)
         if user is not None:
             enrolment, restored = _join(cohort=cohort, user=user, now=now, snapshot=False)
             joined.append(enrolment)
@@ -434,6 +480,15 @@ def enrolment_restore(*, enrolment: Enrolment, by: User) -> None:
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status != Enrolment.Status.WITHDRAWN:
         raise CohortError("This learner is not withdrawn.")
+    if (
+        Enrolment.objects.filter(user_id=enrolment.user_id, programme_id=enrolment.programme_id)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .exists()
+    ):
+        raise CohortError(
+            "This record cannot be reopened: the learner has since started the programme "
+            "again. Invite them to the cohort if they are to come back."
+        )
     enrolment.status = _status_before_withdrawal(enrolment)
     enrolment.save(update_fields=["status"])
     _history(enrolment, HistoryEvent.Kind.RESTORED, "Restored to the cohort", now, actor=by)
@@ -443,16 +498,27 @@ def enrolment_restore(*, enrolment: Enrolment, by: User) -> None:
 
 @transaction.atomic
 def invitation_resend(*, invitation: Invitation, by: User | None = None) -> Invitation:
+    """Sends a pending invitation again: at most once a day, and at most
+    `INVITATION_MAX_SENDS` times in all, so nobody's inbox is flooded."""
     from progress.tasks import enqueue_invitation
 
     now = timezone.now()
     if _invitation_budget(by, now) < 1:
         raise CohortError("You have sent as many invitations as allowed this hour. Try later.")
-    changed = Invitation.objects.filter(pk=invitation.pk, status=Invitation.Status.PENDING).update(
-        sent_at=now, send_count=F("send_count") + 1
-    )
-    if not changed:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.PENDING:
         raise CohortError("Only a pending invitation can be sent again.")
+    if invitation.send_count >= settings.INVITATION_MAX_SENDS:
+        raise CohortError(
+            f"This invitation has been sent {invitation.send_count} times, the most allowed. "
+            "Revoke it and check the address with the learner."
+        )
+    if now - invitation.sent_at < datetime.timedelta(days=1):
+        raise CohortError(
+            "This invitation was sent less than a day ago: give the learner time to find it "
+            "(and their spam folder) before sending it again."
+        )
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=now, send_count=F("send_count") + 1)
     enqueue_invitation(invitation.pk)
     invitation.refresh_from_db()
     audit_record(
@@ -479,11 +545,19 @@ def invitation_revoke(*, invitation: Invitation, by: User | None = None) -> None
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user: User) -> Enrolment:
-    """Puts `user` in the invitation's cohort: their address must be the invited one."""
+def invitation_accept(*, invitation: Invitation, user: User, bring_work: bool = False) -> Enrolment:
+    """Puts `user` in the invitation's cohort: their address must be the invited one.
+
+    This is the learner's own decision. An open enrolment elsewhere (self-paced,
+    or another organisation's) is closed and stays with its owner; with
+    `bring_work`, the learner's own work from it is copied into the new one,
+    never a trainer's feedback or review.
+    """
     now = timezone.now()
     invitation = (
-        Invitation.objects.select_for_update().select_related("cohort").get(pk=invitation.pk)
+        Invitation.objects.select_for_update()
+        .select_related("cohort__organisation")
+        .get(pk=invitation.pk)
     )
     if invitation.status != Invitation.Status.PENDING:
         raise CohortError("This invitation is no longer open.")
@@ -491,27 +565,83 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Enrolment:
         raise CohortError("This invitation has expired: ask your trainer to send it again.")
     if not user.emailaddress_set.filter(email__iexact=invitation.email, verified=True).exists():
         raise CohortError(f"This invitation is for {invitation.email}: sign in with that address.")
-    memberships = set(user.memberships.values_list("organisation_id", flat=True))
-    if memberships and invitation.cohort.organisation_id not in memberships:
-        raise CohortError("Your account belongs to another organisation.")
+    cohort = invitation.cohort
     if invitation.display_name and not user.display_name:
         user.display_name = invitation.display_name
         user.save(update_fields=["display_name"])
-    enrolment, _ = _join(cohort=invitation.cohort, user=user, now=now)
+    previous = invitation_previous_enrolment(invitation=invitation, user=user)
+    if previous is not None and previous.is_open:
+        _leave(previous, cohort, now)
+    enrolment, _ = _join(cohort=cohort, user=user, now=now, snapshot=False)
+    if (
+        bring_work
+        and previous is not None
+        and work_copy(source=previous, target=enrolment, now=now)
+    ):
+        progress_refresh(enrolment=enrolment, now=now)
+    _snapshot(enrolment, now)
     invitation.status = Invitation.Status.ACCEPTED
     invitation.accepted_at = now
     invitation.accepted_by = user
     invitation.save(update_fields=["status", "accepted_at", "accepted_by"])
+    audit_record(
+        actor=user,
+        action="invitation.accept",
+        target=invitation.email,
+        organisation=cohort.organisation_id,
+        brought_work=bool(bring_work and previous is not None),
+    )
     return enrolment
 
 
-def invitations_accept_for_email(*, user: User, email: str) -> list[Enrolment]:
-    """Accepts the open invitations for a newly confirmed address, newest first.
+def invitation_previous_enrolment(*, invitation: Invitation, user: User) -> Enrolment | None:
+    """The learner's own record that joining would leave behind: their open
+    enrolment if it is self-paced or another organisation's, else their newest
+    withdrawn one from another organisation. None when joining continues a
+    record of the cohort's own organisation, or starts the first."""
+    cohort = invitation.cohort
+    mine = Enrolment.objects.filter(user=user, programme=cohort.programme).select_related(
+        "cohort__organisation"
+    )
+    open_enrolment = mine.exclude(status=Enrolment.Status.WITHDRAWN).first()
+    if open_enrolment is not None:
+        here = (
+            open_enrolment.cohort_id is not None
+            and open_enrolment.cohort.organisation_id == cohort.organisation_id
+        )
+        return None if here else open_enrolment
+    if mine.filter(cohort__organisation=cohort.organisation_id).exists():
+        return None  # an earlier record of this organisation is restored
+    return mine.order_by("-created_at", "-pk").first()
 
-    One programme has one enrolment per learner, so once one invitation has
-    placed them, the others for the same programme stay pending for a trainer
-    to see and revoke.
+
+def _leave(enrolment: Enrolment, cohort: Cohort, now: datetime.datetime) -> None:
+    """Closes the learner's open enrolment elsewhere, by their own choice."""
+    Enrolment.objects.filter(pk=enrolment.pk).update(status=Enrolment.Status.WITHDRAWN)
+    enrolment.status = Enrolment.Status.WITHDRAWN
+    _history(enrolment, HistoryEvent.Kind.WITHDRAWN, "Left to join another cohort", now)
+    if enrolment.cohort_id is not None:
+        audit_record(
+            actor=enrolment.user,
+            action="enrolment.leave",
+            target=enrolment.user.email,
+            organisation=enrolment.cohort.organisation_id,
+        )
+    _snapshot(enrolment, now)
+
+
+def invitations_accept_for_email(*, user: User, email: str) -> list[Enrolment]:
+    """Accepts the open invitations for the address of a new account, newest first.
+
+    Signing up with an invited address is accepting. An account that already
+    studies or belongs somewhere accepts on the invitation's page instead,
+    where it sees what joining means for its earlier work. One programme has
+    one open enrolment per learner, so once one invitation has placed them,
+    the others for the same programme stay pending for a trainer to see and
+    revoke.
     """
+    if user.enrolments.exists() or user.memberships.exists():
+        return []
     now = timezone.now()
     joined = []
     programmes: set[int] = set()

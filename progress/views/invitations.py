@@ -34,14 +34,28 @@ def invitation(request, token):
         return render(request, "progress/invitation.html", context, status=410)
 
     if request.user.is_authenticated:
-        try:
-            services.invitation_accept(invitation=found, user=request.user)
-        except services.CohortError as error:
+        if not request.user.emailaddress_set.filter(
+            email__iexact=found.email, verified=True
+        ).exists():
             context["problem"] = "mismatch"
-            context["message"] = str(error)
+            context["message"] = f"This invitation is for {found.email}: log in with that address."
             return render(request, "progress/invitation.html", context, status=403)
-        messages.success(request, f"Welcome to {found.cohort.name}.")
-        return redirect("progress:dashboard")
+        previous = services.invitation_previous_enrolment(invitation=found, user=request.user)
+        if request.method == "POST":
+            try:
+                services.invitation_accept(
+                    invitation=found,
+                    user=request.user,
+                    bring_work=previous is not None and request.POST.get("bring_work") == "1",
+                )
+            except services.CohortError as error:
+                context["problem"] = "mismatch"
+                context["message"] = str(error)
+                return render(request, "progress/invitation.html", context, status=403)
+            messages.success(request, f"Welcome to {found.cohort.name}.")
+            return redirect("progress:dashboard")
+        context["previous"] = previous
+        return render(request, "progress/invitation.html", context)
 
     context["has_account"] = User.objects.filter(email__iexact=found.email).exists()
     return render(request, "progress/invitation.html", context)

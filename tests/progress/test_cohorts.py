@@ -131,11 +131,13 @@ def test_address_with_a_pending_invitation_is_reported(cohort, trainer):
     ]
 
 
-def test_someone_from_another_organisation_is_reported(cohort, outsider):
+def test_someone_from_another_organisation_is_accepted_like_any_address(cohort, outsider):
+    # Whether an address has an account, or belongs elsewhere, is never said:
+    # the row is invited like a new address.
     rows, problems = parse_text(cohort, outsider.email)
 
-    assert rows == []
-    assert problems_of(problems) == [(1, outsider.email, "belongs to another organisation")]
+    assert [row.email for row in rows] == [outsider.email]
+    assert problems == []
 
 
 def test_learner_open_in_another_cohort_is_reported_with_its_name(cohort, organisation, trainer):
@@ -258,11 +260,10 @@ def test_every_bad_row_is_reported_at_once_in_line_order(cohort, outsider):
 
     rows, problems = parse_csv(cohort, content)
 
-    assert [row.email for row in rows] == ["ok@mfa.example", "fine@mfa.example"]
+    assert [row.email for row in rows] == ["ok@mfa.example", outsider.email, "fine@mfa.example"]
     assert [(problem.line, problem.reason.split(" (")[0]) for problem in problems] == [
         (3, "is not a valid e-mail address"),
         (4, "is already in this cohort"),
-        (5, "belongs to another organisation"),
         (6, "is a duplicate of line 2"),
         (7, "is not a language we offer"),
         (8, "has more than three columns"),
@@ -314,8 +315,8 @@ def test_checking_a_list_runs_the_same_queries_for_5_and_200_rows(cohort):
     small = _rows_for_query_count(cohort, 5, "small")
     large = _rows_for_query_count(cohort, 200, "large")
 
-    # 1 accounts with these addresses, 2 their memberships, 3 their enrolments
-    # in the programme, 4 the cohort's pending invitations.
+    # 1 the organisation's members with these addresses, 2 their open
+    # enrolments in the organisation's cohorts, 3 the cohort's pending invitations.
     with CaptureQueriesContext(connection) as five:
         _, problems = parse_text(cohort, small)
     assert len(problems) == 1
@@ -323,14 +324,26 @@ def test_checking_a_list_runs_the_same_queries_for_5_and_200_rows(cohort):
         _, problems = parse_text(cohort, large)
     assert len(problems) == 40
 
-    assert len(five) == len(two_hundred) == 4, [q["sql"] for q in two_hundred.captured_queries]
+    assert len(five) == len(two_hundred) == 3, [q["sql"] for q in two_hundred.captured_queries]
 
 
 # Adding learners
 
 
-def test_existing_account_is_enrolled_at_once_on_the_cohorts_dates(cohort, trainer):
+def test_existing_account_outside_the_organisation_is_invited_not_enrolled(cohort, trainer):
     user = UserFactory(email="ada@mfa.example")
+
+    result = add(cohort, trainer, "ada@mfa.example")
+
+    assert (result.enrolled, result.restored) == ([], [])
+    assert [invitation.email for invitation in result.invited] == [user.email]
+    assert not Enrolment.objects.exists()
+    assert not Membership.objects.filter(user=user).exists()
+
+
+def test_member_of_the_organisation_is_enrolled_at_once_on_the_cohorts_dates(cohort, trainer):
+    user = UserFactory(email="ada@mfa.example")
+    MembershipFactory(user=user, organisation=cohort.organisation, role=Membership.Role.TRAINEE)
 
     result = add(cohort, trainer, "ada@mfa.example")
 
@@ -397,39 +410,65 @@ def test_nothing_is_added_when_any_row_is_bad(cohort, trainer):
     assert not Membership.objects.filter(organisation=cohort.organisation, role="trainee").exists()
 
 
-def test_list_checked_earlier_is_checked_again_when_added(cohort, trainer, other_organisation):
+def test_list_checked_earlier_is_checked_again_when_added(cohort, trainer, programme):
     rows, problems = parse_text(cohort, "ada@mfa.example")
     assert not problems
-    # Meanwhile Ada signs up and joins another organisation.
-    MembershipFactory(user=UserFactory(email="ada@mfa.example"), organisation=other_organisation)
+    # Meanwhile another trainer of the ministry puts Ada in their own cohort.
+    autumn = services.cohort_create(
+        organisation=cohort.organisation,
+        programme=programme,
+        name="Autumn cohort",
+        starts_on=cohort.starts_on,
+        length_days=365,
+        trainers=[trainer],
+    )
+    member(autumn, "ada@mfa.example")
 
-    with pytest.raises(services.CohortError, match="belongs to another organisation"):
+    with pytest.raises(services.CohortError, match="is already in the cohort “Autumn cohort”"):
         services.cohort_add_learners(cohort=cohort, rows=rows, by=trainer)
-    assert not Enrolment.objects.exists()
+    assert not Enrolment.objects.filter(cohort=cohort).exists()
 
 
-def test_self_paced_learner_with_progress_joins_and_keeps_every_completion(
+def test_self_paced_learner_is_invited_and_their_work_stays_theirs_until_they_accept(
     cohort, trainer, self_paced
 ):
     enrolment = services.enrolment_create(
         user=self_paced, programme=cohort.programme, started_at=timezone.now() - 40 * DAY
     )
-    readings = live(module__stage__slug="orientation", kind=Kind.READING)[:3]
-    for reading in readings:
+    for reading in live(module__stage__slug="orientation", kind=Kind.READING)[:3]:
         services.reading_mark_read(enrolment=enrolment, activity=reading)
-    done = set(enrolment.completions.values_list("activity_id", flat=True))
 
     result = add(cohort, trainer, self_paced.email)
 
-    assert result.enrolled == [self_paced]
-    joined = Enrolment.objects.get(user=self_paced)
-    assert joined.pk == enrolment.pk
+    assert (result.enrolled, [i.email for i in result.invited]) == ([], [self_paced.email])
+    enrolment.refresh_from_db()
+    assert (enrolment.cohort, enrolment.status) == (None, Enrolment.Status.ACTIVE)
+    assert not Membership.objects.filter(user=self_paced).exists()
+
+
+@pytest.mark.parametrize("bring_work", [True, False], ids=["brings-work", "starts-afresh"])
+def test_self_paced_learner_who_accepts_starts_a_new_enrolment_bringing_work_only_by_choice(
+    cohort, trainer, self_paced, bring_work
+):
+    enrolment = services.enrolment_create(
+        user=self_paced, programme=cohort.programme, started_at=timezone.now() - 40 * DAY
+    )
+    for reading in live(module__stage__slug="orientation", kind=Kind.READING)[:3]:
+        services.reading_mark_read(enrolment=enrolment, activity=reading)
+    invitation = add(cohort, trainer, self_paced.email).invited[0]
+
+    joined = services.invitation_accept(
+        invitation=invitation, user=self_paced, bring_work=bring_work
+    )
+
+    assert joined.pk != enrolment.pk
     assert joined.cohort == cohort
     assert (joined.started_at, joined.length_days) == (cohort.starts_at, cohort.length_days)
-    assert set(joined.completions.values_list("activity_id", flat=True)) == done
-    assert len(done) == 3
+    assert joined.completions.count() == (3 if bring_work else 0)
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.WITHDRAWN
+    assert enrolment.completions.count() == 3
     assert Membership.objects.get(user=self_paced).role == Membership.Role.TRAINEE
-    assert joined.history.filter(kind=HistoryEvent.Kind.ENROLLED, summary__contains="Joined")
 
 
 def test_archived_cohort_refuses_new_learners(cohort, trainer):
@@ -467,8 +506,9 @@ def test_pasted_list_accepted_by_the_check_is_not_refused_by_the_upload_size_lim
     assert len(result.invited) == 60
 
 
-def test_account_stored_with_capitals_is_enrolled_not_invited(cohort, trainer):
+def test_member_stored_with_capitals_is_enrolled_not_invited(cohort, trainer):
     user = UserFactory(email="Ada@MFA.example")
+    MembershipFactory(user=user, organisation=cohort.organisation, role=Membership.Role.TRAINEE)
 
     result = add(cohort, trainer, "ada@mfa.example")
 

@@ -165,13 +165,20 @@ def test_signing_up_without_confirming_does_not_join(invitation, cohort, mailout
     assert invitation.status == Invitation.Status.PENDING
 
 
-def test_signed_in_person_with_the_verified_address_joins_on_opening_the_link(
+def test_signed_in_person_with_the_verified_address_joins_only_on_accepting(
     invitation, cohort, mailoutbox, client
 ):
     user = UserFactory(email=INVITEE)
     client.force_login(user)
+    path = link_path(mailoutbox[0])
 
-    response = client.get(link_path(mailoutbox[0]))
+    page = client.get(path)
+
+    assert page.status_code == 200
+    assert "Join Spring cohort" in page.content.decode()
+    assert not in_cohort(user, cohort)
+
+    response = client.post(path)
 
     assert response.status_code == 302
     assert response.url == reverse("progress:dashboard")
@@ -183,7 +190,7 @@ def test_signed_in_person_with_the_verified_address_joins_on_opening_the_link(
 def test_opening_an_accepted_invitation_again_says_it_is_accepted(invitation, mailoutbox, client):
     client.force_login(UserFactory(email=INVITEE))
     path = link_path(mailoutbox[0])
-    client.get(path)
+    client.post(path)
 
     response = client.get(path)
 
@@ -213,17 +220,24 @@ def test_someone_else_signed_in_is_refused_and_nothing_changes(
     assert invitation.status == Invitation.Status.PENDING
 
 
-def test_member_of_another_organisation_with_the_address_is_refused(
-    invitation, mailoutbox, client, other_organisation
+def test_member_of_another_organisation_joins_with_a_new_enrolment_only_on_accepting(
+    invitation, cohort, mailoutbox, client, other_organisation
 ):
     user = MembershipFactory(user=UserFactory(email=INVITEE), organisation=other_organisation).user
     client.force_login(user)
+    path = link_path(mailoutbox[0])
 
-    response = client.get(link_path(mailoutbox[0]))
-
-    assert response.status_code == 403
-    assert "another organisation" in response.content.decode()
+    assert client.get(path).status_code == 200
     assert not Enrolment.objects.exists()
+    assert not user.memberships.filter(organisation=cohort.organisation).exists()
+
+    client.post(path)
+
+    assert in_cohort(user, cohort)
+    assert set(user.memberships.values_list("organisation_id", flat=True)) == {
+        other_organisation.pk,
+        cohort.organisation_id,
+    }
 
 
 # Expiry, revoking, sending again
@@ -290,6 +304,10 @@ def test_trainer_resends_and_revokes_from_the_invitations_page(
     url = reverse("progress:cohort_invitations", args=[cohort.pk])
     assert INVITEE in client.get(url).content.decode()
 
+    # A re-send waits a day after the last sending.
+    Invitation.objects.filter(pk=invitation.pk).update(
+        sent_at=timezone.now() - datetime.timedelta(days=1, minutes=1)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"invitation": invitation.pk, "action": "resend"})
     assert response.status_code == 302
