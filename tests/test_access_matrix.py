@@ -16,7 +16,10 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from accounts.models import Membership, Organisation, User
+from accounts.invitations import organisation_invite
+from accounts.models import Membership, Organisation, OrganisationInvitation, User
+from accounts.services import membership_change
+from accounts.tasks import organisation_invitation_token
 from curriculum.models import Activity
 from progress import services
 from progress.models import (
@@ -44,6 +47,8 @@ PERSONAS = (
     "admin_a",  # administers A's organisation
     "admin_b",  # administers the other organisation
     "staff",
+    "ex_member_a",  # was A's trainee: withdrawn from cohort A, then removed from A
+    "withdrawn_elsewhere",  # withdrawn from cohort A, now learns in cohort B
 )
 EVERYONE = frozenset(PERSONAS)
 SIGNED_IN = EVERYONE - {"anonymous"}
@@ -67,6 +72,10 @@ class World:
     attempt_b: QuizAttempt
     invitation_a: Invitation
     invitation_b: Invitation
+    org_invitation_a: OrganisationInvitation
+    # The A record and the later B record of the persona "withdrawn_elsewhere".
+    record_a: Enrolment
+    record_b: Enrolment
     reading: Activity = field(repr=False)
 
 
@@ -135,6 +144,22 @@ def world(
     )
     enrolment_a, submission_a, attempt_a = _learner(cohort_a, trainee, practice, quiz, done)
     enrolment_b, submission_b, attempt_b = _learner(cohort_b, trainee_b, practice, quiz, done)
+
+    ex_member = MembershipFactory(
+        user=UserFactory(email="former@mfa.example"), organisation=organisation
+    ).user
+    ex_record, _, _ = _learner(cohort_a, ex_member, practice, quiz, done)
+    services.enrolment_withdraw(enrolment=ex_record, by=trainer)
+    membership_change(organisation=organisation, user=ex_member, role=None, by=org_admin)
+
+    mover = MembershipFactory(
+        user=UserFactory(email="mover@mfa.example"), organisation=organisation
+    ).user
+    record_a, _, _ = _learner(cohort_a, mover, practice, quiz, done)
+    services.enrolment_withdraw(enrolment=record_a, by=trainer)
+    rows, _ = services.learner_rows_parse(cohort=cohort_b, text=mover.email)
+    (moved,) = services.cohort_add_learners(cohort=cohort_b, rows=rows, by=outsider).invited
+    record_b = services.invitation_accept(invitation=moved, user=mover)
     return World(
         people={
             "anonymous": None,
@@ -146,6 +171,8 @@ def world(
             "admin_a": org_admin,
             "admin_b": admin_b,
             "staff": staff,
+            "ex_member_a": ex_member,
+            "withdrawn_elsewhere": mover,
         },
         cohort_a=cohort_a,
         cohort_b=cohort_b,
@@ -157,6 +184,11 @@ def world(
         attempt_b=attempt_b,
         invitation_a=_invite(cohort_a, "invitee@mfa.example", trainer),
         invitation_b=_invite(cohort_b, "invitee@fs.example", outsider),
+        org_invitation_a=organisation_invite(
+            organisation=organisation, email="invitee@mfa.example", role="trainer", by=org_admin
+        ),
+        record_a=record_a,
+        record_b=record_b,
         reading=live.filter(module__stage__slug="orientation", kind=Activity.Kind.READING)[0],
     )
 
@@ -196,6 +228,13 @@ TABLE: dict[str, Rule] = {
     "accounts:organisations": Rule(no_kwargs, frozenset({"admin_a", "admin_b", "staff"})),
     "accounts:people": Rule(
         lambda w: {"slug": w.cohort_a.organisation.slug}, frozenset({"admin_a", "staff"})
+    ),
+    # Public: the token is the key; a signed-in person with another address
+    # gets the page's own refusal.
+    "accounts:invitation": Rule(
+        lambda w: {"token": organisation_invitation_token(w.org_invitation_a)},
+        frozenset({"anonymous"}),
+        refused=403,
     ),
     "accounts:audit": Rule(
         lambda w: {"slug": w.cohort_a.organisation.slug}, frozenset({"admin_a", "staff"})
@@ -472,3 +511,39 @@ def test_cohort_list_shows_only_the_persons_cohorts(client, world):
         "trainer_a": ["Cohort A"],
         "trainer_b": ["Cohort B"],
     }
+
+
+# Records that stay with their organisation
+
+
+@pytest.mark.parametrize("persona", sorted(TRAINING))
+def test_each_record_of_a_learner_who_moved_opens_only_for_its_own_organisation(
+    client, world, persona
+):
+    a_page = reverse("progress:cohort_learner", args=[world.cohort_a.pk, world.record_a.pk])
+    b_page = reverse("progress:cohort_learner", args=[world.cohort_b.pk, world.record_b.pk])
+    crossed = [
+        reverse("progress:cohort_learner", args=[world.cohort_b.pk, world.record_a.pk]),
+        reverse("progress:cohort_learner", args=[world.cohort_a.pk, world.record_b.pk]),
+    ]
+
+    opened = {
+        url: open_as(client, world, persona, "get", url).status_code
+        for url in [a_page, b_page, *crossed]
+    }
+
+    a_allowed = persona in COHORT_A_MANAGERS
+    b_allowed = persona in {"trainer_b", "admin_b", "staff"}
+    assert opened == {
+        a_page: 200 if a_allowed else 404,
+        b_page: 200 if b_allowed else 404,
+        crossed[0]: 404,
+        crossed[1]: 404,
+    }
+
+
+@pytest.mark.parametrize("persona", ["ex_member_a", "withdrawn_elsewhere"])
+def test_former_learners_of_a_see_no_trainer_page_of_a(client, world, persona):
+    for name in ["progress:cohort", "progress:cohort_invitations", "progress:cohort_add_learners"]:
+        url = reverse(name, args=[world.cohort_a.pk])
+        assert open_as(client, world, persona, "get", url).status_code == 404, name
