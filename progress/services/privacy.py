@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from accounts.models import AuditEvent, User
+from accounts.models import AuditEvent, InvitationEmail, OrganisationInvitation, User
 from accounts.services import memberships_end
 from competences.models import Standing
 from progress.models import (
@@ -70,6 +70,11 @@ def personal_data_export(*, user: User) -> dict:
         .select_related("cohort__organisation", "created_by")
         .order_by("created_at", "pk")
     )
+    organisation_invitations = (
+        OrganisationInvitation.objects.filter(Q(email__iexact=email) | Q(answered_by=user))
+        .select_related("organisation", "created_by")
+        .order_by("created_at", "pk")
+    )
     return {
         "exported_at": timezone.now().isoformat(),
         "account": {
@@ -108,6 +113,18 @@ def personal_data_export(*, user: User) -> dict:
                 "accepted_at": _iso(i.accepted_at),
             }
             for i in invitations
+        ],
+        "organisation_invitations": [
+            {
+                "organisation": i.organisation.name,
+                "role": i.role,
+                "status": i.status,
+                "invited_by": _someone(i.created_by, user),
+                "created_at": _iso(i.created_at),
+                "sent_at": _iso(i.sent_at),
+                "answered_at": _iso(i.answered_at),
+            }
+            for i in organisation_invitations
         ],
         "enrolments": [
             {
@@ -258,6 +275,9 @@ def account_delete(*, user: User) -> None:
     # What other people see names them no more: invitations and reviews fall
     # back to "your trainer"; history names whoever acted from the account.
     Invitation.objects.filter(created_by=user).update(created_by=None)
+    OrganisationInvitation.objects.filter(email__iexact=email).update(email=anonymous)
+    OrganisationInvitation.objects.filter(created_by=user).update(created_by=None)
+    InvitationEmail.objects.filter(email__iexact=email).delete()
     Submission.objects.filter(reviewed_by=user).update(reviewed_by=None)
     _digests_forget(email=email, name=name, user=user)
     usersessions_adapter().end_sessions(UserSession.objects.filter(user=user))

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent, User
+from accounts.models import AuditEvent, OrganisationInvitation, User
 from accounts.services import audit_record
 from competences.models import Standing
 from progress import services
@@ -264,16 +264,49 @@ def test_the_export_runs_the_same_queries_for_little_and_much_data(
         UserSession.objects.create(
             user=learner, ip="203.0.113.8", session_key=f"laptop-{number}", user_agent="Laptop"
         )
+        OrganisationInvitation.objects.create(
+            organisation=enrolment.cohort.organisation,
+            email=learner.email,
+            role="trainer",
+            status="declined",
+            created_by=trainer,
+            created_at=now,
+            sent_at=now,
+        )
         EmailAddress.objects.create(user=learner, email=f"alias{number}@mfa.example")
         audit_record(actor=learner, action="export", target=learner.email)
 
     with CaptureQueriesContext(connection) as much:
         data = personal_data_export(user=learner)
     assert len(data["enrolments"]) == 4
+    assert len(data["organisation_invitations"]) == 3
     assert len(little) == len(much), [q["sql"] for q in much]
-    # e-mail addresses, sessions, memberships, invitations, enrolments (with
-    # programme and cohort) and their completions, milestones, pauses and
-    # history; standings, quiz attempts, submissions, reflections, listening
-    # log, check-ins, notifications, audit entries: 17.
-    with django_assert_max_num_queries(17):
+    # e-mail addresses, sessions, memberships, invitations to cohorts and to
+    # organisations, enrolments (with programme and cohort) and their
+    # completions, milestones, pauses and history; standings, quiz attempts,
+    # submissions, reflections, listening log, check-ins, notifications,
+    # audit entries: 18.
+    with django_assert_max_num_queries(18):
         personal_data_export(user=learner)
+
+
+def test_invitations_to_an_organisation_are_exported_and_forgotten_on_deletion(
+    learner_with_records, organisation, org_admin
+):
+    from accounts.invitations import organisation_invite
+    from progress.services.privacy import account_delete, personal_data_export
+
+    learner = learner_with_records
+    organisation_invite(
+        organisation=organisation, email=learner.email, role="trainer", by=org_admin
+    )
+
+    exported = personal_data_export(user=learner)["organisation_invitations"]
+    assert [(i["organisation"], i["role"], i["status"]) for i in exported] == [
+        (organisation.name, "trainer", "pending")
+    ]
+
+    email = learner.email
+    account_delete(user=learner)
+
+    assert not OrganisationInvitation.objects.filter(email__iexact=email).exists()
