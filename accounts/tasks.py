@@ -66,7 +66,11 @@ def enqueue_organisation_invitation(invitation_id: int) -> None:
         try:
             send_organisation_invitation.delay(invitation_id)
         except Exception:
-            log.warning("Could not queue invitation %s; the sweep will send it.", invitation_id)
+            log.warning(
+                "Could not queue invitation %s; the sweep will send it.",
+                invitation_id,
+                exc_info=True,
+            )
 
     transaction.on_commit(send)
 

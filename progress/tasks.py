@@ -65,7 +65,11 @@ def enqueue_invitation(invitation_id: int) -> None:
         try:
             send_invitation.delay(invitation_id)
         except Exception:
-            log.warning("Could not queue invitation %s; the sweep will send it.", invitation_id)
+            log.warning(
+                "Could not queue invitation %s; the sweep will send it.",
+                invitation_id,
+                exc_info=True,
+            )
 
     transaction.on_commit(send)
 

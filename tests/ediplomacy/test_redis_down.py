@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from kombu import pools as kombu_pools
 
 from curriculum.models import Activity
 from ediplomacy.celery import app
@@ -37,8 +38,10 @@ def redis_down(settings):
 def _forget_broker_connections():
     # Celery keeps pooled connections (and a producer pool on top of them) to
     # the broker it first saw; both must go for a new broker URL to apply.
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # They live in kombu's process-wide registry, keyed by broker URL: closing
+    # them without clearing it left a closed pool behind for the original URL,
+    # and every later `delay()` in the same process failed to acquire it.
+    kombu_pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 
