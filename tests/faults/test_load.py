@@ -179,6 +179,9 @@ def population(programme) -> Population:
     coached = [UserFactory(email=f"coached{n}@load.example") for n in range(per_kind)]
     for user in fresh:
         services.enrolment_create(user=user, programme=programme)
+    # Trainees of the ministry already, so adding them enrols them at once.
+    for user in coached:
+        membership_grant(user=user, organisation=organisation, role=Membership.Role.TRAINEE)
     cohort_add_learners(
         cohort=cohort,
         rows=[LearnerRow(n + 1, user.email) for n, user in enumerate(coached)],
