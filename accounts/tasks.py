@@ -1,13 +1,11 @@
 """Celery tasks of accounts: thin wrappers that load rows by id and call one function."""
 
 import datetime
-import logging
 from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +13,7 @@ from django.utils import timezone
 from accounts.invitations import invitation_email_record, invitation_emails_allowed
 from accounts.models import OrganisationInvitation
 from ediplomacy.lib.mail import send_templated
-
-log = logging.getLogger(__name__)
+from ediplomacy.lib.queue import queue_after_commit
 
 ORGANISATION_INVITATION_SALT = "accounts.organisation-invitation"
 
@@ -61,18 +58,7 @@ def send_organisation_invitation(invitation_id: int) -> bool:
 
 def enqueue_organisation_invitation(invitation_id: int) -> None:
     """Queues the e-mail after commit; if the broker is away, the sweep sends it."""
-
-    def send():
-        try:
-            send_organisation_invitation.delay(invitation_id)
-        except Exception:
-            log.warning(
-                "Could not queue invitation %s; the sweep will send it.",
-                invitation_id,
-                exc_info=True,
-            )
-
-    transaction.on_commit(send)
+    queue_after_commit(send_organisation_invitation, invitation_id)
 
 
 @shared_task(acks_late=True)

@@ -1,24 +1,21 @@
 """Celery tasks: thin wrappers that load rows by id and call one function."""
 
 import datetime
-import logging
 from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.invitations import invitation_email_record, invitation_emails_allowed
 from ediplomacy.lib.mail import send_templated
+from ediplomacy.lib.queue import queue_after_commit
 from progress.models import Invitation, Nudge
 from progress.nudges.delivery import BATCH, nudges_deliver, release_stale
 from progress.nudges.planner import nudges_plan
-
-log = logging.getLogger(__name__)
 
 INVITATION_SALT = "progress.invitation"
 
@@ -60,18 +57,7 @@ def send_invitation(invitation_id: int) -> bool:
 def enqueue_invitation(invitation_id: int) -> None:
     """Queues the invitation e-mail after commit; if the broker is away, the
     periodic sweep sends it later."""
-
-    def send():
-        try:
-            send_invitation.delay(invitation_id)
-        except Exception:
-            log.warning(
-                "Could not queue invitation %s; the sweep will send it.",
-                invitation_id,
-                exc_info=True,
-            )
-
-    transaction.on_commit(send)
+    queue_after_commit(send_invitation, invitation_id)
 
 
 @shared_task(acks_late=True)
@@ -94,14 +80,7 @@ def enqueue_delivery(ids: list[int]) -> None:
     If the broker is down the rows stay pending and the periodic sweep sends
     them: a study action never fails because Redis is away.
     """
-
-    def send():
-        try:
-            deliver_nudges.delay(ids)
-        except Exception:
-            log.warning("Could not queue nudges %s; the periodic sweep will send them.", ids)
-
-    transaction.on_commit(send)
+    queue_after_commit(deliver_nudges, ids)
 
 
 @shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
