@@ -33,6 +33,24 @@ def invitation_email_record(*, email: str, now: datetime.datetime) -> None:
     InvitationEmail.objects.create(email=email.lower(), sent_at=now)
 
 
+def invitation_resend_check(
+    *, send_count: int, sent_at: datetime.datetime, now: datetime.datetime
+) -> None:
+    """The rule for sending any invitation again, to a cohort or an
+    organisation: a day after the last sending, `INVITATION_MAX_SENDS` times
+    in all. Raises InvitationError saying why not."""
+    if send_count >= settings.INVITATION_MAX_SENDS:
+        raise InvitationError(
+            f"This invitation has been sent {send_count} times, the most allowed. "
+            "Revoke it and check the address with the person."
+        )
+    if now - sent_at < datetime.timedelta(days=1):
+        raise InvitationError(
+            "This invitation was sent less than a day ago: give the person time to find it "
+            "(and their spam folder) before sending it again."
+        )
+
+
 @transaction.atomic
 def organisation_invite(
     *, organisation: Organisation, email: str, role: str, by: User
@@ -83,16 +101,7 @@ def organisation_invitation_resend(
     invitation = OrganisationInvitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != OrganisationInvitation.Status.PENDING:
         raise InvitationError("Only a pending invitation can be sent again.")
-    if invitation.send_count >= settings.INVITATION_MAX_SENDS:
-        raise InvitationError(
-            f"This invitation has been sent {invitation.send_count} times, the most allowed. "
-            "Revoke it and check the address with the person."
-        )
-    if now - invitation.sent_at < datetime.timedelta(days=1):
-        raise InvitationError(
-            "This invitation was sent less than a day ago: give the person time to find it "
-            "before sending it again."
-        )
+    invitation_resend_check(send_count=invitation.send_count, sent_at=invitation.sent_at, now=now)
     OrganisationInvitation.objects.filter(pk=invitation.pk).update(
         sent_at=now, send_count=F("send_count") + 1
     )

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accounts.invitations import InvitationError, invitation_resend_check
 from accounts.models import AuditEvent, Membership, Organisation, User
 from accounts.services import audit_record
 from curriculum.models import Programme
@@ -508,16 +509,12 @@ def invitation_resend(*, invitation: Invitation, by: User | None = None) -> Invi
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != Invitation.Status.PENDING:
         raise CohortError("Only a pending invitation can be sent again.")
-    if invitation.send_count >= settings.INVITATION_MAX_SENDS:
-        raise CohortError(
-            f"This invitation has been sent {invitation.send_count} times, the most allowed. "
-            "Revoke it and check the address with the learner."
+    try:
+        invitation_resend_check(
+            send_count=invitation.send_count, sent_at=invitation.sent_at, now=now
         )
-    if now - invitation.sent_at < datetime.timedelta(days=1):
-        raise CohortError(
-            "This invitation was sent less than a day ago: give the learner time to find it "
-            "(and their spam folder) before sending it again."
-        )
+    except InvitationError as error:
+        raise CohortError(str(error)) from None
     Invitation.objects.filter(pk=invitation.pk).update(sent_at=now, send_count=F("send_count") + 1)
     enqueue_invitation(invitation.pk)
     invitation.refresh_from_db()
