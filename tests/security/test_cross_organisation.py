@@ -112,6 +112,14 @@ def _accept_link(mail) -> str:
     return urlsplit(re.search(r"https?://\S+/invitations/[^/\s]+/", mail.body).group(0)).path
 
 
+def _move_to_b(client, learner, by, outsider, cohort_b, mailoutbox, capture, **answer):
+    """A withdraws the learner, B's trainer invites them, and they accept."""
+    services.enrolment_withdraw(enrolment=learner, by=by)
+    _add_learners(client, outsider, cohort_b, learner.user.email, capture)
+    client.force_login(learner.user)
+    client.post(_accept_link(mailoutbox[-1]), answer)
+
+
 # H1: another organisation takes a withdrawn learner's record
 
 
@@ -172,12 +180,16 @@ def test_learner_who_accepts_another_organisations_invitation_starts_a_new_recor
     mailoutbox,
     django_capture_on_commit_callbacks,
 ):
-    services.enrolment_withdraw(enrolment=learner, by=trainer)
-    _add_learners(client, outsider, cohort_b, trainee.email, django_capture_on_commit_callbacks)
-
-    client.force_login(trainee)
-    path = _accept_link(mailoutbox[-1])
-    client.post(path, {"bring_work": "1"})
+    _move_to_b(
+        client,
+        learner,
+        trainer,
+        outsider,
+        cohort_b,
+        mailoutbox,
+        django_capture_on_commit_callbacks,
+        bring_work="1",
+    )
 
     new = Enrolment.objects.get(cohort=cohort_b)
     assert new.pk != learner.pk
@@ -204,10 +216,9 @@ def test_learner_who_accepts_without_bringing_work_shows_b_nothing_of_a(
     mailoutbox,
     django_capture_on_commit_callbacks,
 ):
-    services.enrolment_withdraw(enrolment=learner, by=trainer)
-    _add_learners(client, outsider, cohort_b, trainee.email, django_capture_on_commit_callbacks)
-    client.force_login(trainee)
-    client.post(_accept_link(mailoutbox[-1]))
+    _move_to_b(
+        client, learner, trainer, outsider, cohort_b, mailoutbox, django_capture_on_commit_callbacks
+    )
 
     new = Enrolment.objects.get(cohort=cohort_b)
     html = _learner_page(client, outsider, cohort_b, new).content.decode()
@@ -230,10 +241,9 @@ def test_a_cannot_reopen_the_record_of_a_learner_who_has_started_again_elsewhere
     mailoutbox,
     django_capture_on_commit_callbacks,
 ):
-    services.enrolment_withdraw(enrolment=learner, by=trainer)
-    _add_learners(client, outsider, cohort_b, trainee.email, django_capture_on_commit_callbacks)
-    client.force_login(trainee)
-    client.post(_accept_link(mailoutbox[-1]))
+    _move_to_b(
+        client, learner, trainer, outsider, cohort_b, mailoutbox, django_capture_on_commit_callbacks
+    )
 
     client.force_login(trainer)
     response = client.post(
