@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails point where `make run` serves, unless SITE_URL is set.
+SITE_URL ?= http://$(HOST):$(PORT)
 # `make run` is the embedded set-up: debug on, SQLite unless DATABASE_URL says otherwise.
-RUN_ENV := DEBUG=1
+RUN_ENV := DEBUG=1 SITE_URL='$(SITE_URL)'
 
 .PHONY: help install run test test-faults lint format check-migrations demo worker beat clean
 
@@ -31,9 +33,11 @@ demo: install
 	$(RUN_ENV) $(BIN)/python manage.py load_curriculum
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 
+# The web server, a Celery worker and Celery beat (ediplomacy/embedded.py), on
+# an embedded broker under var/ unless REDIS_URL is set; Ctrl-C stops all three.
 run: demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop). E-mails print here."
-	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ with a worker and beat (Ctrl-C stops all three). E-mails print here."
+	$(RUN_ENV) exec $(BIN)/python -m ediplomacy.embedded $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -119,11 +119,34 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# `make run` (ediplomacy/embedded.py) starts a Celery worker and beat beside the
+# web server and sets EMBEDDED_PIPELINE. Without Redis, the three then share an
+# embedded broker: kombu's filesystem transport, in files under
+# EMBEDDED_PIPELINE_DIR. With REDIS_URL set, the settings below apply unchanged.
+EMBEDDED_PIPELINE = envbool("EMBEDDED_PIPELINE", False) and not REDIS_URL
+if EMBEDDED_PIPELINE and not DEBUG:
+    raise ImproperlyConfigured(
+        "EMBEDDED_PIPELINE is for development (`make run`, DEBUG=1); set REDIS_URL instead."
+    )
+EMBEDDED_PIPELINE_DIR = Path(envstr("EMBEDDED_PIPELINE_DIR", str(BASE_DIR / "var"))).resolve()
+if EMBEDDED_PIPELINE and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the worker write the same SQLite file. With the
+    # write-ahead log, readers never wait for a writer; a transaction takes
+    # the write lock when it begins, so two writers queue (up to `timeout`
+    # seconds) instead of one failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
+
 # Celery reads every CELERY_* setting (see ediplomacy/celery.py).
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or ("filesystem://localhost/" if EMBEDDED_PIPELINE else "memory://")
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 # Without a broker, tasks run in the request that queued them.
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL and not EMBEDDED_PIPELINE
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -140,6 +163,19 @@ if CELERY_TASK_TIME_LIMIT <= CELERY_TASK_SOFT_TIME_LIMIT:
 # Redis redelivers an unacknowledged task after this long; it must outlast the
 # longest task, or a slow task would run twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 4}
+if EMBEDDED_PIPELINE:
+    # One folder is every queue, read and written by every process; the control
+    # folder holds the exchange bindings. ediplomacy/celery.py creates them.
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "data_folder_in": str(EMBEDDED_PIPELINE_DIR / "broker" / "queue"),
+        "data_folder_out": str(EMBEDDED_PIPELINE_DIR / "broker" / "queue"),
+        "control_folder": str(EMBEDDED_PIPELINE_DIR / "broker" / "control"),
+    }
+    # Beat's record of when each entry last ran, beside the broker's files.
+    CELERY_BEAT_SCHEDULE_FILENAME = str(EMBEDDED_PIPELINE_DIR / "celerybeat-schedule")
+    # Nothing sends the one worker remote-control commands, and the filesystem
+    # transport would poll one more queue for them.
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request that queues a task must not hang while Redis is away: fail
 # fast, and let the periodic sweeps send what could not be queued.
@@ -152,10 +188,14 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_TIMEZONE = "UTC"
 # Periodic work, each entry with when and why it runs.
+# Seconds between two runs of the planner: 15 minutes; a test of the running
+# product shortens it to see a nudge planned and delivered within a minute.
+NUDGE_PLAN_SECONDS = envint("NUDGE_PLAN_SECONDS", 15 * 60, minimum=1)
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    # Every 15 minutes: find who is due a reminder. Planning is idempotent per
-    # (recipient, rule, subject, period), so a rerun or an overlap adds nothing.
-    "plan-nudges": {"task": "progress.tasks.plan_nudges", "schedule": 15 * 60},
+    # Every 15 minutes: find who is due a reminder, then deliver what is due.
+    # Planning is idempotent per (recipient, rule, subject, period), so a rerun
+    # or an overlap adds nothing.
+    "plan-nudges": {"task": "progress.tasks.plan_nudges", "schedule": NUDGE_PLAN_SECONDS},
     # Every 5 minutes: send what is due, including what quiet hours or an
     # organisation pause held back, and requeue claims of a dead worker.
     "deliver-due-nudges": {"task": "progress.tasks.deliver_due_nudges", "schedule": 5 * 60},
