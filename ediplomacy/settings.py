@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "competences",
     "curriculum",
     "progress",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("progress.urls")),
+    path("", include("reports.urls")),
     path("", include("curriculum.urls")),
 ]

@@ -7,3 +7,10 @@ class ProgressConfig(AppConfig):
 
     def ready(self):
         from progress import receivers  # noqa: F401
+        from progress.models import Nudge
+        from progress.nudges.content import digest_register
+        from progress.nudges.digests import trainer_digest
+
+        digest_register(
+            Nudge.Rule.TRAINER_DIGEST, build=trainer_digest, url_name="progress:cohorts"
+        )

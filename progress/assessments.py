@@ -92,7 +92,13 @@ def assess_enrolments(
     return result
 
 
-SNAPSHOT_FIELDS = ["pace", "acquainted", "e_listener", "active_e_diplomat", "assessed_at"]
+# The snapshot column of each milestone's status.
+MILESTONE_FIELDS = {
+    timemodel.Milestone.ACQUAINTED: "acquainted",
+    timemodel.Milestone.E_LISTENER: "e_listener",
+    timemodel.Milestone.ACTIVE: "active_e_diplomat",
+}
+SNAPSHOT_FIELDS = ["pace", *MILESTONE_FIELDS.values(), "assessed_at"]
 
 
 def apply_snapshot(enrolment: Enrolment, assessed: Assessed, now: datetime.datetime) -> None:

@@ -5,7 +5,6 @@ from progress.views import (
     invitations,
     notifications,
     privacy,
-    reports,
     study,
     trainer,
 )
@@ -32,9 +31,6 @@ urlpatterns = [
         trainer.learner_detail,
         name="cohort_learner",
     ),
-    path("reports/", reports.report, name="report"),
-    path("reports/learners.csv", reports.report_csv, name="report_csv"),
-    path("reports/figures.json", reports.report_json, name="report_json"),
     path("reviews/", trainer.review_list, name="reviews"),
     path("reviews/<int:submission_id>/", trainer.review_detail, name="review"),
     path("invitations/<str:token>/", invitations.invitation, name="invitation"),

@@ -254,9 +254,9 @@ TABLE: dict[str, Rule] = {
     ),
     "progress:reviews": Rule(no_kwargs, TRAINING),
     # Open to every trainer and administrator; each sees only their own scope.
-    "progress:report": Rule(no_kwargs, TRAINING),
-    "progress:report_csv": Rule(no_kwargs, TRAINING),
-    "progress:report_json": Rule(no_kwargs, TRAINING),
+    "reports:report": Rule(no_kwargs, TRAINING),
+    "reports:report_csv": Rule(no_kwargs, TRAINING),
+    "reports:report_json": Rule(no_kwargs, TRAINING),
     "progress:review": Rule(lambda w: {"submission_id": w.submission_a.pk}, COHORT_A_MANAGERS),
     # Public: the token is the key. A signed-in person whose address is not the
     # invited one gets the page's own refusal (403, with a log-out button).

@@ -1,6 +1,9 @@
 """What each nudge says: built at delivery time, from fresh data, in the
 recipient's language where a translation exists."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,6 +26,32 @@ NEXT_STEP = {
         "You have completed the programme: keep listening and contributing."
     ),
 }
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A digest's content, written by the app that owns its figures (the
+    trainer's digest by progress, the organisations' summary by reports), so
+    this app never imports the apps above it."""
+
+    build: Callable  # (nudge, now) -> {"lines": [...]}, or raises delivery.Skip
+    url_name: str  # the page the digest's action opens
+
+
+_DIGESTS: dict[str, Digest] = {}
+
+
+def digest_register(rule: str, *, build: Callable, url_name: str) -> None:
+    _DIGESTS[rule] = Digest(build=build, url_name=url_name)
+
+
+def digest_for(rule: str) -> Digest | None:
+    return _DIGESTS.get(rule)
+
+
+def _digest_link(rule: str) -> str:
+    digest = _DIGESTS.get(rule)
+    return absolute(reverse(digest.url_name)) if digest else absolute("/")
 
 
 def absolute(path: str) -> str:
@@ -125,13 +154,13 @@ def _content(nudge: Nudge, digest: dict) -> dict:
         return {
             "subject": _("Your cohorts this week"),
             "lines": digest.get("lines", []),
-            "action": (_("Open your cohorts"), absolute(reverse("progress:cohorts"))),
+            "action": (_("Open your cohorts"), _digest_link(rule)),
         }
     if rule == Nudge.Rule.ORG_SUMMARY:
         return {
             "subject": _("Your organisation's month in the programme"),
             "lines": digest.get("lines", []),
-            "action": (_("Open the completion report"), absolute(reverse("progress:report"))),
+            "action": (_("Open the completion report"), _digest_link(rule)),
         }
     raise ValueError(f"Unknown nudge rule {rule!r}")
 

@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from ediplomacy.lib.mail import send_templated
-from progress.models import Enrolment, MilestoneAchievement, Nudge, Submission
-from progress.nudges.content import absolute, nudge_content
+from progress.models import Enrolment, MilestoneAchievement, Nudge
+from progress.nudges.content import absolute, digest_for, nudge_content
 from progress.nudges.rules import quiet_until
 
 log = logging.getLogger(__name__)
@@ -34,16 +34,19 @@ UNSUBSCRIBE_SALT = "progress.nudge-unsubscribe"
 # enrolment pauses. Event messages (achieved, reviewed, welcome) still go out.
 REMINDER_RULES = {Nudge.Rule.DUE_SOON, Nudge.Rule.OVERDUE, Nudge.Rule.BEHIND, Nudge.Rule.INACTIVE}
 MILESTONE_RULES = {Nudge.Rule.DUE_SOON, Nudge.Rule.OVERDUE, Nudge.Rule.BEHIND}
+DIGEST_RULES = {Nudge.Rule.TRAINER_DIGEST, Nudge.Rule.ORG_SUMMARY}
 
 
 class Held(Exception):
+    """Not now: the nudge waits until `until`."""
+
     def __init__(self, until: datetime.datetime, reason: str):
         self.until = until
         self.reason = reason
 
 
 class Skip(Exception):
-    pass
+    """Never: the nudge is dropped, with the reason kept on its row."""
 
 
 def unsubscribe_token(user_id: int, rule: str) -> str:
@@ -130,60 +133,6 @@ def _check(nudge: Nudge, now: datetime.datetime) -> str:
     return channel
 
 
-def _digest(nudge: Nudge, now: datetime.datetime) -> dict:
-    """Each cohort as its page shows it: the same snapshot counts, one query each."""
-    from accounts.selectors import user_roles
-    from progress.selectors.cohorts import (
-        INACTIVE_DAYS,
-        cohort_rows,
-        cohort_summary,
-        cohorts_visible_to,
-    )
-
-    trainer = nudge.recipient
-    cohorts = cohorts_visible_to(trainer, user_roles(trainer)).filter(
-        archived_at__isnull=True, trainers=trainer
-    )
-    lines = []
-    for cohort in cohorts:
-        summary = cohort_summary(cohort)
-        inactive = cohort_rows(cohort, now, inactive_days=INACTIVE_DAYS).count()
-        waiting = Submission.objects.filter(
-            enrolment__cohort=cohort, status=Submission.Status.SUBMITTED
-        ).count()
-        lines.append(
-            f"{cohort.name}: {summary.total} learners; {summary.by_pace['at risk']} at risk, "
-            f"{summary.by_pace['overdue']} overdue, {inactive} inactive for {INACTIVE_DAYS} "
-            f"days; {waiting} submissions waiting for review."
-        )
-    if not lines:
-        raise Skip("no active cohort")
-    return {"lines": lines}
-
-
-def _summary(nudge: Nudge) -> dict:
-    from progress.selectors.reports import report_headline
-
-    organisation_id = int(nudge.subject.split(":", 1)[1])
-    still_admin = nudge.recipient.memberships.filter(
-        organisation_id=organisation_id, role="org_admin"
-    ).exists()
-    if not still_admin:
-        raise Skip("no longer an administrator of the organisation")
-    organisation = Organisation.objects.get(pk=organisation_id)
-    headline = report_headline(Enrolment.objects.filter(cohort__organisation_id=organisation_id))
-    current = headline.enrolled - headline.by_status.get("withdrawn", 0)
-    lines = [f"{organisation.name}: {current} current learners."]
-    for row, label in zip(
-        headline.milestones, ["Acquainted", "e-Listener", "Active e-diplomat"], strict=True
-    ):
-        lines.append(
-            f"{label}: {row['on_time']} on time, {row['late']} late, "
-            f"{row['overdue']} overdue, {row['pending']} pending."
-        )
-    return {"lines": lines}
-
-
 def _send_email(nudge: Nudge, content: dict) -> None:
     unsubscribe = unsubscribe_url(nudge.recipient_id, nudge.rule)
     domain = settings.SITE_URL.split("://", 1)[-1].split("/")[0].split(":")[0]
@@ -215,10 +164,11 @@ def deliver_one(pk: int, now: datetime.datetime) -> str:
     try:
         channel = _check(nudge, now)
         digest = None
-        if nudge.rule == Nudge.Rule.TRAINER_DIGEST:
-            digest = _digest(nudge, now)
-        elif nudge.rule == Nudge.Rule.ORG_SUMMARY:
-            digest = _summary(nudge)
+        if nudge.rule in DIGEST_RULES:
+            builder = digest_for(nudge.rule)
+            if builder is None:
+                raise Skip("no installed app writes this digest")
+            digest = builder.build(nudge, now)
     except Skip as skip:
         Nudge.objects.filter(pk=pk, status=Nudge.Status.SENDING).update(
             status=Nudge.Status.SKIPPED, skip_reason=str(skip)[:200]

@@ -10,9 +10,8 @@ from django.http import Http404
 from accounts.selectors import Roles
 from competences.models import Competence, Standing
 from progress import charts, timemodel
-from progress.assessments import assess_enrolments, snapshots_refresh
+from progress.assessments import MILESTONE_FIELDS, assess_enrolments, snapshots_refresh
 from progress.models import Cohort, Enrolment, Submission
-from progress.selectors.reports import MILESTONE_FIELDS
 
 # Trainers look at the most worrying learners first.
 PACE_SEVERITY = [

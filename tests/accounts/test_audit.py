@@ -75,7 +75,7 @@ def test_role_changes_and_exports_are_recorded(client, org_admin, organisation, 
         reverse("accounts:people", args=[organisation.slug]),
         {"action": "add", "email": newcomer.email, "role": "trainer"},
     )
-    client.get(reverse("progress:report_csv")).getvalue()
+    client.get(reverse("reports:report_csv")).getvalue()
     recorded = actions(organisation)
     assert "membership.invite" in recorded
     assert "report.export_csv" in recorded

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from ediplomacy.lib.periods import at_local_time, local_date, month_start
-from progress.forms import ReportFilterForm
+from reports.forms import ReportFilterForm
 from progress.models import Enrolment
-from progress.selectors.reports import Filters
+from reports.selectors import Filters
 from tests.calendar.days import DAY_PARAMS, ZONES, zone
 from tests.factories import UserFactory
 

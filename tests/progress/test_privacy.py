@@ -18,7 +18,7 @@ from progress.models import (
     Pause,
     Reflection,
 )
-from progress.selectors.reports import report_headline
+from reports.selectors import report_headline
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -643,9 +643,9 @@ ENDPOINTS: dict[str, Endpoint] = {
             Submission.objects.filter(pk=world.submission.pk).values_list("status", "feedback")
         ),
     ),
-    "report": report("progress:report"),
-    "report CSV": report("progress:report_csv"),
-    "report JSON": report("progress:report_json"),
+    "report": report("reports:report"),
+    "report CSV": report("reports:report_csv"),
+    "report JSON": report("reports:report_json"),
     "cohort page filters": Endpoint(
         "trainer",
         "get",

@@ -286,7 +286,7 @@ def test_learner_removed_from_their_organisation_stays_closed_to_every_other(
     assert not Enrolment.objects.filter(cohort=cohort_b).exists()
     assert not trainee.memberships.exists()
     assert _learner_page(client, outsider, cohort_b, learner).status_code == 404
-    report = client.get(reverse("progress:report_csv"))
+    report = client.get(reverse("reports:report_csv"))
     assert trainee.email not in b"".join(report.streaming_content).decode()
 
 

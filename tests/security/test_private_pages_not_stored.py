@@ -41,7 +41,7 @@ def test_a_learners_pages_are_not_stored(client, trainee, programme, name):
 
 
 @pytest.mark.parametrize(
-    "name", ["progress:report", "progress:report_csv", "progress:report_json", "progress:cohorts"]
+    "name", ["reports:report", "reports:report_csv", "reports:report_json", "progress:cohorts"]
 )
 def test_reports_and_their_exports_are_not_stored(client, org_admin, name):
     client.force_login(org_admin)

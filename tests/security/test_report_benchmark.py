@@ -12,7 +12,7 @@ from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-REPORT = reverse("progress:report")
+REPORT = reverse("reports:report")
 REACHED, PENDING = "achieved_on_time", "on_track"
 WHY = "The comparison appears once at least five other organisations take part."
 
@@ -112,8 +112,8 @@ def test_the_exports_carry_no_other_organisations_figures(client, own, org_admin
     others(programme, 1)
     client.force_login(org_admin)
 
-    figures = client.get(reverse("progress:report_json")).json()
-    exported = b"".join(client.get(reverse("progress:report_csv")).streaming_content).decode()
+    figures = client.get(reverse("reports:report_json")).json()
+    exported = b"".join(client.get(reverse("reports:report_csv")).streaming_content).decode()
 
     assert figures["enrolled"] == 2
     assert "benchmark" not in figures and "organisations" not in figures

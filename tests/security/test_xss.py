@@ -41,7 +41,7 @@ from progress.models import (
 from progress.nudges.delivery import nudges_deliver
 from progress.nudges.planner import nudges_plan
 from progress.selectors import learner_progress
-from progress.views.reports import CSV_COLUMNS, FORMULA_STARTS
+from reports.views import CSV_COLUMNS, FORMULA_STARTS
 
 pytestmark = pytest.mark.django_db
 
@@ -328,7 +328,7 @@ def test_what_a_learner_writes_is_inert_in_every_page_email_and_export(
         (coach, reverse("progress:cohort", args=[cohort.pk]), "cohort page"),
         (coach, reverse("progress:cohort_learner", args=[cohort.pk, enrolment.pk]), "learner"),
         (coach, review_url, "review page, reviewed"),
-        (coach, reverse("progress:report"), "report"),
+        (coach, reverse("reports:report"), "report"),
         (admin, reverse("accounts:people", args=[organisation.slug]), "people page"),
         (admin, reverse("accounts:audit", args=[organisation.slug]), "audit log"),
     ]
@@ -340,7 +340,7 @@ def test_what_a_learner_writes_is_inert_in_every_page_email_and_export(
     assert_inert(html_part(welcome[0]), payload, "welcome e-mail, HTML")
     assert payload in welcome[0].body, "the text part shows the name as written"
 
-    (row,) = csv_rows(coach.get(reverse("progress:report_csv")))
+    (row,) = csv_rows(coach.get(reverse("reports:report_csv")))
     assert row["display_name"] == payload
 
     export = learner.get(reverse("progress:data_export"))
@@ -436,7 +436,7 @@ def test_cohort_names_imported_names_and_sign_up_names_are_inert_in_pages_and_em
     reflected = "?" + urlencode(
         dict.fromkeys(["cohort", "started_from", "status", "pace", "state", "page"], payload)
     )
-    report, cohort_page = reverse("progress:report"), reverse("progress:cohort", args=[cohort.pk])
+    report, cohort_page = reverse("reports:report"), reverse("progress:cohort", args=[cohort.pk])
     learner_page = reverse("progress:cohort_learner", args=[cohort.pk, enrolment.pk])
     pages = [
         (coach, reverse("progress:cohorts"), 200, "cohort list"),
@@ -456,7 +456,7 @@ def test_cohort_names_imported_names_and_sign_up_names_are_inert_in_pages_and_em
     for client, url, status, where in pages:
         assert_inert(page(client, url, status), payload, where)
 
-    rows = csv_rows(coach.get(reverse("progress:report_csv")))
+    rows = csv_rows(coach.get(reverse("reports:report_csv")))
     assert [(row["display_name"], row["cohort"]) for row in rows] == [(payload, payload)]
 
 
@@ -530,7 +530,7 @@ def test_csv_export_quotes_every_cell_a_spreadsheet_would_run(
             invitation=invitation, user=User.objects.get(email__iexact=invitation.email)
         )
 
-    rows = csv_rows(coach.get(reverse("progress:report_csv")))
+    rows = csv_rows(coach.get(reverse("reports:report_csv")))
 
     assert sorted(row["display_name"] for row in rows) == sorted(f"'{name}" for name in FORMULAS)
     assert {row["cohort"] for row in rows} == {"'=1+1"}
@@ -549,7 +549,7 @@ def test_csv_export_keeps_markup_as_plain_text_in_its_cell(trainer, cohort, trai
         {"display_name": '<b>"Envoy", =1</b>', "time_zone": "UTC", "language": "en"},
     )
 
-    (row,) = csv_rows(signed_in(trainer).get(reverse("progress:report_csv")))
+    (row,) = csv_rows(signed_in(trainer).get(reverse("reports:report_csv")))
 
     assert row["display_name"] == '<b>"Envoy", =1</b>'
 

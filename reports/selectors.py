@@ -10,14 +10,10 @@ from django.db.models import Aggregate, Count, FloatField, Q, QuerySet
 
 from accounts.selectors import Roles
 from competences.models import Competence, Standing
+from progress.assessments import MILESTONE_FIELDS
 from progress.models import Cohort, Enrolment, MilestoneAchievement
 from progress.timemodel import CURRENT_PACES, Milestone, Pace
 
-MILESTONE_FIELDS = {
-    Milestone.ACQUAINTED: "acquainted",
-    Milestone.E_LISTENER: "e_listener",
-    Milestone.ACTIVE: "active_e_diplomat",
-}
 MILESTONE_STATES = {
     "on_time": [Pace.ACHIEVED_ON_TIME],
     "late": [Pace.ACHIEVED_LATE],

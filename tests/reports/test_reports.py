@@ -19,14 +19,14 @@ from competences.models import Competence, Standing
 from progress.models import Cohort, Enrolment, MilestoneAchievement, Nudge
 from progress.nudges.delivery import nudges_deliver
 from progress.nudges.planner import nudges_plan
-from progress.selectors.reports import (
+from progress.timemodel import Milestone
+from reports.selectors import (
     cohort_comparison,
     organisation_rates,
     report_headline,
     report_scope,
 )
-from progress.timemodel import Milestone
-from progress.views.reports import CSV_COLUMNS
+from reports.views import CSV_COLUMNS
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ NOW = datetime.datetime(2026, 1, 14, 14, 0, tzinfo=datetime.UTC)
 ON, LATE = "achieved_on_time", "achieved_late"
 COMPETENCES = ["curate", "collaborate", "communicate", "create", "critique"]
 SNAPSHOT_FIELDS = ["pace", "acquainted", "e_listener", "active_e_diplomat"]
-REPORT, CSV_EXPORT, JSON_EXPORT = "progress:report", "progress:report_csv", "progress:report_json"
+REPORT, CSV_EXPORT, JSON_EXPORT = "reports:report", "reports:report_csv", "reports:report_json"
 
 
 # The world: two organisations, three cohorts and a self-paced learner.

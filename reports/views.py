@@ -11,10 +11,11 @@ from django.utils import timezone
 from accounts.models import Organisation
 from accounts.services import audit_record
 from ediplomacy.lib.ids import parse_id
-from progress import charts
-from progress.forms import ReportFilterForm
 from progress.selectors.cohorts import cohorts_visible_to
-from progress.selectors.reports import (
+from progress.views.trainer import trainer_required
+from reports import charts
+from reports.forms import ReportFilterForm
+from reports.selectors import (
     Filters,
     learner_page,
     learner_rows,
@@ -23,7 +24,6 @@ from progress.selectors.reports import (
     report_headline,
     report_scope,
 )
-from progress.views.trainer import trainer_required
 
 # Stable column names: documented in the README, relied on by spreadsheets.
 CSV_COLUMNS = [
@@ -81,7 +81,7 @@ def report(request):
     form, enrolments, organisations = _filtered(request)
     context = {"form": form, "organisations": organisations}
     if enrolments is None:
-        return render(request, "progress/reports/report.html", context, status=400)
+        return render(request, "reports/report.html", context, status=400)
     headline, every_cohort = report_figures(enrolments)
     comparison = every_cohort[:COMPARED_COHORTS]
     page = learner_page(enrolments, request.GET.get("page"))
@@ -103,7 +103,7 @@ def report(request):
         benchmark=_benchmark(request, organisations),
         generated_at=timezone.now(),
     )
-    return render(request, "progress/reports/report.html", context)
+    return render(request, "reports/report.html", context)
 
 
 def _benchmark(request, organisations) -> dict | None:
