@@ -14,6 +14,7 @@ from accounts.models import Membership, Organisation, User
 from accounts.services import membership_grant
 from curriculum.selectors import programme_default
 from progress.demo import seed_learners
+from progress.nudges.delivery import REMINDER_RULES
 
 DEMO_PASSWORD = "demo-diplomacy-2026"
 DEMO_DOMAIN = "demo.example"
@@ -32,6 +33,11 @@ TRAINEES = [
     ("gita", "Gita Sharma", "ahead"),
 ]
 SELF_PACED = ("solo", "Sam Solo")
+# Demo learners read their reminders in the app: nobody reads mail at
+# demo.example, and an in-app reminder is never held for quiet hours, so the
+# overdue and behind learners' notification centres are full at any hour the
+# demo is first started. They can switch e-mail on in their preferences.
+LEARNER_PREFERENCES = {rule.value: "in_app" for rule in sorted(REMINDER_RULES)}
 
 
 def demo_email(local_part: str) -> str:
@@ -75,12 +81,12 @@ class Command(BaseCommand):
 
         learners = {}
         for local_part, name, story in TRAINEES:
-            trainee = self.person(local_part, name)
+            trainee = self.person(local_part, name, preferences=LEARNER_PREFERENCES)
             membership_grant(user=trainee, organisation=ministry, role=Membership.Role.TRAINEE)
             people.append((f"trainee ({story.replace('_', ' ')})", trainee))
             learners[story] = trainee
 
-        solo = self.person(*SELF_PACED)
+        solo = self.person(*SELF_PACED, preferences=LEARNER_PREFERENCES)
         learners["self_paced"] = solo
         people.append(("self-paced trainee", solo))
         stories = seed_learners(
@@ -88,10 +94,14 @@ class Command(BaseCommand):
         )
         return people, stories
 
-    def person(self, local_part: str, name: str, **flags) -> User:
+    def person(
+        self, local_part: str, name: str, *, preferences: dict | None = None, **flags
+    ) -> User:
         email = demo_email(local_part)
+        # Reminder preferences are set once: a visitor's later choice stays.
         user, created = User.objects.get_or_create(
-            email=email, defaults={"display_name": name, **flags}
+            email=email,
+            defaults={"display_name": name, "nudge_preferences": preferences or {}, **flags},
         )
         if not created:
             for field, value in {"display_name": name, **flags}.items():
