@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from curriculum.loader import read_content
-from tests.curriculum.test_loader import FIRST_STEPS, ContentTree, choice
+from tests.curriculum.content_tree import FIRST_STEPS, ContentTree, choice
 
 
 def single(prompt: str, *choices: tuple[str, bool]) -> dict:
@@ -30,11 +30,6 @@ def giveaway_questions() -> list[dict]:
         )
         for number in range(1, 5)
     ]
-
-
-@pytest.fixture
-def tree(tmp_path) -> ContentTree:
-    return ContentTree(tmp_path)
 
 
 def warnings_of(tree: ContentTree) -> list[str]:
