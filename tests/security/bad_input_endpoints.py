@@ -1,0 +1,359 @@
+"""Every form and URL that takes input, as an `Endpoint`: who sends it, where,
+with which fields, and one request that works."""
+
+from hypothesis import strategies as st
+
+from accounts.models import Membership, Organisation
+from progress.models import Invitation, Nudge, Submission
+from progress.nudges.delivery import unsubscribe_token
+from progress.tasks import invitation_token
+from tests.factories import PASSWORD as FACTORY_PASSWORD
+from tests.security.bad_input import (
+    DATES,
+    EMAILS,
+    LINKS,
+    NUMBERS,
+    PASSWORD,
+    PROSE,
+    SHORT_TEXT,
+    TEXT,
+    Endpoint,
+    Kind,
+    activity_url,
+    cohort_fields,
+    cohort_row,
+    cohort_valid,
+    csv_bytes,
+    fixed,
+    ids,
+    in_path,
+    pasted_lists,
+    report,
+    user_row,
+)
+
+ENDPOINTS: dict[str, Endpoint] = {
+    "sign-up": Endpoint(
+        "anonymous",
+        "post",
+        fixed("account_signup"),
+        lambda world: {
+            "display_name": TEXT,
+            "email": st.one_of(TEXT, EMAILS, st.just(world.users["solo"].email)),
+            "password1": st.one_of(TEXT, st.just(PASSWORD)),
+            "password2": st.one_of(TEXT, st.just(PASSWORD)),
+        },
+        lambda world: {
+            "display_name": "Ada",
+            "email": "ada@ministry.example",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+        refused=(200,),
+    ),
+    "profile": Endpoint(
+        "solo",
+        "post",
+        fixed("accounts:profile"),
+        lambda world: {
+            "display_name": TEXT,
+            "time_zone": st.one_of(TEXT, st.sampled_from(["UTC", "Europe/Rome", "Etc/GMT+12"])),
+            "language": st.one_of(TEXT, st.sampled_from(["en", "fr", "es"])),
+        },
+        lambda world: {"display_name": "Ada", "time_zone": "Europe/Rome", "language": "fr"},
+        refused=(200,),
+        watched=lambda world: user_row(world, "solo"),
+    ),
+    "listening log": Endpoint(
+        "solo",
+        "post",
+        activity_url(Kind.LISTENING_LOG),
+        lambda world: {"followed": TEXT, "learned": TEXT},
+        lambda world: {"followed": "Embassy feeds", "learned": "A new tone"},
+        ("solo",),
+        refused=(400,),
+    ),
+    "reflection": Endpoint(
+        "solo",
+        "post",
+        activity_url(Kind.REFLECTION),
+        lambda world: {"text": st.one_of(TEXT, PROSE)},
+        lambda world: {"text": " ".join(["word"] * world.activities[Kind.REFLECTION].min_words)},
+        ("solo",),
+        refused=(400,),
+    ),
+    "practice": Endpoint(
+        "solo",
+        "post",
+        activity_url(Kind.PRACTICE),
+        lambda world: {
+            "text": TEXT,
+            "link": st.one_of(TEXT, LINKS),
+            **{
+                f"criterion_{index}": st.one_of(SHORT_TEXT, st.just("on"))
+                for index in range(len(world.activities[Kind.PRACTICE].rubric) + 1)
+            },
+        },
+        lambda world: {"text": "My work", "link": "https://example.org/work", "criterion_0": "on"},
+        ("solo",),
+        refused=(400,),
+    ),
+    "check-in": Endpoint(
+        "solo",
+        "post",
+        activity_url(Kind.CHECKIN),
+        lambda world: {
+            "followers": st.one_of(NUMBERS, st.sampled_from(["1000000000", "1000000001"])),
+            "account": TEXT,
+        },
+        lambda world: {"followers": "120", "account": "@envoy"},
+        ("solo",),
+        refused=(400,),
+    ),
+    "quiz answers": Endpoint(
+        "solo",
+        "post",
+        activity_url(Kind.QUIZ),
+        lambda world: {
+            f"q{index}": st.lists(st.one_of(SHORT_TEXT, st.integers(-2, 6).map(str)), max_size=4)
+            for index in range(len(world.activities[Kind.QUIZ].questions) + 2)
+        },
+        lambda world: {"q0": ["0"], "q1": ["1", "2"]},
+        ("solo",),
+        refused=(),
+    ),
+    "resources follow": Endpoint(
+        "solo",
+        "post",
+        activity_url(Kind.RESOURCES),
+        lambda world: {
+            "resource": st.one_of(TEXT, ids(world.activities[Kind.RESOURCES].resources.all())),
+            "action": st.one_of(SHORT_TEXT, st.just("unfollow")),
+        },
+        lambda world: {
+            "resource": str(world.activities[Kind.RESOURCES].resources.first().pk),
+            "action": "unfollow",
+        },
+        ("solo",),
+        refused=(),
+    ),
+    "cohort create": Endpoint(
+        "trainer",
+        "post",
+        fixed("progress:cohort_create"),
+        cohort_fields,
+        cohort_valid,
+        refused=(200,),
+    ),
+    "cohort edit": Endpoint(
+        "trainer",
+        "post",
+        fixed("progress:cohort_edit", lambda world: world.cohort.pk),
+        lambda world: {**cohort_fields(world), "confirm": st.one_of(SHORT_TEXT, st.just("yes"))},
+        lambda world: {**cohort_valid(world), "confirm": "yes"},
+        ("cohort",),
+        refused=(200,),
+        watched=cohort_row,
+    ),
+    "cohort archive": Endpoint(
+        "trainer",
+        "post",
+        fixed("progress:cohort_archive", lambda world: world.cohort.pk),
+        lambda world: {"action": st.one_of(SHORT_TEXT, st.just("restore"))},
+        lambda world: {"action": "archive"},
+        ("cohort",),
+        refused=(),
+    ),
+    "add learners, pasted": Endpoint(
+        "trainer",
+        "post",
+        fixed("progress:cohort_add_learners", lambda world: world.cohort.pk),
+        lambda world: {"emails": st.one_of(TEXT, pasted_lists(EMAILS))},
+        lambda world: {"emails": "new@mfa.example, solo@example.org"},
+        ("cohort",),
+        refused=(400,),
+    ),
+    "add learners, CSV": Endpoint(
+        "trainer",
+        "post",
+        fixed("progress:cohort_add_learners", lambda world: world.cohort.pk),
+        lambda world: {
+            "csv_file": csv_bytes(EMAILS),
+            "_filename": st.sampled_from(["learners.csv", "learners.TXT", "learners.xlsx"]),
+            "emails": st.one_of(st.just(""), SHORT_TEXT),
+        },
+        lambda world: {"csv_file": b"email,name\nnew@mfa.example,New Learner,en\n"},
+        ("cohort",),
+        refused=(400,),
+    ),
+    "invitations": Endpoint(
+        "trainer",
+        "post",
+        fixed("progress:cohort_invitations", lambda world: world.cohort.pk),
+        lambda world: {
+            "invitation": st.one_of(TEXT, st.just(str(world.invitation.pk))),
+            "action": st.one_of(SHORT_TEXT, st.sampled_from(["revoke", "resend"])),
+        },
+        lambda world: {"invitation": str(world.invitation.pk), "action": "revoke"},
+        ("cohort",),
+        refused=(),
+        watched=lambda world: list(Invitation.objects.values_list("status", "send_count")),
+    ),
+    "review": Endpoint(
+        "trainer",
+        "post",
+        fixed("progress:review", lambda world: world.submission.pk),
+        lambda world: {
+            "decision": st.one_of(SHORT_TEXT, st.sampled_from(["accept", "return"])),
+            "feedback": TEXT,
+        },
+        lambda world: {"decision": "return", "feedback": "Shorter, please."},
+        ("cohort",),
+        refused=(400,),
+        watched=lambda world: list(
+            Submission.objects.filter(pk=world.submission.pk).values_list("status", "feedback")
+        ),
+    ),
+    "report": report("reports:report"),
+    "report CSV": report("reports:report_csv"),
+    "report JSON": report("reports:report_json"),
+    "cohort page filters": Endpoint(
+        "trainer",
+        "get",
+        fixed("progress:cohort", lambda world: world.cohort.pk),
+        lambda world: {
+            "sort": st.one_of(SHORT_TEXT, st.sampled_from(["pace", "name", "activity"])),
+            "status": st.one_of(SHORT_TEXT, st.sampled_from(["at risk", "paused"])),
+            "inactive": st.one_of(SHORT_TEXT, st.just("1")),
+            "withdrawn": st.one_of(SHORT_TEXT, st.just("1")),
+            "page": TEXT,
+        },
+        lambda world: {"sort": "name", "status": "paused", "inactive": "1", "page": "1"},
+        ("cohort",),
+        refused=(400,),
+    ),
+    "people": Endpoint(
+        "org_admin",
+        "post",
+        fixed("accounts:people", lambda world: world.organisation.slug),
+        lambda world: {
+            "action": st.one_of(
+                SHORT_TEXT, st.sampled_from(["add", "role", "remove", "pause", "resume"])
+            ),
+            # Known bug: a member that is not digits is a 500; see
+            # test_people_action_on_a_member_that_is_not_a_number_is_a_404.
+            "member": st.one_of(
+                ids(world.organisation.memberships.all()), st.from_regex(r"\A[0-9]{1,25}\Z")
+            ),
+            "role": st.one_of(SHORT_TEXT, st.sampled_from(Membership.Role.values)),
+            "email": st.one_of(TEXT, st.sampled_from([u.email for u in world.users.values()])),
+            "until": DATES,
+        },
+        lambda world: {"action": "add", "email": world.users["solo"].email, "role": "trainer"},
+        refused=(400,),
+        watched=lambda world: (
+            sorted(world.organisation.memberships.values_list("user_id", "role")),
+            Organisation.objects.get(pk=world.organisation.pk).nudges_paused_until,
+        ),
+    ),
+    "pause": Endpoint(
+        "learner",
+        "post",
+        fixed("progress:pause"),
+        # Known bug: a NUL in the reason reaches the database (a 500 on PostgreSQL);
+        # see test_pausing_with_a_nul_in_the_reason_is_refused_or_cleaned.
+        lambda world: {"reason": TEXT.filter(lambda text: "\x00" not in text)},
+        lambda world: {},  # no NUL test: that is the known bug above
+        ("cohort",),
+        refused=(),
+    ),
+    "resume": Endpoint(
+        "learner",
+        "post",
+        fixed("progress:resume"),
+        lambda world: {"reason": TEXT},
+        lambda world: {"reason": "back"},
+        ("cohort",),
+        refused=(),
+    ),
+    "learner actions": Endpoint(
+        "trainer",
+        "post",
+        fixed("progress:cohort_learner", lambda w: w.cohort.pk, lambda w: w.learner.pk),
+        lambda world: {
+            "action": st.one_of(
+                SHORT_TEXT, st.sampled_from(["pause", "resume", "withdraw", "restore"])
+            ),
+            # Known bug: the trainer's reason is dropped when the form refuses it; see
+            # test_trainer_pause_with_a_reason_the_form_refuses_is_not_dropped_silently.
+            "reason": TEXT,
+        },
+        lambda world: {"action": "withdraw", "reason": "On leave"},
+        ("cohort",),
+        refused=(),
+    ),
+    "unsubscribe, open": Endpoint(
+        "anonymous",
+        "get",
+        in_path("/unsubscribe/"),
+        lambda world: {
+            "_token": st.one_of(TEXT, st.just(unsubscribe_token(world.users["solo"].pk, "x")))
+        },
+        lambda world: {"_token": unsubscribe_token(world.users["solo"].pk, "overdue")},
+        refused=(),
+    ),
+    "unsubscribe, click": Endpoint(
+        "anonymous",
+        "post",
+        in_path("/unsubscribe/"),
+        lambda world: {
+            "_token": st.one_of(
+                TEXT, st.just(unsubscribe_token(world.users["solo"].pk, Nudge.Rule.OVERDUE))
+            ),
+            "scope": st.one_of(SHORT_TEXT, st.just("all")),
+        },
+        lambda world: {
+            "_token": unsubscribe_token(world.users["solo"].pk, "overdue"),
+            "scope": "all",
+        },
+        refused=(),
+    ),
+    "invitation link": Endpoint(
+        "anonymous",
+        "get",
+        in_path("/invitations/"),
+        lambda world: {"_token": st.one_of(TEXT, st.just(invitation_token(world.invitation)))},
+        lambda world: {"_token": invitation_token(world.invitation)},
+        ("cohort",),
+        refused=(),
+    ),
+    "notifications mark-read": Endpoint(
+        "solo",
+        "post",
+        fixed("progress:notifications"),
+        lambda world: {"nudge": st.one_of(TEXT, st.just(str(world.nudge.pk)))},
+        lambda world: {"nudge": str(world.nudge.pk)},
+        ("solo",),
+        refused=(),
+    ),
+    "reminder preferences": Endpoint(
+        "solo",
+        "post",
+        fixed("progress:preferences"),
+        lambda world: {
+            rule: st.one_of(SHORT_TEXT, st.sampled_from(["email", "in_app", "off"]))
+            for rule in Nudge.Rule.values
+        },
+        lambda world: {"overdue": "off", "welcome": "in_app"},
+        refused=(),
+    ),
+    "delete account": Endpoint(
+        "solo",
+        "post",
+        fixed("progress:delete_account"),
+        lambda world: {"password": TEXT, "confirm": SHORT_TEXT},
+        lambda world: {"password": FACTORY_PASSWORD, "confirm": "on"},
+        refused=(400,),
+        watched=lambda world: user_row(world, "solo"),
+    ),
+}

@@ -1,0 +1,83 @@
+import datetime
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import Membership
+from progress import services
+from progress.models import Nudge
+from tests.factories import MembershipFactory
+from tests.security.bad_input import Kind, World, open_activities, open_stages
+from tests.security.bad_input_endpoints import ENDPOINTS
+
+
+@pytest.fixture
+def world(
+    request,
+    settings,
+    programme,
+    organisation,
+    other_organisation,
+    trainee,
+    trainer,
+    org_admin,
+    self_paced,
+    staff,
+) -> World:
+    """The world for the endpoint named by the test's parameter."""
+    settings.ACCOUNT_RATE_LIMITS = False  # allauth would answer 429 after 20 sign-ups
+    endpoint = ENDPOINTS[request.param]
+    MembershipFactory(organisation=other_organisation, role=Membership.Role.ORG_ADMIN)
+    users = {
+        "solo": self_paced,
+        "learner": trainee,
+        "trainer": trainer,
+        "org_admin": org_admin,
+        "staff": staff,
+    }
+    built = World(
+        endpoint, organisation, users, {"anonymous": Client(), endpoint.persona: Client()}
+    )
+    now = timezone.now()
+    if "solo" in endpoint.needs:
+        built.solo = services.enrolment_create(user=self_paced, programme=programme)
+        open_stages(built.solo)
+        built.activities = open_activities(built.solo)
+        built.nudge = Nudge.objects.create(
+            recipient=self_paced,
+            rule=Nudge.Rule.INACTIVE,
+            subject=f"enrolment:{built.solo.pk}",
+            period="test",
+            status=Nudge.Status.SENT,
+            not_before=now,
+            created_at=now,
+            sent_at=now,
+        )
+    if "cohort" in endpoint.needs:
+        built.cohort = services.cohort_create(
+            organisation=organisation,
+            programme=programme,
+            name="Spring cohort",
+            starts_on=now.date() - datetime.timedelta(days=10),
+            length_days=365,
+            trainers=[trainer],
+        )
+        built.learner = services.enrolment_create(
+            user=trainee,
+            programme=programme,
+            cohort=built.cohort,
+            started_at=built.cohort.starts_at,
+        )
+        open_stages(built.learner)
+        built.submission = services.practice_submit(
+            enrolment=built.learner,
+            activity=open_activities(built.learner)[Kind.PRACTICE],
+            text="My weekly digest",
+            link="",
+        )
+        rows, _ = services.learner_rows_parse(cohort=built.cohort, text="invited@mfa.example")
+        (built.invitation,) = services.cohort_add_learners(
+            cohort=built.cohort, rows=rows, by=trainer
+        ).invited
+    return built
