@@ -12,10 +12,18 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from curriculum.models import HORIZON_ORDER, Activity, Horizon
+from curriculum.models import Activity
 from progress import timemodel
-from progress.models import Completion, Enrolment, FollowingCheckin, MilestoneAchievement, Pause
-from progress.state import MILESTONE_HORIZON, following_is_stable
+from progress.models import (
+    MILESTONE_FIELDS,  # noqa: F401 (imported from here by pages not yet switched)
+    SNAPSHOT_FIELDS,
+    Completion,
+    Enrolment,
+    FollowingCheckin,
+    MilestoneAchievement,
+    Pause,
+)
+from progress.state import following_is_stable
 
 
 @dataclass(frozen=True)
@@ -23,13 +31,6 @@ class Assessed:
     enrolment: Enrolment
     assessment: timemodel.EnrolmentAssessment
     work: dict[timemodel.Milestone, timemodel.MilestoneWork]
-
-
-# The horizons whose work each milestone needs: a milestone needs its own and the earlier ones.
-_INCLUDED = {
-    milestone: [h for h in Horizon.values if HORIZON_ORDER[h] <= HORIZON_ORDER[horizon]]
-    for milestone, horizon in MILESTONE_HORIZON.items()
-}
 
 
 def _live_activities():
@@ -72,41 +73,17 @@ def assess_enrolments(
 
     result = {}
     for enrolment in enrolments:
-        required_by = per_horizon[enrolment.programme_id]
-        work = {}
-        for milestone, included in _INCLUDED.items():
-            required = sum(required_by.get(h, 0) for h in included)
-            finished = sum(done[enrolment.pk].get(h, 0) for h in included)
-            if milestone is timemodel.Milestone.ACTIVE:
-                required += 1
-                finished += int(following_is_stable(checkins[enrolment.pk], enrolment.length_days))
-            work[milestone] = timemodel.MilestoneWork(
-                done=min(finished, required),
-                required=required,
-                achieved_at=achieved[enrolment.pk].get(milestone.value),
-            )
+        work = timemodel.milestone_work(
+            per_horizon[enrolment.programme_id],
+            done[enrolment.pk],
+            stable_following=following_is_stable(checkins[enrolment.pk], enrolment.length_days),
+            achieved=achieved[enrolment.pk],
+        )
         facts = timemodel.EnrolmentFacts(
             enrolment.started_at, enrolment.length_days, pauses[enrolment.pk], work=work
         )
         result[enrolment.pk] = Assessed(enrolment, timemodel.assess(facts, now), work)
     return result
-
-
-# The snapshot column of each milestone's status.
-MILESTONE_FIELDS = {
-    timemodel.Milestone.ACQUAINTED: "acquainted",
-    timemodel.Milestone.E_LISTENER: "e_listener",
-    timemodel.Milestone.ACTIVE: "active_e_diplomat",
-}
-SNAPSHOT_FIELDS = ["pace", *MILESTONE_FIELDS.values(), "assessed_at"]
-
-
-def apply_snapshot(enrolment: Enrolment, assessed: Assessed, now: datetime.datetime) -> None:
-    """Copies the assessment onto the enrolment's snapshot fields (not saved)."""
-    enrolment.pace = assessed.assessment.pace.value
-    for item in assessed.assessment.milestones:
-        setattr(enrolment, item.milestone.value, item.status.value)
-    enrolment.assessed_at = now
 
 
 def snapshots_refresh(enrolments: Sequence[Enrolment], now: datetime.datetime) -> None:
@@ -115,5 +92,5 @@ def snapshots_refresh(enrolments: Sequence[Enrolment], now: datetime.datetime) -
         return
     assessed = assess_enrolments(enrolments, now)
     for enrolment in enrolments:
-        apply_snapshot(enrolment, assessed[enrolment.pk], now)
+        enrolment.snapshot_apply(assessed[enrolment.pk].assessment, now)
     Enrolment.objects.bulk_update(enrolments, SNAPSHOT_FIELDS, batch_size=500)

@@ -8,27 +8,17 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from progress.timemodel import Milestone, MilestoneAssessment, Pace
+from progress.timemodel import (
+    MILESTONE_LABELS,
+    PACE_LABELS,
+    MilestoneAssessment,
+    Pace,
+)
 
 TIMELINE_WIDTH = 800
 TIMELINE_LEFT = 40
 TIMELINE_RIGHT = 760
 
-MILESTONE_LABELS = {
-    Milestone.ACQUAINTED: "Acquainted",
-    Milestone.E_LISTENER: "e-Listener",
-    Milestone.ACTIVE: "Active e-diplomat",
-}
-PACE_LABELS = {
-    Pace.NOT_STARTED: "not started",
-    Pace.AHEAD: "ahead",
-    Pace.ON_TRACK: "on track",
-    Pace.AT_RISK: "at risk",
-    Pace.OVERDUE: "overdue",
-    Pace.PAUSED: "paused",
-    Pace.ACHIEVED_ON_TIME: "achieved on time",
-    Pace.ACHIEVED_LATE: "achieved late",
-}
 # CSS class per status: the colours live in the stylesheet, not in the SVG.
 PACE_TONES = {
     Pace.NOT_STARTED: "neutral",

@@ -9,8 +9,24 @@ from django.urls import reverse
 
 from accounts.models import Organisation
 from curriculum.models import Activity, Programme, Resource
+from progress.timemodel import MILESTONE_LABELS, PACE_LABELS, EnrolmentAssessment, Milestone, Pace
 
 DEFAULT_LENGTH_DAYS = 365
+
+# The time model's snapshot on each enrolment: a pace for the enrolment, and
+# a status (a pace too) per milestone, in the column named after it.
+NEVER_ASSESSED = ""
+SNAPSHOT_CHOICES = [(NEVER_ASSESSED, "Not yet assessed")] + [
+    (pace.value, PACE_LABELS[pace].capitalize()) for pace in Pace
+]
+MILESTONE_FIELDS: dict[Milestone, str] = {
+    Milestone.ACQUAINTED: "acquainted",
+    Milestone.E_LISTENER: "e_listener",
+    Milestone.ACTIVE: "active_e_diplomat",
+}
+SNAPSHOT_STATUS_FIELDS = ["pace", *MILESTONE_FIELDS.values()]
+# What `Enrolment.snapshot_apply` writes, for `bulk_update`.
+SNAPSHOT_FIELDS = [*SNAPSHOT_STATUS_FIELDS, "assessed_at"]
 
 
 class Cohort(models.Model):
@@ -134,10 +150,10 @@ class Enrolment(models.Model):
     last_activity_at = models.DateTimeField(null=True, blank=True)
     # A snapshot of the time model, so reports count with aggregate queries:
     # services refresh it on every change, and the nudge planner as time passes.
-    pace = models.CharField(max_length=20, blank=True)
-    acquainted = models.CharField(max_length=20, blank=True)
-    e_listener = models.CharField(max_length=20, blank=True)
-    active_e_diplomat = models.CharField(max_length=20, blank=True)
+    pace = models.CharField(max_length=20, blank=True, choices=SNAPSHOT_CHOICES)
+    acquainted = models.CharField(max_length=20, blank=True, choices=SNAPSHOT_CHOICES)
+    e_listener = models.CharField(max_length=20, blank=True, choices=SNAPSHOT_CHOICES)
+    active_e_diplomat = models.CharField(max_length=20, blank=True, choices=SNAPSHOT_CHOICES)
     assessed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -158,6 +174,15 @@ class Enrolment(models.Model):
                 condition=Q(status__in=["active", "paused", "withdrawn", "completed"]),
                 name="enrolment_status_known",
             ),
+            # Reports count the snapshot by its codes: a stray one would drop
+            # a learner from every figure without a word.
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__in": [code for code, _ in SNAPSHOT_CHOICES]}),
+                    name=f"enrolment_{name}_known",
+                )
+                for name in SNAPSHOT_STATUS_FIELDS
+            ],
         ]
         indexes = [
             # Serves cohort pages and reports: a cohort's enrolments by status.
@@ -182,6 +207,20 @@ class Enrolment(models.Model):
 
     def local_today(self, now: datetime.datetime) -> datetime.date:
         return now.astimezone(self.user.zone).date()
+
+    def snapshot_apply(self, assessment: EnrolmentAssessment, now: datetime.datetime) -> bool:
+        """Copies the time model's assessment onto the snapshot (not saved).
+
+        Returns whether the pace or a milestone's status changed, or the
+        enrolment had never been assessed: whether the row needs writing.
+        """
+        before = [getattr(self, name) for name in SNAPSHOT_STATUS_FIELDS]
+        never = self.assessed_at is None
+        self.pace = assessment.pace.value
+        for item in assessment.milestones:
+            setattr(self, MILESTONE_FIELDS[item.milestone], item.status.value)
+        self.assessed_at = now
+        return never or before != [getattr(self, name) for name in SNAPSHOT_STATUS_FIELDS]
 
 
 class Pause(models.Model):
@@ -374,13 +413,14 @@ class FollowingCheckin(models.Model):
 
 
 class MilestoneAchievement(models.Model):
-    class Milestone(models.TextChoices):
-        ACQUAINTED = "acquainted", "Acquainted"
-        E_LISTENER = "e_listener", "e-Listener"
-        ACTIVE = "active_e_diplomat", "Active e-diplomat"
+    # The time model's one list; kept here for code that still says
+    # `MilestoneAchievement.Milestone`.
+    Milestone = Milestone
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="achievements")
-    milestone = models.CharField(max_length=24, choices=Milestone.choices)
+    milestone = models.CharField(
+        max_length=24, choices=[(item.value, label) for item, label in MILESTONE_LABELS.items()]
+    )
     achieved_at = models.DateTimeField()
     on_time = models.BooleanField()
     time_share = models.FloatField(

@@ -7,14 +7,9 @@ and the ids of the activities the learner completed.
 import datetime
 from dataclasses import dataclass, field
 
-from curriculum.models import HORIZON_ORDER, Activity, Horizon, Module, Stage
+from curriculum.models import Activity, Module, Stage
+from progress import timemodel
 from progress.timemodel import Milestone, MilestoneWork, stable_following
-
-MILESTONE_HORIZON = {
-    Milestone.ACQUAINTED: Horizon.DAY,
-    Milestone.E_LISTENER: Horizon.MONTH,
-    Milestone.ACTIVE: Horizon.YEAR,
-}
 
 
 @dataclass
@@ -124,24 +119,16 @@ class LearnerState:
         return round(100 * self.done / self.total) if self.total else 100
 
     def milestone_work(self, *, stable_following: bool) -> dict[Milestone, MilestoneWork]:
-        """Each milestone's required work: every activity of the modules whose
-        horizon is at or before it; the year also needs a stable following."""
-        work = {}
-        for milestone, horizon in MILESTONE_HORIZON.items():
-            limit = HORIZON_ORDER[horizon]
-            modules = [
-                module
-                for stage in self.stages
-                for module in stage.modules
-                if HORIZON_ORDER[module.module.horizon] <= limit
-            ]
-            done = sum(module.done for module in modules)
-            required = sum(module.total for module in modules)
-            if milestone is Milestone.ACTIVE:
-                required += 1
-                done += int(stable_following)
-            work[milestone] = MilestoneWork(done=done, required=required)
-        return work
+        """Each milestone's required work, by the time model's one rule
+        (`timemodel.milestone_work`), from this outline's counts per horizon."""
+        required: dict[str, int] = {}
+        done: dict[str, int] = {}
+        for stage in self.stages:
+            for module in stage.modules:
+                horizon = module.module.horizon
+                required[horizon] = required.get(horizon, 0) + module.total
+                done[horizon] = done.get(horizon, 0) + module.done
+        return timemodel.milestone_work(required, done, stable_following=stable_following)
 
 
 def learner_state(outline: list[Stage], completed_ids: set[int]) -> LearnerState:

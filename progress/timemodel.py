@@ -57,6 +57,28 @@ class Milestone(enum.StrEnum):
     E_LISTENER = "e_listener"
     ACTIVE = "active_e_diplomat"
 
+    @property
+    def label(self) -> str:
+        return MILESTONE_LABELS[self]
+
+
+MILESTONE_LABELS: dict[Milestone, str] = {
+    Milestone.ACQUAINTED: "Acquainted",
+    Milestone.E_LISTENER: "e-Listener",
+    Milestone.ACTIVE: "Active e-diplomat",
+}
+
+# The curriculum horizon (`curriculum.models.Horizon`) whose modules each
+# milestone closes, in the programme's order: a milestone needs the work of
+# its own horizon and of every earlier one.
+MILESTONE_HORIZONS: dict[Milestone, str] = {
+    Milestone.ACQUAINTED: "day",
+    Milestone.E_LISTENER: "month",
+    Milestone.ACTIVE: "year",
+}
+# The milestone that also needs a stable following, beyond its activities.
+FOLLOWING_MILESTONE = Milestone.ACTIVE
+
 
 # Days per horizon in the standard 365-day programme; other lengths scale.
 _STANDARD_HORIZON_DAYS: dict[Milestone, int] = {
@@ -76,20 +98,40 @@ class Pace(enum.StrEnum):
     ACHIEVED_ON_TIME = "achieved_on_time"
     ACHIEVED_LATE = "achieved_late"
 
+    @property
+    def label(self) -> str:
+        return PACE_LABELS[self]
 
-# Best first, for sorting learners by who needs attention. NOT_STARTED asks
-# nothing of the learner yet. ACHIEVED_LATE is settled, so it ranks above
+
+# Lower case: pages put them inside sentences, and capitalise them in lists.
+PACE_LABELS: dict[Pace, str] = {
+    Pace.NOT_STARTED: "not started",
+    Pace.AHEAD: "ahead",
+    Pace.ON_TRACK: "on track",
+    Pace.AT_RISK: "at risk",
+    Pace.OVERDUE: "overdue",
+    Pace.PAUSED: "paused",
+    Pace.ACHIEVED_ON_TIME: "achieved on time",
+    Pace.ACHIEVED_LATE: "achieved late",
+}
+
+# Worst first: the order in which a trainer looks at learners, and the scale
+# on which "better" and "worse" are judged (`pace_rank`). Every pending pace
+# comes before both settled ones: a late achievement is over, and nothing the
+# learner or a trainer does now changes it, whereas a learner who has not
+# started, or is on track, can still slip. Achieved late stays just behind
+# achieved on time, so finishing on time still ranks best. It also ranks above
 # PAUSED, which can hide a milestone that was overdue before the pause:
 # finishing that milestone, even late, must never read as a step back.
-PACE_BEST_FIRST: tuple[Pace, ...] = (
-    Pace.ACHIEVED_ON_TIME,
-    Pace.AHEAD,
-    Pace.ON_TRACK,
-    Pace.NOT_STARTED,
-    Pace.ACHIEVED_LATE,
-    Pace.PAUSED,
-    Pace.AT_RISK,
+PACE_ORDER: tuple[Pace, ...] = (
     Pace.OVERDUE,
+    Pace.AT_RISK,
+    Pace.PAUSED,
+    Pace.NOT_STARTED,
+    Pace.ON_TRACK,
+    Pace.AHEAD,
+    Pace.ACHIEVED_LATE,
+    Pace.ACHIEVED_ON_TIME,
 )
 
 
@@ -104,8 +146,8 @@ CURRENT_PACES: tuple[Pace, ...] = (
 
 
 def pace_rank(pace: Pace) -> int:
-    """0 for the best pace; higher is worse."""
-    return PACE_BEST_FIRST.index(pace)
+    """0 for the best pace; higher is worse (`PACE_ORDER` read from its end)."""
+    return len(PACE_ORDER) - 1 - PACE_ORDER.index(pace)
 
 
 def _require_aware(value: datetime, name: str) -> None:
@@ -149,6 +191,44 @@ class MilestoneWork:
         if self.achieved_at is not None:
             achieved_at = _utc(self.achieved_at, "MilestoneWork.achieved_at")
             object.__setattr__(self, "achieved_at", achieved_at)
+
+
+def horizons_needed(milestone: Milestone) -> tuple[str, ...]:
+    """The curriculum horizons whose work `milestone` needs: its own and the earlier ones."""
+    order = list(MILESTONE_HORIZONS)
+    return tuple(MILESTONE_HORIZONS[item] for item in order[: order.index(milestone) + 1])
+
+
+def milestone_work(
+    required: Mapping[str, int],
+    done: Mapping[str, int],
+    *,
+    stable_following: bool,
+    achieved: Mapping[Milestone, datetime] | None = None,
+) -> dict[Milestone, MilestoneWork]:
+    """Each milestone's work, from activity counts per curriculum horizon.
+
+    `required` counts the programme's live activities per horizon and `done`
+    the learner's completions among them. A milestone needs the activities of
+    its own horizon and of every earlier one; the year also needs a stable
+    following, which counts as one more item of work. `achieved` gives the
+    moment each milestone was reached, when it was.
+    """
+    achieved = achieved or {}
+    work = {}
+    for milestone in Milestone:
+        needed = horizons_needed(milestone)
+        required_count = sum(required.get(horizon, 0) for horizon in needed)
+        done_count = sum(done.get(horizon, 0) for horizon in needed)
+        if milestone is FOLLOWING_MILESTONE:
+            required_count += 1
+            done_count += int(stable_following)
+        work[milestone] = MilestoneWork(
+            done=min(done_count, required_count),
+            required=required_count,
+            achieved_at=achieved.get(milestone),
+        )
+    return work
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,7 @@
 import datetime
 import zoneinfo
 
-from progress.charts import MILESTONE_LABELS
-from progress.timemodel import EnrolmentAssessment, Pace
+from progress.timemodel import MILESTONE_LABELS, EnrolmentAssessment, Pace
 
 
 def friendly_date(

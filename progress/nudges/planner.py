@@ -10,13 +10,8 @@ from django.db.models import Q
 from accounts.models import Membership
 from ediplomacy.lib.periods import zone_named
 from progress import timemodel
-from progress.assessments import (
-    SNAPSHOT_FIELDS,
-    apply_snapshot,
-    assess_enrolments,
-    snapshots_refresh,
-)
-from progress.models import Cohort, Enrolment, Nudge
+from progress.assessments import assess_enrolments, snapshots_refresh
+from progress.models import SNAPSHOT_FIELDS, Cohort, Enrolment, Nudge
 from progress.nudges.rules import calendar_month, inactive_after, is_due_soon, iso_week
 
 CHUNK = 1000
@@ -182,14 +177,11 @@ def _snapshots_update(chunk: list[Enrolment], assessed: dict, now: datetime.date
     """Time passes without writes: keeps the snapshot current, writing only
     the rows whose pace or milestones changed (which also leaves the cached
     dashboards of everyone else alone)."""
-    shown = [name for name in SNAPSHOT_FIELDS if name != "assessed_at"]
-    changed = []
-    for enrolment in chunk:
-        never = enrolment.assessed_at is None
-        before = [getattr(enrolment, name) for name in shown]
-        apply_snapshot(enrolment, assessed[enrolment.pk], now)
-        if never or before != [getattr(enrolment, name) for name in shown]:
-            changed.append(enrolment)
+    changed = [
+        enrolment
+        for enrolment in chunk
+        if enrolment.snapshot_apply(assessed[enrolment.pk].assessment, now)
+    ]
     Enrolment.objects.bulk_update(changed, SNAPSHOT_FIELDS, batch_size=500)
 
 

@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from progress.timemodel import (
     AHEAD_MARGIN,
     AT_RISK_TOLERANCE,
-    PACE_BEST_FIRST,
+    MILESTONE_LABELS,
+    PACE_LABELS,
+    PACE_ORDER,
     EnrolmentFacts,
     Milestone,
     MilestoneWork,
@@ -21,6 +23,8 @@ from progress.timemodel import (
     assess,
     due_dates,
     horizons,
+    horizons_needed,
+    milestone_work,
     pace_rank,
     required_listening_days,
     stable_following,
@@ -446,7 +450,7 @@ def pauses(draw) -> Pause:
 
 
 @st.composite
-def milestone_work(draw) -> MilestoneWork:
+def work_facts(draw) -> MilestoneWork:
     required = draw(st.integers(0, 50))
     done = draw(st.integers(0, 60))
     achieved_at = draw(st.none() | offsets.map(minutes))
@@ -459,7 +463,7 @@ def enrolments(draw) -> EnrolmentFacts:
         START,
         draw(short_lengths),
         tuple(draw(st.lists(pauses(), max_size=3))),
-        work={milestone: draw(milestone_work()) for milestone in Milestone},
+        work={milestone: draw(work_facts()) for milestone in Milestone},
     )
 
 
@@ -556,4 +560,54 @@ def test_check_ins_that_keep_dropping_are_never_stable(length_days, counts):
 
 
 def test_pace_order_names_every_status_once():
-    assert sorted(PACE_BEST_FIRST) == sorted(Pace)
+    assert sorted(PACE_ORDER) == sorted(Pace)
+
+
+def test_pace_order_puts_pending_paces_before_settled_ones_worst_first():
+    assert PACE_ORDER[0] is Pace.OVERDUE
+    assert PACE_ORDER[-2:] == (Pace.ACHIEVED_LATE, Pace.ACHIEVED_ON_TIME)
+    assert pace_rank(Pace.ACHIEVED_ON_TIME) == 0
+    assert pace_rank(Pace.ACHIEVED_LATE) < pace_rank(Pace.ON_TRACK) < pace_rank(Pace.OVERDUE)
+    # Finishing a milestone that was overdue before a pause is never a step back.
+    assert pace_rank(Pace.ACHIEVED_LATE) < pace_rank(Pace.PAUSED)
+
+
+def test_every_milestone_and_pace_has_one_label():
+    assert list(MILESTONE_LABELS) == list(Milestone)
+    assert list(PACE_LABELS) == list(Pace)
+    assert Milestone.E_LISTENER.label == "e-Listener"
+    assert Pace.AT_RISK.label == "at risk"
+
+
+def test_a_milestone_needs_its_own_horizon_and_the_earlier_ones():
+    assert horizons_needed(Milestone.ACQUAINTED) == ("day",)
+    assert horizons_needed(Milestone.E_LISTENER) == ("day", "month")
+    assert horizons_needed(Milestone.ACTIVE) == ("day", "month", "year")
+
+
+def test_milestone_work_adds_up_earlier_horizons_and_the_following():
+    work = milestone_work(
+        {"day": 3, "month": 10, "year": 40},
+        {"day": 3, "month": 4},
+        stable_following=False,
+        achieved={Milestone.ACQUAINTED: at(0.5)},
+    )
+    assert work == {
+        Milestone.ACQUAINTED: MilestoneWork(3, 3, achieved_at=at(0.5)),
+        Milestone.E_LISTENER: MilestoneWork(7, 13),
+        Milestone.ACTIVE: MilestoneWork(7, 54),
+    }
+    stable = milestone_work({"day": 3}, {"day": 3}, stable_following=True)
+    assert stable[Milestone.ACTIVE] == MilestoneWork(4, 4)
+
+
+def test_milestone_work_reads_achievements_keyed_by_code():
+    # Rows give milestone codes as plain strings.
+    work = milestone_work({}, {}, stable_following=False, achieved={"e_listener": at(20)})
+    assert work[Milestone.E_LISTENER].achieved_at == at(20)
+    assert work[Milestone.ACQUAINTED].achieved_at is None
+
+
+def test_milestone_work_never_counts_more_done_than_required():
+    work = milestone_work({"day": 2}, {"day": 5}, stable_following=True)
+    assert work[Milestone.ACQUAINTED] == MilestoneWork(2, 2)
