@@ -18,3 +18,9 @@ def cohort(organisation, programme, trainer):
         length_days=365,
         trainers=[trainer],
     )
+
+
+@pytest.fixture
+def enrolment(self_paced, programme):
+    """A self-paced learner: no cohort, so no trainer."""
+    return services.enrolment_create(user=self_paced, programme=programme)

@@ -10,10 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, User
 from progress import services
-from progress.models import (
-    Enrolment,
-    Invitation,
-)
+from progress.models import Enrolment, Invitation
 from progress.tasks import INVITATION_SALT
 from tests.factories import MembershipFactory, UserFactory
 from tests.progress.cohort_world import DAY, Kind, add, live, member, parse_csv, parse_text

@@ -6,10 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from progress import services, timemodel
-from progress.models import (
-    Cohort,
-    Enrolment,
-)
+from progress.models import Cohort, Enrolment
 from progress.services.cohorts import cohort_update_impact
 from tests.progress.cohort_world import DAY, member
 

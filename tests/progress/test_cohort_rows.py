@@ -8,10 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, User
 from progress import services
-from progress.models import (
-    Enrolment,
-    Invitation,
-)
+from progress.models import Enrolment, Invitation
 from tests.progress.cohort_world import add, member, parse_csv, parse_text
 
 pytestmark = pytest.mark.django_db

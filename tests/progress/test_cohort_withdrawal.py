@@ -4,13 +4,7 @@ import pytest
 from django.utils import timezone
 
 from progress import services
-from progress.models import (
-    Completion,
-    Enrolment,
-    HistoryEvent,
-    ListeningEntry,
-    Submission,
-)
+from progress.models import Completion, Enrolment, HistoryEvent, ListeningEntry, Submission
 from tests.progress.cohort_world import Kind, live, member, parse_text, practice
 
 pytestmark = pytest.mark.django_db

@@ -9,11 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from progress import services
-from progress.models import (
-    Completion,
-    HistoryEvent,
-    Submission,
-)
+from progress.models import Completion, HistoryEvent, Submission
 from tests.helpers import race
 from tests.progress.cohort_world import member, practice
 
