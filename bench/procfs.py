@@ -16,20 +16,6 @@ def rss_kib(pid: int | str = "self") -> int:
     return 0
 
 
-def children(pid: int) -> list[int]:
-    """The direct children of a process (gunicorn's workers, for its master)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            # The command name, in parentheses, may hold spaces: split after it.
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError, IndexError):
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return sorted(found)
-
-
 class MemorySampler(threading.Thread):
     """Samples the RSS of some processes every `interval` seconds until stopped."""
 

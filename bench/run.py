@@ -49,7 +49,8 @@ from bench.procfs import MemorySampler, rss_kib
 from bench.pyload import python_load
 from bench.results import judge, markdown
 from bench.scales import GENERATOR_VERSION, SCALES
-from bench.server import ROOT, Server, bench_environment, free_port, get
+from bench.server import bench_environment
+from ediplomacy.lib.processes import ROOT, Server, free_port, get
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"

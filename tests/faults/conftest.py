@@ -16,7 +16,8 @@ from urllib.parse import quote, urlencode
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
-from bench.server import Server, bench_environment, free_port
+from ediplomacy.lib.processes import Server, free_port
+from ediplomacy.lib.processes import production_environment as bench_environment
 
 # A request that takes longer than this counts as a hang.
 REQUEST_TIMEOUT = 60

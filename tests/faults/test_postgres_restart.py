@@ -44,7 +44,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from bench.server import ROOT, free_port
+from ediplomacy.lib.processes import ROOT, free_port
 from tests.conftest import _missing
 from tests.faults.conftest import WebClient, app_environment
 

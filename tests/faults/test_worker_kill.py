@@ -51,8 +51,8 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
-from bench.server import free_port
 from ediplomacy.celery import app
+from ediplomacy.lib.processes import free_port
 from progress.models import Nudge
 from progress.nudges.delivery import CLAIM_TIMEOUT
 from progress.nudges.planner import nudges_plan

@@ -20,7 +20,7 @@ from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from accounts.models import User
-from bench.server import free_port
+from ediplomacy.lib.processes import free_port
 from progress.models import Enrolment, Nudge
 from tests.factories import UserFactory
 
