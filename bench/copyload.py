@@ -6,8 +6,10 @@ batch streams into PostgreSQL on another connection, so both cores work.
 
 import datetime
 import io
+import json
 import queue
 import threading
+from dataclasses import dataclass, field
 
 import psycopg2
 
@@ -36,14 +38,56 @@ def opt(value) -> str:
     return NULL if value is None else str(value)
 
 
+def copy_value(value) -> str:
+    """Any Python value of a model field, in COPY's text format."""
+    if value is None:
+        return NULL
+    if isinstance(value, bool):
+        return flag(value)
+    if isinstance(value, datetime.date):  # datetimes too
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return text(json.dumps(value))
+    return text(str(value))
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table's columns, in the order COPY receives them, and what a column
+    the generator leaves out holds (NULL, or the field's default); a column
+    with neither must be given, so a new required field stops the generator
+    at its first row instead of loading rows the app would not write."""
+
+    name: str
+    columns: tuple[str, ...]
+    defaults: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "known", frozenset(self.columns))
+
+    def line(self, values: dict[str, str]) -> str:
+        unknown = values.keys() - self.known
+        if unknown:
+            raise KeyError(f"{self.name} has no column {', '.join(sorted(unknown))}")
+        try:
+            return "\t".join(
+                values[column] if column in values else self.defaults[column]
+                for column in self.columns
+            )
+        except KeyError as missing:
+            raise KeyError(f"{self.name}.{missing.args[0]} needs a value") from None
+
+
 class Batch:
     """Rows per table, as COPY text lines, for one slice of the platform."""
 
-    def __init__(self):
+    def __init__(self, tables: dict[str, Table]):
+        self.tables = tables
         self.rows: dict[str, list[str]] = {}
 
-    def add(self, table: str, *values) -> None:
-        self.rows.setdefault(table, []).append("\t".join(values))
+    def add(self, table: str, **values: str) -> None:
+        """One row, its values named by column and already in COPY's text format."""
+        self.rows.setdefault(table, []).append(self.tables[table].line(values))
 
     def __len__(self) -> int:
         return sum(len(lines) for lines in self.rows.values())
@@ -57,8 +101,8 @@ class Copier:
     `generate.check_integrity` verifies every reference after the load.
     """
 
-    def __init__(self, dsn: str, columns: dict[str, tuple[str, ...]], depth: int = 3):
-        self.columns = columns
+    def __init__(self, dsn: str, tables: dict[str, Table], depth: int = 3):
+        self.tables = tables
         self.connection = psycopg2.connect(dsn)
         self.connection.autocommit = True
         with self.connection.cursor() as cursor:
@@ -97,7 +141,7 @@ class Copier:
             for table, lines in batch.rows.items():
                 if not lines:
                     continue
-                columns = ", ".join(self.columns[table])
+                columns = ", ".join(f'"{name}"' for name in self.tables[table].columns)
                 data = io.StringIO("\n".join(lines) + "\n")
                 cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", data, size=1 << 20)
                 self.counts[table] = self.counts.get(table, 0) + len(lines)

@@ -20,12 +20,25 @@ import time
 from dataclasses import asdict
 
 import psycopg2
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 
-from bench.copyload import NULL, Batch, Copier, drop_secondary_indexes, flag, text, ts
+from accounts.models import Membership, Organisation, User
+from bench.copyload import (
+    NULL,
+    Batch,
+    Copier,
+    Table,
+    copy_value,
+    drop_secondary_indexes,
+    flag,
+    text,
+    ts,
+)
 from bench.rows import StoryRows
 from bench.scales import BENCH_PASSWORD, GENERATOR_VERSION, Scale
 from bench.stories import ActivityInfo, Learner, ProgrammeInfo, StoryWriter, standard_schedule
+from competences.models import Standing
 from curriculum.models import Activity, Stage
 from curriculum.selectors import programme_default
 from ediplomacy.lib.periods import (
@@ -35,45 +48,69 @@ from ediplomacy.lib.periods import (
     week_start,
     zone_named,
 )
+from progress.models import (
+    Cohort,
+    Completion,
+    Enrolment,
+    Follow,
+    FollowingCheckin,
+    HistoryEvent,
+    Invitation,
+    ListeningEntry,
+    MilestoneAchievement,
+    Nudge,
+    Pause,
+    QuizAttempt,
+    Reflection,
+    Submission,
+)
 from progress.nudges.rules import calendar_month, iso_week
 
 DAY = datetime.timedelta(days=1)
 
-COLUMNS: dict[str, tuple[str, ...]] = {
-    table: tuple(columns.split())
-    for table, columns in {
-        "accounts_organisation": "id name slug country created_at",
-        "accounts_user": "id password last_login is_superuser email display_name time_zone "
-        "language is_staff is_active date_joined nudge_preferences",
-        "account_emailaddress": 'id email verified "primary" user_id',
-        "accounts_membership": "id role created_at user_id organisation_id",
-        "progress_cohort": "id name starts_on length_days archived_at created_at "
-        "organisation_id programme_id",
-        "progress_cohort_trainers": "id cohort_id user_id",
-        "progress_invitation": "id email display_name language status created_at sent_at "
-        "send_count cohort_id created_by_id",
-        "progress_enrolment": "id started_at length_days status created_at completed_at "
-        "last_activity_at cohort_id programme_id user_id acquainted active_e_diplomat "
-        "assessed_at e_listener pace",
-        "progress_pause": "id started_at ended_at reason created_by_id enrolment_id",
-        "progress_completion": "id completed_at activity_id enrolment_id",
-        "progress_quizattempt": "id answers score passed created_at activity_id enrolment_id",
-        "progress_follow": "id created_at enrolment_id resource_id",
-        "progress_listeningentry": "id day followed learned created_at updated_at activity_id "
-        "enrolment_id",
-        "progress_submission": "id text link self_assessment status feedback reviewed_at "
-        "created_at activity_id enrolment_id reviewed_by_id",
-        "progress_reflection": "id text created_at updated_at activity_id enrolment_id",
-        "progress_followingcheckin": "id recorded_on followers account created_at enrolment_id",
-        "progress_milestoneachievement": "id milestone achieved_at on_time enrolment_id time_share",
-        "progress_historyevent": "id kind summary created_at activity_id enrolment_id",
-        "progress_nudge": "id rule subject period milestone status email skip_reason not_before "
-        "created_at claimed_at sent_at read_at attempts last_error enrolment_id recipient_id "
-        "submission_id digest",
-        "competences_standing": "id state share_done demonstrated_at updated_at competence_id "
-        "user_id",
-    }.items()
-}
+# The tables the generator writes. Their columns come from the models, so a
+# field added to a model reaches the bench's rows without a second list.
+MODELS = [
+    Organisation,
+    User,
+    EmailAddress,
+    Membership,
+    Cohort,
+    Cohort.trainers.through,
+    Invitation,
+    Enrolment,
+    Pause,
+    Completion,
+    QuizAttempt,
+    Follow,
+    ListeningEntry,
+    Submission,
+    Reflection,
+    FollowingCheckin,
+    MilestoneAchievement,
+    HistoryEvent,
+    Nudge,
+    Standing,
+]
+
+
+def table_of(model) -> Table:
+    """The model's table: every concrete column, and what one left out holds."""
+    defaults = {}
+    for column in model._meta.concrete_fields:
+        if column.null:
+            defaults[column.column] = NULL
+        elif column.has_default():
+            defaults[column.column] = copy_value(column.get_default())
+    return Table(
+        model._meta.db_table,
+        tuple(column.column for column in model._meta.concrete_fields),
+        defaults,
+    )
+
+
+TABLES: dict[str, Table] = {model._meta.db_table: table_of(model) for model in MODELS}
+COLUMNS: dict[str, tuple[str, ...]] = {name: table.columns for name, table in TABLES.items()}
 
 # (table, column, referenced table): every reference the generator writes.
 REFERENCES = [
@@ -239,8 +276,8 @@ class Platform:
         self.writer = StoryWriter(self.programme, now, seed + 1)
         self.ids = self.writer.ids
         self.rebuild = drop_secondary_indexes(os.environ["DATABASE_URL"], list(COLUMNS))
-        self.copier = Copier(os.environ["DATABASE_URL"], COLUMNS)
-        self.batch = Batch()
+        self.copier = Copier(os.environ["DATABASE_URL"], TABLES)
+        self.batch = Batch(TABLES)
         # One hash for every bench user: hashing 100,000 passwords would take hours.
         self.password = make_password(BENCH_PASSWORD)
         self.targets: dict = {}
@@ -250,7 +287,7 @@ class Platform:
     def flush(self, force: bool = False) -> None:
         if force or len(self.batch) > 150_000:
             self.copier.put(self.batch)
-            self.batch = Batch()
+            self.batch = Batch(TABLES)
 
     # --- people ---------------------------------------------------------------
 
@@ -265,37 +302,37 @@ class Platform:
             self.zones[pk] = zone
         self.batch.add(
             "accounts_user",
-            str(pk),
-            self.password,
-            NULL,
-            flag(staff),
-            email,
-            name,
-            zone,
-            rng.choice(LANGUAGES),
-            flag(staff),
-            "t",
-            ts(joined),
-            "{}",
+            id=str(pk),
+            password=self.password,
+            last_login=NULL,
+            is_superuser=flag(staff),
+            email=email,
+            display_name=name,
+            time_zone=zone,
+            language=rng.choice(LANGUAGES),
+            is_staff=flag(staff),
+            is_active="t",
+            date_joined=ts(joined),
+            nudge_preferences="{}",
         )
         self.batch.add(
             "account_emailaddress",
-            str(self.ids.next("account_emailaddress")),
-            email,
-            "t",
-            "t",
-            str(pk),
+            id=str(self.ids.next("account_emailaddress")),
+            email=email,
+            verified="t",
+            primary="t",
+            user_id=str(pk),
         )
         return pk
 
     def member(self, user: int, organisation: int, role: str, at: datetime.datetime) -> None:
         self.batch.add(
             "accounts_membership",
-            str(self.ids.next("accounts_membership")),
-            role,
-            ts(at),
-            str(user),
-            str(organisation),
+            id=str(self.ids.next("accounts_membership")),
+            role=role,
+            created_at=ts(at),
+            user_id=str(user),
+            organisation_id=str(organisation),
         )
 
     def name(self) -> str:
@@ -337,7 +374,14 @@ class Platform:
         slug = f"org-{index + 1}"
         org = self.ids.next("accounts_organisation")
         created = now - 600 * DAY
-        self.batch.add("accounts_organisation", str(org), text(name), slug, country, ts(created))
+        self.batch.add(
+            "accounts_organisation",
+            id=str(org),
+            name=text(name),
+            slug=slug,
+            country=country,
+            created_at=ts(created),
+        )
         admins = [
             self.user(f"admin{n}@{slug}.bench.example", self.name(), created, digests=True)
             for n in range(1 if rng.random() < 0.7 else 2)
@@ -384,36 +428,36 @@ class Platform:
         name = f"{starts_on:%B %Y} intake {chr(65 + position % 26)}{position // 26 or ''}"
         self.batch.add(
             "progress_cohort",
-            str(pk),
-            name,
-            starts_on.isoformat(),
-            str(length_days),
-            ts(archived) if archived else NULL,
-            ts(starts_at - 14 * DAY),
-            str(org),
-            str(self.programme.pk),
+            id=str(pk),
+            name=name,
+            starts_on=starts_on.isoformat(),
+            length_days=str(length_days),
+            archived_at=ts(archived) if archived else NULL,
+            created_at=ts(starts_at - 14 * DAY),
+            organisation_id=str(org),
+            programme_id=str(self.programme.pk),
         )
         for trainer in trainers:
             self.batch.add(
                 "progress_cohort_trainers",
-                str(self.ids.next("progress_cohort_trainers")),
-                str(pk),
-                str(trainer),
+                id=str(self.ids.next("progress_cohort_trainers")),
+                cohort_id=str(pk),
+                user_id=str(trainer),
             )
         for _ in range(rng.randint(0, 3)):
             invited = now - DAY * rng.uniform(0, 10)
             self.batch.add(
                 "progress_invitation",
-                str(self.ids.next("progress_invitation")),
-                f"invitee{self.ids.last('progress_invitation')}@{slug}.bench.example",
-                "",
-                "en",
-                "pending",
-                ts(invited),
-                ts(invited),
-                "1",
-                str(pk),
-                NULL,
+                id=str(self.ids.next("progress_invitation")),
+                email=f"invitee{self.ids.last('progress_invitation')}@{slug}.bench.example",
+                display_name="",
+                language="en",
+                status="pending",
+                created_at=ts(invited),
+                sent_at=ts(invited),
+                send_count="1",
+                cohort_id=str(pk),
+                created_by_id=NULL,
             )
         return pk, starts_at, length_days, size
 
@@ -454,25 +498,25 @@ class Platform:
             stamp = ts(at)
             self.batch.add(
                 "progress_nudge",
-                str(self.ids.next("progress_nudge")),
-                rule,
-                subject,
-                period,
-                "",
-                "sent",
-                "sent",
-                "",
-                stamp,
-                stamp,
-                stamp,
-                stamp,
-                NULL,
-                "1",
-                "",
-                NULL,
-                str(recipient),
-                NULL,
-                lines,
+                id=str(self.ids.next("progress_nudge")),
+                rule=rule,
+                subject=subject,
+                period=period,
+                milestone="",
+                status="sent",
+                email="sent",
+                skip_reason="",
+                not_before=stamp,
+                created_at=stamp,
+                claimed_at=stamp,
+                sent_at=stamp,
+                read_at=NULL,
+                attempts="1",
+                last_error="",
+                enrolment_id=NULL,
+                recipient_id=str(recipient),
+                submission_id=NULL,
+                digest=lines,
             )
 
     def finish(self, counts: dict, seed: int, started: float) -> None:

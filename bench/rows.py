@@ -4,22 +4,18 @@
 completions, quiz attempts, follows, listening entries, submissions,
 reflections, check-ins, pauses, milestone achievements, standings, history,
 nudges, and last the enrolment with its snapshot, computed by the app's time
-model from the same facts `assess_enrolments` reads back.
+model (`timemodel.milestone_work`, `timemodel.assess`) and written by the
+model's own `Enrolment.snapshot_apply`, from the same facts
+`assess_enrolments` reads back.
 """
 
 import datetime
 
-from bench.copyload import NULL, Batch, day, flag, opt, ts
-from bench.stories import (
-    DAY,
-    HORIZON_RANK,
-    MILESTONE_HORIZON,
-    MINUTE,
-    ActivityInfo,
-    Story,
-    StoryWriter,
-)
+from bench.copyload import NULL, Batch, copy_value, day, flag, opt, ts
+from bench.stories import DAY, MINUTE, ActivityInfo, Story, StoryWriter
 from progress import timemodel
+from progress.models import Enrolment
+from progress.nudges.planner import REMINDERS
 from progress.nudges.rules import inactive_after, is_due_soon
 from progress.state import following_is_stable
 
@@ -58,12 +54,12 @@ class StoryRows:
         """One history line; `stamp` is its time, already formatted by `ts`."""
         self.batch.add(
             "progress_historyevent",
-            str(self.ids.next("progress_historyevent")),
-            kind,
-            summary,
-            stamp,
-            activity,
-            self.enrolment,
+            id=str(self.ids.next("progress_historyevent")),
+            kind=kind,
+            summary=summary,
+            created_at=stamp,
+            activity_id=activity,
+            enrolment_id=self.enrolment,
         )
 
     def nudge(self, rule, subject, period, at, milestone="", submission=NULL) -> None:
@@ -73,25 +69,25 @@ class StoryRows:
         stamp = ts(at)
         self.batch.add(
             "progress_nudge",
-            str(self.ids.next("progress_nudge")),
-            rule,
-            subject,
-            period,
-            milestone,
-            "sent",
-            "sent" if rng.random() < 0.7 else "in_app",
-            "",
-            stamp,
-            stamp,
-            stamp,
-            stamp,
-            ts(at + DAY * rng.random()) if read else NULL,
-            "1",
-            "",
-            self.enrolment,
-            str(self.learner.user_pk),
-            submission,
-            "[]",
+            id=str(self.ids.next("progress_nudge")),
+            rule=rule,
+            subject=subject,
+            period=period,
+            milestone=milestone,
+            status="sent",
+            email="sent" if rng.random() < 0.7 else "in_app",
+            skip_reason="",
+            not_before=stamp,
+            created_at=stamp,
+            claimed_at=stamp,
+            sent_at=stamp,
+            read_at=ts(at + DAY * rng.random()) if read else NULL,
+            attempts="1",
+            last_error="",
+            enrolment_id=self.enrolment,
+            recipient_id=str(self.learner.user_pk),
+            submission_id=submission,
+            digest="[]",
         )
 
     def write(self) -> None:
@@ -112,7 +108,11 @@ class StoryRows:
             kind = activity.kind
             stamp = ts(at)
             batch.add(
-                "progress_completion", str(ids.next("progress_completion")), stamp, pk, enrolment
+                "progress_completion",
+                id=str(ids.next("progress_completion")),
+                completed_at=stamp,
+                activity_id=pk,
+                enrolment_id=enrolment,
             )
             self.history("completed", f"Completed “{activity.title}”", stamp, pk)
             self.moments.append(at)
@@ -124,10 +124,10 @@ class StoryRows:
                 for resource in self.programme.resources.get(activity.pk, []):
                     batch.add(
                         "progress_follow",
-                        str(ids.next("progress_follow")),
-                        stamp,
-                        enrolment,
-                        str(resource),
+                        id=str(ids.next("progress_follow")),
+                        created_at=stamp,
+                        enrolment_id=enrolment,
+                        resource_id=str(resource),
                     )
             elif kind == "practice":
                 submitted = at - DAY * rng.uniform(0.1, 2) if reviewed else at
@@ -135,17 +135,17 @@ class StoryRows:
                 reviewer = rng.choice(self.learner.reviewers) if reviewed else None
                 batch.add(
                     "progress_submission",
-                    str(submission),
-                    PRACTICE_TEXT,
-                    "",
-                    "{}" if reviewed else '{"0": true, "1": true, "2": true}',
-                    "accepted" if reviewed else "self_assessed",
-                    FEEDBACK if reviewed else "",
-                    stamp if reviewed else NULL,
-                    ts(submitted),
-                    pk,
-                    enrolment,
-                    opt(reviewer),
+                    id=str(submission),
+                    text=PRACTICE_TEXT,
+                    link="",
+                    self_assessment="{}" if reviewed else '{"0": true, "1": true, "2": true}',
+                    status="accepted" if reviewed else "self_assessed",
+                    feedback=FEEDBACK if reviewed else "",
+                    reviewed_at=stamp if reviewed else NULL,
+                    created_at=ts(submitted),
+                    activity_id=pk,
+                    enrolment_id=enrolment,
+                    reviewed_by_id=opt(reviewer),
                 )
                 verb = "Submitted" if reviewed else "Self-assessed"
                 self.history("submitted", f"{verb} “{activity.title}”", ts(submitted), pk)
@@ -161,25 +161,25 @@ class StoryRows:
             elif kind == "reflection":
                 batch.add(
                     "progress_reflection",
-                    str(ids.next("progress_reflection")),
-                    REFLECTION_TEXT,
-                    stamp,
-                    stamp,
-                    pk,
-                    enrolment,
+                    id=str(ids.next("progress_reflection")),
+                    text=REFLECTION_TEXT,
+                    created_at=stamp,
+                    updated_at=stamp,
+                    activity_id=pk,
+                    enrolment_id=enrolment,
                 )
 
     def _attempt(self, activity: ActivityInfo, score: int, at: datetime.datetime) -> None:
         stamp = ts(at)
         self.batch.add(
             "progress_quizattempt",
-            str(self.ids.next("progress_quizattempt")),
-            '{"0": [1], "1": [0, 2]}',
-            str(score),
-            flag(score >= 80),
-            stamp,
-            str(activity.pk),
-            self.enrolment,
+            id=str(self.ids.next("progress_quizattempt")),
+            answers='{"0": [1], "1": [0, 2]}',
+            score=str(score),
+            passed=flag(score >= 80),
+            created_at=stamp,
+            activity_id=str(activity.pk),
+            enrolment_id=self.enrolment,
         )
         self.history(
             "quiz_attempt", f"Scored {score}% in “{activity.title}”", stamp, str(activity.pk)
@@ -194,14 +194,14 @@ class StoryRows:
             stamp = ts(at)
             self.batch.add(
                 "progress_listeningentry",
-                str(self.ids.next("progress_listeningentry")),
-                day(on),
-                LISTENING_FOLLOWED,
-                LISTENING_LEARNED,
-                stamp,
-                stamp,
-                activity,
-                self.enrolment,
+                id=str(self.ids.next("progress_listeningentry")),
+                day=day(on),
+                followed=LISTENING_FOLLOWED,
+                learned=LISTENING_LEARNED,
+                created_at=stamp,
+                updated_at=stamp,
+                activity_id=activity,
+                enrolment_id=self.enrolment,
             )
             self.history("logged", f"Logged listening for {on:%d %B %Y}", stamp, activity)
             self.moments.append(at)
@@ -213,12 +213,12 @@ class StoryRows:
             stamp = ts(at)
             self.batch.add(
                 "progress_followingcheckin",
-                str(self.ids.next("progress_followingcheckin")),
-                day(at.date()),
-                str(followers),
-                "@diplomat",
-                stamp,
-                self.enrolment,
+                id=str(self.ids.next("progress_followingcheckin")),
+                recorded_on=day(at.date()),
+                followers=str(followers),
+                account="@diplomat",
+                created_at=stamp,
+                enrolment_id=self.enrolment,
             )
             self.history("checked_in", f"Recorded {followers:,} followers", stamp, activity)
             self.moments.append(at)
@@ -231,17 +231,17 @@ class StoryRows:
         stamp = ts(at)
         self.batch.add(
             "progress_submission",
-            str(self.ids.next("progress_submission")),
-            PRACTICE_TEXT,
-            "",
-            "{}",
-            "submitted",
-            "",
-            NULL,
-            stamp,
-            str(activity.pk),
-            self.enrolment,
-            NULL,
+            id=str(self.ids.next("progress_submission")),
+            text=PRACTICE_TEXT,
+            link="",
+            self_assessment="{}",
+            status="submitted",
+            feedback="",
+            reviewed_at=NULL,
+            created_at=stamp,
+            activity_id=str(activity.pk),
+            enrolment_id=self.enrolment,
+            reviewed_by_id=NULL,
         )
         self.history("submitted", f"Submitted “{activity.title}”", stamp, str(activity.pk))
         self.moments.append(at)
@@ -252,12 +252,12 @@ class StoryRows:
             begins, ends = story.pause
             self.batch.add(
                 "progress_pause",
-                str(self.ids.next("progress_pause")),
-                ts(begins),
-                ts(ends),
-                "Crisis posting",
-                NULL,
-                self.enrolment,
+                id=str(self.ids.next("progress_pause")),
+                started_at=ts(begins),
+                ended_at=ts(ends),
+                reason="Crisis posting",
+                created_by_id=NULL,
+                enrolment_id=self.enrolment,
             )
             self.history("paused", "Paused: Crisis posting", ts(begins))
             if ends is not None:
@@ -281,17 +281,14 @@ class StoryRows:
             stamp = ts(at)
             self.batch.add(
                 "progress_milestoneachievement",
-                str(self.ids.next("progress_milestoneachievement")),
-                milestone.value,
-                stamp,
-                flag(at <= due[milestone]),
-                self.enrolment,
-                repr(share),
+                id=str(self.ids.next("progress_milestoneachievement")),
+                milestone=milestone.value,
+                achieved_at=stamp,
+                on_time=flag(at <= due[milestone]),
+                enrolment_id=self.enrolment,
+                time_share=repr(share),
             )
-            label = {"acquainted": "Acquainted", "e_listener": "e-Listener"}.get(
-                milestone.value, "Active e-diplomat"
-            )
-            self.history("milestone", f"Reached the milestone {label}", stamp)
+            self.history("milestone", f"Reached the milestone {milestone.label}", stamp)
             self.nudge(
                 "milestone_achieved",
                 f"enrolment:{self.enrolment}",
@@ -317,13 +314,13 @@ class StoryRows:
             state = "demonstrated" if count == total else "in_progress" if count else "not_started"
             self.batch.add(
                 "competences_standing",
-                str(self.ids.next("competences_standing")),
-                state,
-                repr(share),
-                ts(finished[stage_pk]) if state == "demonstrated" else NULL,
-                ts(last),
-                str(competence_pk),
-                str(self.learner.user_pk),
+                id=str(self.ids.next("competences_standing")),
+                state=state,
+                share_done=repr(share),
+                demonstrated_at=ts(finished[stage_pk]) if state == "demonstrated" else NULL,
+                updated_at=ts(last),
+                competence_id=str(competence_pk),
+                user_id=str(self.learner.user_pk),
             )
 
     def _assess(self, achieved) -> tuple[timemodel.EnrolmentAssessment, dict]:
@@ -335,20 +332,9 @@ class StoryRows:
         stable = following_is_stable(
             [(at.date(), n) for at, n in self.story.checkins], learner.length_days
         )
-        work = {}
-        for milestone, horizon in MILESTONE_HORIZON.items():
-            rank = HORIZON_RANK[horizon]
-            included = [h for h in HORIZON_RANK if HORIZON_RANK[h] <= rank]
-            required = sum(programme.required_by_horizon.get(h, 0) for h in included)
-            finished = sum(done_by.get(h, 0) for h in included)
-            if milestone is timemodel.Milestone.ACTIVE:
-                required += 1
-                finished += int(stable)
-            work[milestone] = timemodel.MilestoneWork(
-                done=min(finished, required),
-                required=required,
-                achieved_at=achieved.get(milestone.value),
-            )
+        work = timemodel.milestone_work(
+            programme.required_by_horizon, done_by, stable_following=stable, achieved=achieved
+        )
         facts = timemodel.EnrolmentFacts(
             learner.started_at, learner.length_days, self._pauses(), work=work
         )
@@ -357,30 +343,31 @@ class StoryRows:
     def _enrolment(self, achieved: dict[str, datetime.datetime]) -> None:
         story, learner, now = self.story, self.learner, self.now
         assessment, work = self._assess(achieved)
-        milestones = {item.milestone: item.status.value for item in assessment.milestones}
         last = max(self.moments) if self.moments else None
         completed_at = achieved.get("active_e_diplomat") if story.status == "completed" else None
         created = min(learner.started_at, now - MINUTE)
-        created_stamp = ts(created)
+        # The model itself, unsaved, so its own method writes the snapshot.
+        enrolment = Enrolment(
+            id=learner.enrolment_pk,
+            user_id=learner.user_pk,
+            programme_id=self.programme.pk,
+            cohort_id=learner.cohort_pk,
+            started_at=learner.started_at,
+            length_days=learner.length_days,
+            status=story.status,
+            created_at=created,
+            completed_at=completed_at,
+            last_activity_at=last,
+        )
+        enrolment.snapshot_apply(assessment, now)
         self.batch.add(
             "progress_enrolment",
-            self.enrolment,
-            ts(learner.started_at),
-            str(learner.length_days),
-            story.status,
-            created_stamp,
-            ts(completed_at),
-            ts(last),
-            opt(learner.cohort_pk),
-            str(self.programme.pk),
-            str(learner.user_pk),
-            milestones[timemodel.Milestone.ACQUAINTED],
-            milestones[timemodel.Milestone.ACTIVE],
-            self.writer.now_stamp,
-            milestones[timemodel.Milestone.E_LISTENER],
-            assessment.pace.value,
+            **{
+                column.column: copy_value(getattr(enrolment, column.attname))
+                for column in Enrolment._meta.concrete_fields
+            },
         )
-        self.history("enrolled", "Started the programme", created_stamp)
+        self.history("enrolled", "Started the programme", ts(created))
         self.nudge("welcome", f"enrolment:{self.enrolment}", "once", created + MINUTE)
         self._reminders(assessment, work, last)
 
@@ -394,7 +381,7 @@ class StoryRows:
         if milestone is not None and rng.random() > UNPLANNED_SHARE:
             current = assessment.for_milestone(milestone)
             horizon = timemodel.horizons(learner.length_days)[milestone]
-            rule = {"overdue": "overdue", "at_risk": "behind_pace"}.get(current.status.value)
+            rule = REMINDERS.get(current.status)
             if rule is None and is_due_soon(current, work[milestone], horizon, now):
                 rule = "due_soon"
             if rule is not None:

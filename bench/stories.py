@@ -8,8 +8,10 @@ have written follows from that: completions, quiz attempts, follows, listening
 entries, submissions (accepted, self-assessed, or waiting for review),
 reflections, follower check-ins, milestone achievements, standings, history
 and nudges. The enrolment's snapshot (pace and milestones) is computed by the
-app's own time model from the same facts that `assess_enrolments` reads, so
-reports and cohort pages agree with what a refresh would write.
+app's own time model (`timemodel.milestone_work`, `timemodel.assess`,
+`Enrolment.snapshot_apply`) from the same facts that `assess_enrolments`
+reads, so reports and cohort pages agree with what a refresh would write; a
+test generates a platform and checks every snapshot against the app.
 
 Pure Python, no database: `bench.rows` turns a story into rows.
 """
@@ -24,12 +26,6 @@ from progress.state import following_is_stable
 
 DAY = datetime.timedelta(days=1)
 MINUTE = datetime.timedelta(minutes=1)
-HORIZON_RANK = {"day": 1, "month": 2, "year": 3}
-MILESTONE_HORIZON = {
-    timemodel.Milestone.ACQUAINTED: "day",
-    timemodel.Milestone.E_LISTENER: "month",
-    timemodel.Milestone.ACTIVE: "year",
-}
 # (weight, lowest rate, highest rate): how fast each kind of learner works
 # against the standard schedule.
 PROFILES = {
@@ -67,6 +63,7 @@ class ProgrammeInfo:
     # Competence stages: (stage pk, competence pk).
     competence_stages: list[tuple[int, int]]
     stage_totals: dict[int, int] = field(default_factory=dict)
+    # Live activities per curriculum horizon: the `required` of `timemodel.milestone_work`.
     required_by_horizon: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self):
@@ -75,10 +72,10 @@ class ProgrammeInfo:
             horizon = activity.horizon
             self.required_by_horizon[horizon] = self.required_by_horizon.get(horizon, 0) + 1
 
-    def last_index_of(self, horizon: str) -> int:
-        """Index of the last activity a milestone of this horizon needs."""
-        rank = HORIZON_RANK[horizon]
-        return max(i for i, a in enumerate(self.activities) if HORIZON_RANK[a.horizon] <= rank)
+    def last_index_for(self, milestone: timemodel.Milestone) -> int:
+        """Index of the last activity the milestone needs (`timemodel.horizons_needed`)."""
+        needed = timemodel.horizons_needed(milestone)
+        return max(i for i, a in enumerate(self.activities) if a.horizon in needed)
 
 
 def standard_schedule(horizons: list[str]) -> list[float]:
@@ -257,12 +254,12 @@ class StoryWriter:
 
     def _achievements(self, story: Story) -> None:
         count = len(story.completions)
-        for milestone, horizon in MILESTONE_HORIZON.items():
-            last = self.programme.last_index_of(horizon)
+        for milestone in timemodel.Milestone:
+            last = self.programme.last_index_for(milestone)
             if count <= last:
                 continue
             at = story.completions[last]
-            if milestone is timemodel.Milestone.ACTIVE:
+            if milestone is timemodel.FOLLOWING_MILESTONE:
                 if story.stable_at is None:
                     continue
                 at = max(at, story.stable_at)
