@@ -12,7 +12,12 @@ import pytest
 from django.conf import settings
 
 from accounts.models import Membership
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    cohort_with_learners,
+)
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") in {"1", "true", "yes"}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -175,6 +180,14 @@ def programme(db):
         apply_content(read_content())
         found = programme_default()
     return found
+
+
+@pytest.fixture
+def cohort(organisation, programme, trainer):
+    """A cohort of the organisation, run by the trainer, starting today, no learners yet."""
+    return cohort_with_learners(
+        0, organisation=organisation, trainer=trainer, programme=programme
+    ).cohort
 
 
 @pytest.fixture

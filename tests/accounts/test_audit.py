@@ -1,27 +1,29 @@
 """The audit log records consequential actions and shows them to the right people."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Membership
 from progress import services
 from progress.models import Cohort
-from tests.factories import UserFactory
+from tests.factories import UserFactory, cohort_with_learners
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def cohort(organisation, programme, trainer):
-    return services.cohort_create(
+    return cohort_with_learners(
+        0,
         organisation=organisation,
+        trainer=trainer,
         programme=programme,
         name="Spring intake",
-        starts_on="2026-03-01",
-        length_days=365,
-        trainers=[trainer],
+        starts_on=datetime.date(2026, 3, 1),
         by=trainer,
-    )
+    ).cohort
 
 
 def actions(organisation):

@@ -1,5 +1,7 @@
 """With Redis away, every page still works; e-mail and nudges wait and catch up."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from kombu import pools as kombu_pools
@@ -9,7 +11,7 @@ from ediplomacy.celery import app
 from progress import services
 from progress.models import Nudge
 from progress.nudges.delivery import nudges_deliver
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, cohort_with_learners
 
 pytestmark = pytest.mark.django_db
 
@@ -90,14 +92,14 @@ def test_a_nudge_that_cannot_be_queued_waits_and_is_sent_once_redis_returns(
 def test_an_invitation_that_cannot_be_queued_is_sent_by_the_sweep(
     trainer, organisation, programme, redis_down, django_capture_on_commit_callbacks, mailoutbox
 ):
-    cohort = services.cohort_create(
+    cohort = cohort_with_learners(
+        0,
         organisation=organisation,
+        trainer=trainer,
         programme=programme,
         name="Spring",
-        starts_on="2026-11-01",
-        length_days=365,
-        trainers=[trainer],
-    )
+        starts_on=datetime.date(2026, 11, 1),
+    ).cohort
     rows, _ = services.learner_rows_parse(cohort=cohort, text="new.person@mfa.example")
     with django_capture_on_commit_callbacks(execute=True):
         services.cohort_add_learners(cohort=cohort, rows=rows, by=trainer)

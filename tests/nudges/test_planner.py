@@ -15,7 +15,12 @@ from accounts.models import Membership, User
 from progress.demo import seed_learners
 from progress.models import Cohort, Enrolment, MilestoneAchievement, Nudge, Pause
 from progress.nudges.planner import nudges_plan
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    cohort_with_learners,
+)
 from tests.nudges.conftest import DAY, HOUR, NOW, enrol, learner, overdue
 
 pytestmark = pytest.mark.django_db
@@ -30,14 +35,14 @@ def rules_of(user: User) -> set[str]:
 
 @pytest.fixture
 def cohort(organisation, programme, trainer) -> Cohort:
-    cohort = Cohort.objects.create(
+    return cohort_with_learners(
+        0,
         organisation=organisation,
+        trainer=trainer,
         programme=programme,
         name="Winter intake",
         starts_on=datetime.date(2026, 1, 1),
-    )
-    cohort.trainers.add(trainer)
-    return cohort
+    ).cohort
 
 
 # Who is due what

@@ -1,27 +1,13 @@
-"""What the cohort tests share: a member of a cohort's organisation, enrolled in
-it, the live activities, and a pasted list checked and added as the page does."""
+"""What the cohort tests share: the live activities, and a pasted list checked and
+added as the page does. Members are enrolled with `tests.factories.enrol`."""
 
 import datetime
 
-from accounts.models import Membership
 from curriculum.models import Activity
 from progress import services
-from progress.models import Enrolment
-from tests.factories import MembershipFactory, UserFactory
 
 Kind = Activity.Kind
 DAY = datetime.timedelta(days=1)
-
-
-def member(cohort, email: str, name: str = "", **enrolment) -> Enrolment:
-    """A trainee of the cohort's organisation, enrolled in it."""
-    user = UserFactory(email=email, display_name=name or email.split("@")[0].title())
-    MembershipFactory(user=user, organisation=cohort.organisation, role=Membership.Role.TRAINEE)
-    enrolment.setdefault("started_at", cohort.starts_at)
-    enrolment.setdefault("length_days", cohort.length_days)
-    return services.enrolment_create(
-        user=user, programme=cohort.programme, cohort=cohort, **enrolment
-    )
 
 
 def live(**filters) -> list[Activity]:

@@ -4,20 +4,21 @@ import pytest
 from django.utils import timezone
 
 from progress import services
+from tests.factories import cohort_with_learners
 
 DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture
 def cohort(organisation, programme, trainer):
-    return services.cohort_create(
+    """The cohort tests' cohort: it began ten days ago."""
+    return cohort_with_learners(
+        0,
         organisation=organisation,
+        trainer=trainer,
         programme=programme,
-        name="Spring cohort",
         starts_on=timezone.now().date() - 10 * DAY,
-        length_days=365,
-        trainers=[trainer],
-    )
+    ).cohort
 
 
 @pytest.fixture

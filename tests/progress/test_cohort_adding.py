@@ -12,8 +12,8 @@ from accounts.models import Membership, User
 from progress import services
 from progress.models import Enrolment, Invitation
 from progress.tasks import INVITATION_SALT
-from tests.factories import MembershipFactory, UserFactory
-from tests.progress.cohort_world import DAY, Kind, add, live, member, parse_csv, parse_text
+from tests.factories import MembershipFactory, UserFactory, enrol
+from tests.progress.cohort_world import DAY, Kind, add, live, parse_csv, parse_text
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +113,7 @@ def test_list_checked_earlier_is_checked_again_when_added(cohort, trainer, progr
         length_days=365,
         trainers=[trainer],
     )
-    member(autumn, "ada@mfa.example")
+    enrol(autumn, "ada@mfa.example")
 
     with pytest.raises(services.CohortError, match="is already in the cohort “Autumn cohort”"):
         services.cohort_add_learners(cohort=cohort, rows=rows, by=trainer)

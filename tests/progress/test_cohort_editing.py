@@ -8,7 +8,8 @@ from django.utils import timezone
 from progress import services, timemodel
 from progress.models import Cohort, Enrolment
 from progress.services.cohorts import cohort_update_impact
-from tests.progress.cohort_world import DAY, member
+from tests.factories import enrol
+from tests.progress.cohort_world import DAY
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +24,9 @@ def due(enrolment: Enrolment, now) -> dict:
 @pytest.fixture
 def members(cohort) -> list[Enrolment]:
     return [
-        member(cohort, "ada@mfa.example", "Ada"),
+        enrol(cohort, "ada@mfa.example", "Ada"),
         # Joined three days late: keeps that offset when the cohort moves.
-        member(cohort, "bob@mfa.example", "Bob", started_at=cohort.starts_at + 3 * DAY),
+        enrol(cohort, "bob@mfa.example", "Bob", started_at=cohort.starts_at + 3 * DAY),
     ]
 
 

@@ -20,7 +20,8 @@ from progress.models import (
     MilestoneAchievement,
     Pause,
 )
-from tests.progress.cohort_world import DAY, Kind, live, member
+from tests.factories import cohort_with_learners, enrol
+from tests.progress.cohort_world import DAY, Kind, live
 
 pytestmark = pytest.mark.django_db
 
@@ -79,14 +80,14 @@ def test_cohort_page_runs_a_fixed_number_of_queries_for_5_and_500_learners(
     client, organisation, programme, trainer
 ):
     def make(name):
-        return services.cohort_create(
+        return cohort_with_learners(
+            0,
             organisation=organisation,
+            trainer=trainer,
             programme=programme,
             name=name,
             starts_on=timezone.now().date() - 30 * DAY,
-            length_days=365,
-            trainers=[trainer],
-        )
+        ).cohort
 
     small, large = make("Small"), make("Large")
     bulk_learners(small, 5, "small")
@@ -123,11 +124,11 @@ def varied(cohort, trainer) -> dict[str, Enrolment]:
     """Learners whose pace and activity differ, by name."""
     now = timezone.now()
     learners = {
-        "Alice": member(cohort, "alice@mfa.example", "Alice", started_at=now - 40 * DAY),
-        "Bruno": member(cohort, "bruno@mfa.example", "Bruno", started_at=now - DAY / 24),
-        "Carla": member(cohort, "carla@mfa.example", "Carla", started_at=now - 40 * DAY),
-        "Dinah": member(cohort, "dinah@mfa.example", "Dinah", started_at=now - 20 * DAY),
-        "Emile": member(cohort, "emile@mfa.example", "Emile", started_at=now + 5 * DAY),
+        "Alice": enrol(cohort, "alice@mfa.example", "Alice", started_at=now - 40 * DAY),
+        "Bruno": enrol(cohort, "bruno@mfa.example", "Bruno", started_at=now - DAY / 24),
+        "Carla": enrol(cohort, "carla@mfa.example", "Carla", started_at=now - 40 * DAY),
+        "Dinah": enrol(cohort, "dinah@mfa.example", "Dinah", started_at=now - 20 * DAY),
+        "Emile": enrol(cohort, "emile@mfa.example", "Emile", started_at=now + 5 * DAY),
     }
     Enrolment.objects.filter(pk=learners["Carla"].pk).update(last_activity_at=now - 3 * DAY)
     Enrolment.objects.filter(pk=learners["Bruno"].pk).update(last_activity_at=now)
@@ -207,7 +208,7 @@ def test_cohort_page_shows_fifty_learners_a_page(client, cohort, trainer):
 
 
 def test_the_trainers_page_about_a_learner_speaks_about_them(client, cohort, trainer):
-    enrolment = member(cohort, "ada@mfa.example", "Ada")
+    enrolment = enrol(cohort, "ada@mfa.example", "Ada")
     client.force_login(trainer)
 
     html = client.get(

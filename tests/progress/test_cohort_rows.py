@@ -9,7 +9,8 @@ from django.utils import timezone
 from accounts.models import Membership, User
 from progress import services
 from progress.models import Enrolment, Invitation
-from tests.progress.cohort_world import add, member, parse_csv, parse_text
+from tests.factories import enrol
+from tests.progress.cohort_world import add, parse_csv, parse_text
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def test_duplicate_points_to_the_first_line_whatever_the_case(cohort):
 
 
 def test_learner_already_in_the_cohort_is_reported(cohort):
-    member(cohort, "ada@mfa.example")
+    enrol(cohort, "ada@mfa.example")
 
     rows, problems = parse_text(cohort, "ada@mfa.example")
 
@@ -73,7 +74,7 @@ def test_learner_open_in_another_cohort_is_reported_with_its_name(cohort, organi
         length_days=365,
         trainers=[trainer],
     )
-    member(other, "ada@mfa.example")
+    enrol(other, "ada@mfa.example")
 
     _, problems = parse_text(cohort, "ada@mfa.example")
 
@@ -167,7 +168,7 @@ def test_blank_lines_are_skipped(cohort):
 
 
 def test_every_bad_row_is_reported_at_once_in_line_order(cohort, outsider):
-    member(cohort, "member@mfa.example")
+    enrol(cohort, "member@mfa.example")
     content = "\n".join(
         [
             "email,name,language",

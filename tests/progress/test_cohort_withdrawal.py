@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from progress import services
 from progress.models import Completion, Enrolment, HistoryEvent, ListeningEntry, Submission
-from tests.progress.cohort_world import Kind, live, member, parse_text, practice
+from tests.factories import enrol
+from tests.progress.cohort_world import Kind, live, parse_text, practice
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def worker(cohort) -> Enrolment:
     """A cohort member with a completion, a submission, a listening entry and history."""
-    enrolment = member(cohort, "ada@mfa.example", "Ada")
+    enrolment = enrol(cohort, "ada@mfa.example", "Ada")
     reading = live(module__stage__slug="orientation", kind=Kind.READING)[0]
     services.reading_mark_read(enrolment=enrolment, activity=reading)
     services.practice_submit(enrolment=enrolment, activity=practice(), text="My list", link="")

@@ -1,6 +1,7 @@
 """A learner's history says who acted from the account, never from a stored
 name, so a deleted trainer's name leaves every learner's history."""
 
+import datetime
 import importlib
 
 import pytest
@@ -11,6 +12,7 @@ from django.utils import timezone
 from progress import services
 from progress.models import Enrolment, HistoryEvent
 from progress.services.privacy import account_delete
+from tests.factories import cohort_with_learners, enrol
 
 pytestmark = pytest.mark.django_db
 
@@ -19,15 +21,15 @@ pytestmark = pytest.mark.django_db
 def enrolment(trainee, trainer, programme, organisation):
     trainer.display_name = "Tom Trainer"
     trainer.save()
-    cohort = services.cohort_create(
+    cohort = cohort_with_learners(
+        0,
         organisation=organisation,
+        trainer=trainer,
         programme=programme,
         name="Spring",
-        starts_on="2026-11-01",
-        length_days=365,
-        trainers=[trainer],
-    )
-    enrolment = services.enrolment_create(user=trainee, programme=programme, cohort=cohort)
+        starts_on=datetime.date(2026, 11, 1),
+    ).cohort
+    enrolment = enrol(cohort, trainee, started_at=timezone.now())
     services.enrolment_withdraw(enrolment=enrolment, by=trainer)
     services.enrolment_restore(enrolment=enrolment, by=trainer)
     return enrolment

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from progress import services
 from progress.models import Invitation
+from tests.factories import cohort_with_learners
 
 DAY = datetime.timedelta(days=1)
 
@@ -15,14 +16,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def cohort(organisation, programme, trainer):
-    return services.cohort_create(
+    return cohort_with_learners(
+        0,
         organisation=organisation,
+        trainer=trainer,
         programme=programme,
         name="Spring",
-        starts_on="2026-11-01",
-        length_days=365,
-        trainers=[trainer],
-    )
+        starts_on=datetime.date(2026, 11, 1),
+    ).cohort
 
 
 def addresses(start, count):

@@ -16,7 +16,7 @@ from accounts.models import Membership, User
 from progress import services
 from progress.models import Enrolment, Invitation
 from progress.tasks import INVITATION_SALT, invitation_token, send_invitation
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, cohort_with_learners
 
 pytestmark = pytest.mark.django_db
 
@@ -31,14 +31,10 @@ def _eager(eager_celery):
 
 @pytest.fixture
 def cohort(organisation, programme, trainer):
-    return services.cohort_create(
-        organisation=organisation,
-        programme=programme,
-        name="Spring cohort",
-        starts_on=timezone.now().date(),
-        length_days=365,
-        trainers=[trainer],
-    )
+    # Starting today, not ten days ago as the cohort tests' does.
+    return cohort_with_learners(
+        0, organisation=organisation, trainer=trainer, programme=programme
+    ).cohort
 
 
 @pytest.fixture

@@ -5,13 +5,13 @@ Activities are looked up in the shipped programme by stage and kind, not by slug
 so that content edits do not break these tests.
 """
 
-import datetime
-
 import pytest
+from django.utils import timezone
 
 from progress import services
-from progress.models import Cohort, Completion, HistoryEvent, Submission
+from progress.models import Completion, HistoryEvent, Submission
 from progress.selectors import activity_detail
+from tests.factories import cohort_with_learners, enrol
 from tests.progress.study import Kind, completed, live
 
 pytestmark = pytest.mark.django_db
@@ -19,20 +19,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def cohort(organisation, programme, trainer):
-    cohort = Cohort.objects.create(
-        organisation=organisation,
-        programme=programme,
-        name="Spring cohort",
-        starts_on=datetime.date.today(),
-    )
-    cohort.trainers.add(trainer)
-    return cohort
+    # Starting today, not ten days ago as the cohort tests' does.
+    return cohort_with_learners(
+        0, organisation=organisation, trainer=trainer, programme=programme
+    ).cohort
 
 
 @pytest.fixture
 def coached(trainee, programme, cohort):
     """A trainee in a cohort: practice work waits for the trainer's review."""
-    return services.enrolment_create(user=trainee, programme=programme, cohort=cohort)
+    return enrol(cohort, trainee, started_at=timezone.now())
 
 
 # Practice with a trainer

@@ -1,5 +1,6 @@
 """A learner downloads their data, and deleting the account keeps reports correct."""
 
+import datetime
 import json
 
 import pytest
@@ -19,22 +20,22 @@ from progress.models import (
     Reflection,
 )
 from reports.selectors import report_headline
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, cohort_with_learners, enrol
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def learner(trainee, programme, organisation, trainer):
-    cohort = services.cohort_create(
+    cohort = cohort_with_learners(
+        0,
         organisation=organisation,
+        trainer=trainer,
         programme=programme,
         name="Spring",
-        starts_on="2026-11-01",
-        length_days=365,
-        trainers=[trainer],
-    )
-    enrolment = services.enrolment_create(user=trainee, programme=programme, cohort=cohort)
+        starts_on=datetime.date(2026, 11, 1),
+    ).cohort
+    enrolment = enrol(cohort, trainee, started_at=timezone.now())
     from curriculum.models import Activity
 
     orientation = Activity.objects.live().filter(module__stage__slug="orientation")

@@ -6,12 +6,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from progress import services
 from progress.models import Completion, HistoryEvent, Submission
+from tests.factories import cohort_with_learners, enrol
 from tests.helpers import race
-from tests.progress.cohort_world import member, practice
+from tests.progress.cohort_world import practice
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def submitted(cohort) -> Submission:
-    enrolment = member(cohort, "ada@mfa.example", "Ada")
+    enrolment = enrol(cohort, "ada@mfa.example", "Ada")
     return services.practice_submit(
         enrolment=enrolment, activity=practice(), text="My first listening list", link=""
     )
@@ -156,16 +156,11 @@ def test_a_review_sent_after_another_keeps_the_typed_feedback_on_the_page(
 def test_two_reviewers_at_once_only_one_review_counts(
     organisation, programme, trainer, org_admin, second_accepts
 ):
-    cohort = services.cohort_create(
-        organisation=organisation,
-        programme=programme,
-        name="Race cohort",
-        starts_on=timezone.now().date(),
-        length_days=365,
-        trainers=[trainer],
-    )
+    cohort = cohort_with_learners(
+        0, organisation=organisation, trainer=trainer, programme=programme, name="Race cohort"
+    ).cohort
     submission = services.practice_submit(
-        enrolment=member(cohort, "ada@mfa.example"), activity=practice(), text="Work", link=""
+        enrolment=enrol(cohort, "ada@mfa.example"), activity=practice(), text="Work", link=""
     )
 
     outcomes = race(

@@ -17,7 +17,6 @@ from django.utils import timezone
 from curriculum.models import Activity, Resource
 from progress import services
 from progress.models import (
-    Cohort,
     Completion,
     Enrolment,
     Follow,
@@ -29,6 +28,7 @@ from progress.models import (
     Submission,
 )
 from progress.selectors import learner_progress
+from tests.factories import cohort_with_learners
 
 pytestmark = pytest.mark.django_db
 
@@ -102,14 +102,10 @@ def learner(client, trainee, programme) -> Enrolment:
 
 @pytest.fixture
 def cohort(organisation, programme, trainer):
-    cohort = Cohort.objects.create(
-        organisation=organisation,
-        programme=programme,
-        name="Spring cohort",
-        starts_on=datetime.date.today(),
-    )
-    cohort.trainers.add(trainer)
-    return cohort
+    # Starting today, not ten days ago as the cohort tests' does.
+    return cohort_with_learners(
+        0, organisation=organisation, trainer=trainer, programme=programme
+    ).cohort
 
 
 # Access

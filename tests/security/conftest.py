@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.models import Membership
 from progress import services
 from progress.models import Nudge
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, cohort_with_learners, enrol
 from tests.security.bad_input import Kind, World, open_activities, open_stages
 from tests.security.bad_input_endpoints import ENDPOINTS
 
@@ -55,20 +55,14 @@ def world(
             sent_at=now,
         )
     if "cohort" in endpoint.needs:
-        built.cohort = services.cohort_create(
+        built.cohort = cohort_with_learners(
+            0,
             organisation=organisation,
+            trainer=trainer,
             programme=programme,
-            name="Spring cohort",
             starts_on=now.date() - datetime.timedelta(days=10),
-            length_days=365,
-            trainers=[trainer],
-        )
-        built.learner = services.enrolment_create(
-            user=trainee,
-            programme=programme,
-            cohort=built.cohort,
-            started_at=built.cohort.starts_at,
-        )
+        ).cohort
+        built.learner = enrol(built.cohort, trainee)
         open_stages(built.learner)
         built.submission = services.practice_submit(
             enrolment=built.learner,

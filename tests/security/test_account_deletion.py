@@ -1,5 +1,7 @@
 """Deleting an account ends every role, every session and every place that names the person."""
 
+import datetime
+
 import pytest
 from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
@@ -11,7 +13,7 @@ from accounts.models import AuditEvent, Membership, User
 from curriculum.models import Activity
 from progress import services
 from progress.models import Invitation, Nudge, Submission
-from tests.factories import PASSWORD, MembershipFactory, UserFactory
+from tests.factories import PASSWORD, MembershipFactory, UserFactory, cohort_with_learners
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +27,14 @@ def delete_account(client, user):
 
 @pytest.fixture
 def cohort(organisation, programme, trainer):
-    return services.cohort_create(
+    return cohort_with_learners(
+        0,
         organisation=organisation,
+        trainer=trainer,
         programme=programme,
         name="Spring",
-        starts_on="2026-11-01",
-        length_days=365,
-        trainers=[trainer],
-    )
+        starts_on=datetime.date(2026, 11, 1),
+    ).cohort
 
 
 def test_deleting_an_account_ends_its_memberships_and_its_places_on_trainer_lists(

@@ -14,7 +14,7 @@ from accounts.tasks import send_unsent_organisation_invitations
 from progress import services
 from progress.models import Invitation
 from progress.tasks import send_unsent_invitations
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, cohort_with_learners
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +28,14 @@ def _eager(eager_celery):
 
 
 def _cohort(organisation, programme, trainer, name):
-    return services.cohort_create(
+    return cohort_with_learners(
+        0,
         organisation=organisation,
+        trainer=trainer,
         programme=programme,
         name=name,
         starts_on=START.date(),
-        length_days=365,
-        trainers=[trainer],
-    )
+    ).cohort
 
 
 def _invite(cohort, by, capture):

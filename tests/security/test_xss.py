@@ -42,6 +42,7 @@ from progress.nudges.delivery import nudges_deliver
 from progress.nudges.planner import nudges_plan
 from progress.selectors import learner_progress
 from reports.views import CSV_COLUMNS, FORMULA_STARTS
+from tests.factories import enrol
 
 pytestmark = pytest.mark.django_db
 
@@ -239,27 +240,9 @@ def deliver_nudges() -> None:
 
 
 @pytest.fixture
-def cohort(organisation, programme, trainer):
-    # Starting today, so enrolling plans a welcome message.
-    return services.cohort_create(
-        organisation=organisation,
-        programme=programme,
-        name="Spring cohort",
-        starts_on=timezone.now().date(),
-        length_days=365,
-        trainers=[trainer],
-    )
-
-
-@pytest.fixture
 def enrolment(cohort, trainee) -> Enrolment:
-    enrolment = services.enrolment_create(
-        user=trainee,
-        programme=cohort.programme,
-        cohort=cohort,
-        started_at=cohort.starts_at,
-        length_days=cohort.length_days,
-    )
+    # The shared cohort starts today, so enrolling plans a welcome message.
+    enrolment = enrol(cohort, trainee)
     open_stages(enrolment)
     return enrolment
 
