@@ -2,14 +2,13 @@
 with its line, and the same queries however long the list."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Membership, User
 from progress import services
 from progress.models import Enrolment, Invitation
 from tests.factories import enrol
+from tests.helpers import assert_queries_do_not_grow
 from tests.progress.cohort_world import add, parse_csv, parse_text
 
 pytestmark = pytest.mark.django_db
@@ -237,16 +236,18 @@ def _rows_for_query_count(cohort, count: int, prefix: str) -> str:
 
 
 def test_checking_a_list_runs_the_same_queries_for_5_and_200_rows(cohort):
-    small = _rows_for_query_count(cohort, 5, "small")
-    large = _rows_for_query_count(cohort, 200, "large")
+    problems = {}
+
+    def check(rows: str) -> None:
+        _, problems[rows.count("\n") + 1] = parse_text(cohort, rows)
 
     # 1 the organisation's members with these addresses, 2 their open
     # enrolments in the organisation's cohorts, 3 the cohort's pending invitations.
-    with CaptureQueriesContext(connection) as five:
-        _, problems = parse_text(cohort, small)
-    assert len(problems) == 1
-    with CaptureQueriesContext(connection) as two_hundred:
-        _, problems = parse_text(cohort, large)
-    assert len(problems) == 40
+    measured = assert_queries_do_not_grow(
+        check,
+        lambda size: _rows_for_query_count(cohort, size, f"size{size}-"),
+        sizes=(5, 200),
+    )
 
-    assert len(five) == len(two_hundred) == 3, [q["sql"] for q in two_hundred.captured_queries]
+    assert (len(problems[5]), len(problems[200])) == (1, 40)
+    assert len(measured.large) == 3, measured.large
