@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from ediplomacy.lib.periods import at_local_time, local_date, month_start
-from reports.forms import ReportFilterForm
 from progress.models import Enrolment
+from reports.forms import ReportFilterForm
 from reports.selectors import Filters
 from tests.calendar.days import DAY_PARAMS, ZONES, zone
 from tests.factories import UserFactory
