@@ -121,6 +121,8 @@ def run(addrport: str) -> int:
                 break
             time.sleep(0.5)
     finally:
+        if stop_requested:
+            print("Stopping the web server, the worker and beat.", flush=True)
         # Beat first, so no new work is planned while the others stop.
         for child in reversed(started):
             child.terminate()
