@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from accounts.selectors import user_roles
+from accounts.access import user_roles
 
 
 def roles(request):

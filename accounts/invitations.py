@@ -64,10 +64,8 @@ def organisation_invite(
     email = email.strip().lower()
     now = timezone.now()
     pending = (
-        OrganisationInvitation.objects.select_for_update()
-        .filter(
-            organisation=organisation, email=email, status=OrganisationInvitation.Status.PENDING
-        )
+        organisation.invitations.select_for_update()
+        .filter(email=email, status=OrganisationInvitation.Status.PENDING)
         .first()
     )
     if pending is not None:
@@ -150,7 +148,7 @@ def organisation_invitation_answer(
             f"This invitation is for {invitation.email}: log in with that address."
         )
     if accept:
-        current = Membership.objects.filter(user=user, organisation=invitation.organisation).first()
+        current = invitation.organisation.memberships.filter(user=user).first()
         # An invitation never lowers a role the person already holds.
         if current is None or _rank(invitation.role) > _rank(current.role):
             try:

@@ -1,6 +1,7 @@
 from django.db import transaction
 from django.utils.text import slugify
 
+from accounts import access
 from accounts.models import AuditEvent, Membership, Organisation, User
 
 
@@ -16,14 +17,12 @@ def membership_grant(*, user: User, organisation: Organisation, role: str) -> Me
     """Gives `user` exactly one role in `organisation`, replacing any earlier one."""
     if role not in Membership.Role.values:
         raise ValueError(f"Unknown role {role!r}.")
-    membership, _ = Membership.objects.update_or_create(
-        user=user, organisation=organisation, defaults={"role": role}
-    )
+    membership, _ = organisation.memberships.update_or_create(user=user, defaults={"role": role})
     return membership
 
 
 def membership_revoke(*, user: User, organisation: Organisation) -> bool:
-    deleted, _ = Membership.objects.filter(user=user, organisation=organisation).delete()
+    deleted, _ = organisation.memberships.filter(user=user).delete()
     return bool(deleted)
 
 
@@ -44,11 +43,11 @@ def membership_change(
     # One role change per organisation at a time: two administrators demoting
     # each other at once must not both see the other still in place.
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-    current = Membership.objects.filter(organisation=organisation, user=user).first()
+    current = organisation.memberships.filter(user=user).first()
     # A closed account keeps no role, but one may linger from before; it
     # administers nothing, so it never counts as the other administrator.
-    usable_admins = Membership.objects.filter(
-        organisation=organisation, role=Membership.Role.ORG_ADMIN, user__is_active=True
+    usable_admins = organisation.memberships.filter(
+        role=Membership.Role.ORG_ADMIN, user__is_active=True
     )
     last_admin = (
         current is not None
@@ -80,15 +79,8 @@ def membership_change(
 
 
 def _stop_training(*, user: User, organisation: Organisation) -> int:
-    """Takes `user` off the trainer lists of the organisation's cohorts; returns how many.
-
-    Cohorts live in a higher app: the list is reached through the relation
-    it adds to the user, not by importing it.
-    """
-    places = user.trained_cohorts.through.objects.filter(
-        user=user, cohort__organisation=organisation
-    )
-    deleted, _ = places.delete()
+    """Takes `user` off the trainer lists of the organisation's cohorts; returns how many."""
+    deleted, _ = access.trainer_places(user=user, organisation=organisation).delete()
     return deleted
 
 

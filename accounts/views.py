@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from accounts import access
 from accounts.forms import AddPersonForm, PauseNudgesForm, ProfileForm
 from accounts.invitations import (
     InvitationError,
@@ -17,8 +18,7 @@ from accounts.invitations import (
     organisation_invitation_revoke,
     organisation_invite,
 )
-from accounts.models import AuditEvent, Membership, Organisation, OrganisationInvitation
-from accounts.selectors import user_roles
+from accounts.models import Membership, OrganisationInvitation
 from accounts.services import MembershipError, membership_change, organisation_pause_nudges
 from accounts.tasks import ORGANISATION_INVITATION_SALT
 from ediplomacy.lib.ids import parse_id
@@ -34,17 +34,14 @@ def profile(request):
     return render(request, "accounts/profile.html", {"form": form})
 
 
-def _managed(request) -> list[Organisation]:
-    roles = request.roles = user_roles(request.user)  # the navigation reuses them
-    organisations = Organisation.objects.all()
-    if not roles.is_staff:
-        organisations = organisations.filter(pk__in=roles.admin_of)
-    return list(organisations)
+def _roles(request):
+    request.roles = access.user_roles(request.user)  # the navigation reuses them
+    return request.roles
 
 
 @login_required
 def organisations(request):
-    managed = _managed(request)
+    managed = list(access.organisations_managed(user=request.user, roles=_roles(request)))
     if not managed:
         raise Http404("No such page.")
     if len(managed) == 1:
@@ -54,9 +51,7 @@ def organisations(request):
 
 @login_required
 def people(request, slug):
-    organisation = next((o for o in _managed(request) if o.slug == slug), None)
-    if organisation is None:
-        raise Http404("No such organisation.")
+    organisation = access.organisation_managed(user=request.user, roles=_roles(request), slug=slug)
     form = AddPersonForm(request.POST if request.POST.get("action") == "add" else None)
     pause_form = PauseNudgesForm(request.POST if request.POST.get("action") == "pause" else None)
     if request.method == "POST":
@@ -142,12 +137,10 @@ def people(request, slug):
 
 @login_required
 def audit(request, slug):
-    organisation = next((o for o in _managed(request) if o.slug == slug), None)
-    if organisation is None:
-        raise Http404("No such organisation.")
-    page = Paginator(
-        AuditEvent.objects.filter(organisation=organisation).select_related("actor"), 50
-    ).get_page(request.GET.get("page"))
+    roles = _roles(request)
+    organisation = access.organisation_managed(user=request.user, roles=roles, slug=slug)
+    events = access.audit_events(user=request.user, roles=roles, organisation=organisation)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/audit.html", {"organisation": organisation, "page": page})
 
 

@@ -1,6 +1,6 @@
 from django.shortcuts import redirect, render
 
-from accounts.selectors import user_roles
+from accounts.access import user_roles
 
 
 def home(request):

@@ -15,7 +15,6 @@ from django.db.models import Count
 from curriculum.models import Activity
 from progress import timemodel
 from progress.models import (
-    MILESTONE_FIELDS,  # noqa: F401 (imported from here by pages not yet switched)
     SNAPSHOT_FIELDS,
     Completion,
     Enrolment,

@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts import access
 
 TEXT_LIMIT = 10_000
 
@@ -162,9 +162,11 @@ class CohortForm(forms.Form):
         if organisation and trainers:
             # One query for all the chosen trainers (one membership per person
             # and organisation), not one per trainer.
-            able = Membership.objects.filter(
-                organisation=organisation, role__in=Membership.TRAINING_ROLES, user__in=trainers
-            ).count()
+            able = (
+                access.trainers_eligible(organisations=[organisation])
+                .filter(pk__in=[trainer.pk for trainer in trainers])
+                .count()
+            )
             if able < len(trainers):
                 self.add_error(
                     "trainers", "Every trainer must belong to the cohort's organisation."

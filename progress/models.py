@@ -413,10 +413,6 @@ class FollowingCheckin(models.Model):
 
 
 class MilestoneAchievement(models.Model):
-    # The time model's one list; kept here for code that still says
-    # `MilestoneAchievement.Milestone`.
-    Milestone = Milestone
-
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="achievements")
     milestone = models.CharField(
         max_length=24, choices=[(item.value, label) for item, label in MILESTONE_LABELS.items()]

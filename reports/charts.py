@@ -6,8 +6,7 @@ it and carries the text alternative.
 
 from dataclasses import dataclass
 
-from progress.charts import MILESTONE_LABELS, PACE_LABELS
-from progress.timemodel import CURRENT_PACES, Milestone
+from progress.timemodel import CURRENT_PACES, MILESTONE_LABELS, PACE_LABELS, Milestone
 
 
 @dataclass(frozen=True)
@@ -51,15 +50,12 @@ def funnel(headline) -> list[Bar]:
     return bars
 
 
-PACE_ORDER = CURRENT_PACES
-
-
 def stacked_pace_bars(rows: list[dict]) -> list[dict]:
     """One bar per cohort, split by pace."""
     room = CHART_WIDTH - LABEL_WIDTH
     bars = []
     for index, row in enumerate(rows):
-        parts = [(PACE_LABELS[p], p.value, row[f"pace_{p.value}"]) for p in PACE_ORDER]
+        parts = [(PACE_LABELS[p], p.value, row[f"pace_{p.value}"]) for p in CURRENT_PACES]
         parts.append(("completed", "completed", row["completed"]))
         total = sum(count for _, _, count in parts)
         x = float(LABEL_WIDTH)

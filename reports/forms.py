@@ -5,9 +5,8 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from progress.charts import MILESTONE_LABELS, PACE_LABELS
 from progress.models import Enrolment
-from progress.timemodel import CURRENT_PACES
+from progress.timemodel import CURRENT_PACES, MILESTONE_LABELS, PACE_LABELS
 
 
 class LongSelect(forms.Select):

@@ -8,10 +8,8 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Aggregate, Count, FloatField, Q, QuerySet
 
-from accounts.selectors import Roles
 from competences.models import Competence, Standing
-from progress.assessments import MILESTONE_FIELDS
-from progress.models import Cohort, Enrolment, MilestoneAchievement
+from progress.models import MILESTONE_FIELDS, Enrolment, MilestoneAchievement
 from progress.timemodel import CURRENT_PACES, Milestone, Pace
 
 MILESTONE_STATES = {
@@ -32,23 +30,11 @@ class Median(Aggregate):
     output_field = FloatField()
 
 
-def report_scope(user, roles: Roles) -> QuerySet[Enrolment]:
-    """The enrolments this person may report on: staff all, an org admin their
-    organisations', a trainer their cohorts'."""
-    enrolments = Enrolment.objects.all()
-    if roles.is_staff:
-        return enrolments
-    # A subquery, not a join: a join on trainers would repeat each enrolment
-    # once per trainer of its cohort, and grouped counts would count it twice.
-    trained = Cohort.objects.filter(trainers=user).values("pk")
-    return enrolments.filter(
-        Q(cohort__organisation_id__in=roles.admin_of) | Q(cohort_id__in=trained)
-    )
-
-
 @dataclass
 class Filters:
-    organisation: int | None = None
+    """Narrows enrolments already limited to what the person may see
+    (`access.enrolments_visible`, which also takes the organisation)."""
+
     cohort: int | None = None
     started_from: object = None
     started_to: object = None
@@ -58,8 +44,6 @@ class Filters:
     state: str = ""
 
     def apply(self, enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
-        if self.organisation:
-            enrolments = enrolments.filter(cohort__organisation_id=self.organisation)
         if self.cohort:
             enrolments = enrolments.filter(cohort_id=self.cohort)
         if self.started_from:

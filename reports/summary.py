@@ -2,28 +2,25 @@
 
 import datetime
 
+from accounts import access
 from accounts.models import Organisation
-from progress.models import Enrolment, Nudge
+from progress.models import Nudge
 from progress.nudges.delivery import Skip
+from progress.timemodel import MILESTONE_LABELS, Milestone
 from reports.selectors import report_headline
 
 
 def organisation_summary(nudge: Nudge, now: datetime.datetime) -> dict:
     organisation_id = int(nudge.subject.split(":", 1)[1])
-    still_admin = nudge.recipient.memberships.filter(
-        organisation_id=organisation_id, role="org_admin"
-    ).exists()
-    if not still_admin:
+    if not access.summary_allowed(user=nudge.recipient, organisation_id=organisation_id):
         raise Skip("no longer an administrator of the organisation")
     organisation = Organisation.objects.get(pk=organisation_id)
-    headline = report_headline(Enrolment.objects.filter(cohort__organisation_id=organisation_id))
+    headline = report_headline(access.organisation_enrolments(organisation_id=organisation_id))
     current = headline.enrolled - headline.by_status.get("withdrawn", 0)
     lines = [f"{organisation.name}: {current} current learners."]
-    for row, label in zip(
-        headline.milestones, ["Acquainted", "e-Listener", "Active e-diplomat"], strict=True
-    ):
+    for row in headline.milestones:
         lines.append(
-            f"{label}: {row['on_time']} on time, {row['late']} late, "
-            f"{row['overdue']} overdue, {row['pending']} pending."
+            f"{MILESTONE_LABELS[Milestone(row['code'])]}: {row['on_time']} on time, "
+            f"{row['late']} late, {row['overdue']} overdue, {row['pending']} pending."
         )
     return {"lines": lines}

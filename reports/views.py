@@ -8,10 +8,9 @@ from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.models import Organisation
+from accounts import access
 from accounts.services import audit_record
 from ediplomacy.lib.ids import parse_id
-from progress.selectors.cohorts import cohorts_visible_to
 from progress.views.trainer import trainer_required
 from reports import charts
 from reports.forms import ReportFilterForm
@@ -22,7 +21,6 @@ from reports.selectors import (
     organisation_rates,
     report_figures,
     report_headline,
-    report_scope,
 )
 
 # Stable column names: documented in the README, relied on by spreadsheets.
@@ -48,30 +46,24 @@ CHARTED_COHORTS = 20
 CSV_LINES_PER_CHUNK = 1000
 
 
-def _organisations(request):
-    roles = request.roles
-    if roles.is_staff:
-        return list(Organisation.objects.order_by("name"))
-    cohorts = cohorts_visible_to(request.user, roles)
-    return list(Organisation.objects.filter(cohorts__in=cohorts).distinct().order_by("name"))
-
-
 def _filtered(request):
     """The filter form and, when it is valid, the filtered enrolments."""
-    organisations = _organisations(request)
-    cohorts = cohorts_visible_to(request.user, request.roles).order_by("name")
+    organisations = list(access.organisations_reported(user=request.user, roles=request.roles))
     chosen = parse_id(request.GET.get("organisation"))
-    if chosen is not None:
-        cohorts = cohorts.filter(organisation_id=chosen)
+    cohorts = access.cohorts_visible(
+        user=request.user, roles=request.roles, organisation_id=chosen
+    ).order_by("name")
     form = ReportFilterForm(
         request.GET or None,
         organisations=organisations,
         cohorts=list(cohorts.values_list("pk", "name")),
     )
-    scope = report_scope(request.user, request.roles)
     if form.is_bound and not form.is_valid():
         return form, None, organisations
-    data = form.cleaned_data if form.is_bound else {}
+    data = dict(form.cleaned_data) if form.is_bound else {}
+    scope = access.enrolments_visible(
+        user=request.user, roles=request.roles, organisation_id=data.pop("organisation", None)
+    )
     filters = Filters(**{key: value for key, value in data.items() if value not in (None, "")})
     return form, filters.apply(scope), organisations
 
@@ -108,24 +100,23 @@ def report(request):
 
 def _benchmark(request, organisations) -> dict | None:
     """An organisation beside the anonymised median of all organisations."""
-    roles = request.roles
-    if roles.is_staff or len(roles.admin_of) != 1:
-        if roles.is_staff:
-            rates = organisation_rates()
-            names = {o.pk: o.name for o in organisations}
-            return {
-                "staff": True,
-                "rows": sorted(
-                    (
-                        {"name": names.get(pk, "?"), "percent": round(100 * rate)}
-                        for pk, rate in rates.items()
-                    ),
-                    key=lambda row: row["name"],
+    if request.roles.is_staff:
+        rates = organisation_rates()
+        names = {o.pk: o.name for o in organisations}
+        return {
+            "staff": True,
+            "rows": sorted(
+                (
+                    {"name": names.get(pk, "?"), "percent": round(100 * rate)}
+                    for pk, rate in rates.items()
                 ),
-            }
+                key=lambda row: row["name"],
+            ),
+        }
+    own = access.organisation_benchmarked(roles=request.roles)
+    if own is None:
         return None
     rates = organisation_rates()
-    own = next(iter(roles.admin_of))
     if own not in rates:
         return None
     # With few others, the median and one's own rate give theirs away (with

@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from progress import timemodel
-from progress.charts import MILESTONE_LABELS
 from progress.models import Nudge, Submission
-from progress.timemodel import Milestone
+from progress.timemodel import MILESTONE_LABELS, Milestone
 
 NEXT_STEP = {
     Milestone.ACQUAINTED.value: gettext_lazy(

@@ -19,7 +19,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Organisation
+from accounts import access
 from ediplomacy.lib.mail import send_templated
 from progress.models import Enrolment, MilestoneAchievement, Nudge
 from progress.nudges.content import absolute, digest_for, nudge_content
@@ -79,17 +79,14 @@ def release_stale(now: datetime.datetime) -> int:
 
 
 def _organisation_pause(nudge: Nudge, now: datetime.datetime) -> datetime.datetime | None:
-    organisations = Organisation.objects.filter(
-        nudges_paused_until__gt=now, memberships__user_id=nudge.recipient_id
+    cohort_id = nudge.enrolment.cohort_id if nudge.enrolment_id else None
+    return (
+        access.organisations_of(user_id=nudge.recipient_id, cohort_id=cohort_id)
+        .filter(nudges_paused_until__gt=now)
+        .order_by("-nudges_paused_until")
+        .values_list("nudges_paused_until", flat=True)
+        .first()
     )
-    if nudge.enrolment_id and nudge.enrolment.cohort_id:
-        organisations = organisations | Organisation.objects.filter(
-            nudges_paused_until__gt=now, cohorts__pk=nudge.enrolment.cohort_id
-        )
-    latest = organisations.order_by("-nudges_paused_until").values_list(
-        "nudges_paused_until", flat=True
-    )
-    return latest.first()
 
 
 def _check(nudge: Nudge, now: datetime.datetime) -> str:

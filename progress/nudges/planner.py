@@ -7,11 +7,11 @@ from collections import Counter
 from django.db import transaction
 from django.db.models import Q
 
-from accounts.models import Membership
+from accounts import access
 from ediplomacy.lib.periods import zone_named
 from progress import timemodel
 from progress.assessments import assess_enrolments, snapshots_refresh
-from progress.models import SNAPSHOT_FIELDS, Cohort, Enrolment, Nudge
+from progress.models import SNAPSHOT_FIELDS, Enrolment, Nudge
 from progress.nudges.rules import calendar_month, inactive_after, is_due_soon, iso_week
 
 CHUNK = 1000
@@ -71,12 +71,6 @@ def _digest_candidates(now: datetime.datetime) -> list[Candidate]:
     # One digest per trainer and week, however many cohorts they train. The
     # week is the trainer's own: on a Monday in Kathmandu it is still Sunday
     # in UTC, and the new week's digest is due.
-    trainers = (
-        Cohort.objects.filter(archived_at__isnull=True, enrolments__status="active")
-        .order_by()  # the model's ordering would widen DISTINCT to its columns
-        .values_list("trainers", "trainers__time_zone")
-        .distinct()
-    )
     return [
         {
             "recipient_id": trainer_id,
@@ -84,15 +78,14 @@ def _digest_candidates(now: datetime.datetime) -> list[Candidate]:
             "subject": "cohorts",
             "period": iso_week(now, zone_named(time_zone)),
         }
-        for trainer_id, time_zone in trainers
-        if trainer_id is not None
+        for trainer_id, time_zone in access.digest_recipients()
     ]
 
 
 def _summary_candidates(now: datetime.datetime) -> list[Candidate]:
     # One summary per organisation administrator, organisation and calendar
     # month of the administrator's own date.
-    admins = Membership.objects.filter(role=Membership.Role.ORG_ADMIN).values_list(
+    admins = access.summary_recipients().values_list(
         "user_id", "organisation_id", "user__time_zone"
     )
     return [
@@ -190,36 +183,3 @@ def _snapshot_unassessed(now: datetime.datetime) -> None:
     which refresh their snapshot; this catches any written before it existed."""
     while chunk := list(Enrolment.objects.filter(assessed_at__isnull=True).order_by("pk")[:CHUNK]):
         snapshots_refresh(chunk, now)
-
-
-def nudge_event(
-    *,
-    recipient_id: int,
-    rule: str,
-    subject: str,
-    period: str,
-    now: datetime.datetime,
-    enrolment: Enrolment | None = None,
-    milestone: str = "",
-    submission=None,
-) -> Nudge | None:
-    """Records a nudge for something that just happened (inside the caller's
-    transaction) and queues its delivery once that transaction commits."""
-    from progress.tasks import enqueue_delivery
-
-    nudge, created = Nudge.objects.get_or_create(
-        recipient_id=recipient_id,
-        rule=rule,
-        subject=subject,
-        period=period,
-        defaults={
-            "enrolment": enrolment,
-            "milestone": milestone,
-            "submission": submission,
-            "not_before": now,
-            "created_at": now,
-        },
-    )
-    if created:
-        enqueue_delivery([nudge.pk])
-    return nudge if created else None

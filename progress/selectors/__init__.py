@@ -3,15 +3,10 @@
 from progress.selectors.cohorts import (
     CohortLearner,
     CohortSummary,
-    cohort_for,
     cohort_learners,
     cohort_rows,
-    cohort_snapshots_complete,
     cohort_summary,
-    cohorts_visible_to,
-    enrolment_for_trainer,
     review_queue,
-    submission_for_reviewer,
 )
 from progress.selectors.learner import (
     Dashboard,
@@ -25,15 +20,10 @@ __all__ = [
     "CohortSummary",
     "Dashboard",
     "activity_detail",
-    "cohort_for",
     "cohort_learners",
     "cohort_rows",
-    "cohort_snapshots_complete",
     "cohort_summary",
-    "cohorts_visible_to",
-    "enrolment_for_trainer",
     "learner_dashboard",
     "learner_progress",
     "review_queue",
-    "submission_for_reviewer",
 ]

@@ -127,8 +127,8 @@ class Dashboard:
         return [
             {
                 "assessment": item,
-                "label": charts.MILESTONE_LABELS[item.milestone],
-                "status": charts.PACE_LABELS[item.status],
+                "label": timemodel.MILESTONE_LABELS[item.milestone],
+                "status": timemodel.PACE_LABELS[item.status],
                 "tone": charts.PACE_TONES[item.status],
                 "work_percent": round(100 * item.work_share),
                 "time_percent": round(100 * item.elapsed_share),

@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
-from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accounts import access
 from accounts.invitations import InvitationError, invitation_resend_check
 from accounts.models import AuditEvent, Membership, Organisation, User
 from accounts.services import audit_record
@@ -29,6 +29,7 @@ from progress.services.study import (
     progress_refresh,
 )
 from progress.services.transfer import work_copy
+from progress.tasks import enqueue_invitation
 
 MAX_ROWS = 2000
 EMAIL_MAX_LENGTH = 254  # what an address column holds
@@ -92,6 +93,16 @@ def cohort_create(
         organisation=cohort.organisation_id,
     )
     return cohort
+
+
+def cohort_snapshots_complete(*, cohort: Cohort, now: datetime.datetime) -> int:
+    """Assesses the cohort's enrolments that never were (written in bulk, or
+    before snapshots existed), so its page sorts and counts them: one query
+    when there are none. Returns how many it assessed."""
+    unassessed = list(Enrolment.objects.filter(cohort=cohort, assessed_at__isnull=True))
+    if unassessed:
+        snapshots_refresh(unassessed, now)
+    return len(unassessed)
 
 
 def cohort_update_impact(*, cohort: Cohort, starts_on: datetime.date, length_days: int) -> int:
@@ -258,16 +269,15 @@ def learner_rows_check(
             continue
         valid.append(LearnerRow(row.line, email, row.display_name, row.language))
 
-    members = _members_by_email(cohort, [row.email for row in valid])
+    members = access.members_by_email(
+        organisation_id=cohort.organisation_id, emails=[row.email for row in valid]
+    )
     # Only this organisation's own enrolments are looked at: what a learner
     # does elsewhere is not this trainer's to know.
     open_here = {
         e.user_id: e
-        for e in Enrolment.objects.filter(
-            user__in=members.values(),
-            programme=cohort.programme,
-            cohort__organisation=cohort.organisation_id,
-        )
+        for e in access.organisation_enrolments(organisation_id=cohort.organisation_id)
+        .filter(user__in=members.values(), programme=cohort.programme)
         .exclude(status=Enrolment.Status.WITHDRAWN)
         .select_related("cohort")
     }
@@ -294,19 +304,6 @@ def learner_rows_check(
     return accepted, problems
 
 
-def _members_by_email(cohort: Cohort, emails: list[str]) -> dict[str, User]:
-    """The accounts with these addresses that already belong to the cohort's
-    organisation: one query."""
-    return {
-        user.email.lower(): user
-        for user in User.objects.annotate(email_lower=Lower("email")).filter(
-            email_lower__in=emails,
-            is_active=True,
-            memberships__organisation=cohort.organisation_id,
-        )
-    }
-
-
 def _status_before_withdrawal(enrolment: Enrolment) -> str:
     """What a restored enrolment goes back to: completed, paused or active."""
     if enrolment.completed_at is not None:
@@ -328,8 +325,8 @@ def _join(
     closed any open one first. `snapshot=False` leaves the assessment to a
     caller joining many.
     """
-    Membership.objects.get_or_create(
-        user=user, organisation=cohort.organisation, defaults={"role": Membership.Role.TRAINEE}
+    cohort.organisation.memberships.get_or_create(
+        user=user, defaults={"role": Membership.Role.TRAINEE}
     )
     mine = Enrolment.objects.select_for_update().filter(user=user, programme=cohort.programme)
     open_enrolment = mine.exclude(status=Enrolment.Status.WITHDRAWN).first()
@@ -341,7 +338,9 @@ def _join(
             "This learner is still enrolled elsewhere: they must accept an invitation to join."
         )
     enrolment = open_enrolment or (
-        mine.filter(status=Enrolment.Status.WITHDRAWN, cohort__organisation=cohort.organisation_id)
+        access.organisation_enrolments(organisation_id=cohort.organisation_id)
+        .select_for_update()
+        .filter(user=user, programme=cohort.programme, status=Enrolment.Status.WITHDRAWN)
         .order_by("-created_at", "-pk")
         .first()
     )
@@ -399,21 +398,25 @@ def cohort_add_learners(*, cohort: Cohort, rows: list[LearnerRow], by: User) -> 
     Validates again inside the transaction, so a list checked a minute ago
     cannot add someone who has since joined another cohort.
     """
-    from progress.tasks import enqueue_invitation
-
     if cohort.is_archived:
         raise CohortError("This cohort is archived: restore it before adding learners.")
     checked, problems = learner_rows_check(cohort=cohort, rows=rows)
     if problems:
         raise CohortError("; ".join(str(problem) for problem in problems))
     now = timezone.now()
-    members = _members_by_email(cohort, [row.email for row in checked])
+    members = access.members_by_email(
+        organisation_id=cohort.organisation_id, emails=[row.email for row in checked]
+    )
     # A member studying elsewhere (self-paced, or with another organisation)
     # decides for themselves whether to move: they are invited too.
     elsewhere = set(
         Enrolment.objects.filter(user__in=members.values(), programme=cohort.programme)
         .exclude(status=Enrolment.Status.WITHDRAWN)
-        .exclude(cohort__organisation=cohort.organisation_id)
+        .exclude(
+            pk__in=access.organisation_enrolments(organisation_id=cohort.organisation_id).values(
+                "pk"
+            )
+        )
         .values_list("user_id", flat=True)
     )
     members = {email: user for email, user in members.items() if user.pk not in elsewhere}
@@ -501,8 +504,6 @@ def enrolment_restore(*, enrolment: Enrolment, by: User) -> None:
 def invitation_resend(*, invitation: Invitation, by: User | None = None) -> Invitation:
     """Sends a pending invitation again: at most once a day, and at most
     `INVITATION_MAX_SENDS` times in all, so nobody's inbox is flooded."""
-    from progress.tasks import enqueue_invitation
-
     now = timezone.now()
     if _invitation_budget(by, now) < 1:
         raise CohortError("You have sent as many invitations as allowed this hour. Try later.")
@@ -607,7 +608,8 @@ def invitation_previous_enrolment(*, invitation: Invitation, user: User) -> Enro
             and open_enrolment.cohort.organisation_id == cohort.organisation_id
         )
         return None if here else open_enrolment
-    if mine.filter(cohort__organisation=cohort.organisation_id).exists():
+    earlier_here = access.organisation_enrolments(organisation_id=cohort.organisation_id)
+    if earlier_here.filter(user=user, programme=cohort.programme).exists():
         return None  # an earlier record of this organisation is restored
     return mine.order_by("-created_at", "-pk").first()
 

@@ -30,7 +30,7 @@ from progress.models import (
     Reflection,
     Submission,
 )
-from progress.nudges.planner import nudge_event
+from progress.nudges.events import nudge_event
 from progress.state import following_is_stable, learner_state
 
 
@@ -201,7 +201,7 @@ def progress_refresh(*, enrolment: Enrolment, now: datetime.datetime) -> None:
             },
         )
         if created:
-            label = MilestoneAchievement.Milestone(milestone.value).label
+            label = milestone.label
             _history(enrolment, HistoryEvent.Kind.MILESTONE, f"Reached the milestone {label}", now)
             if _is_recent(now):
                 nudge_event(

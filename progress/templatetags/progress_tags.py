@@ -1,7 +1,6 @@
 from django import template
 
-from progress.charts import PACE_LABELS
-from progress.timemodel import Pace
+from progress.timemodel import PACE_LABELS, Pace
 
 register = template.Library()
 

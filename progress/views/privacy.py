@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.selectors import organisations_needing_successor
+from accounts.access import organisations_needing_successor
 from accounts.services import MembershipError
 from progress.services.privacy import account_delete, personal_data_export
 

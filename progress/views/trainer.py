@@ -1,7 +1,7 @@
 """The trainer's workspace: cohorts, their learners, invitations and reviews.
 
-Every page fetches its object through a selector that answers 404 for
-anything outside the asking person's cohorts or organisations.
+Every page fetches its objects through `accounts.access`, which answers 404
+for anything outside the asking person's cohorts or organisations.
 """
 
 from functools import wraps
@@ -14,29 +14,30 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import Membership, Organisation, User
-from accounts.selectors import user_roles
+from accounts import access
 from curriculum.selectors import programme_default
 from ediplomacy.lib.ids import parse_id
-from progress import charts, services, timemodel
+from progress import services, timemodel
 from progress.forms import AddLearnersForm, CohortForm, PauseForm, ReviewForm
-from progress.models import FollowingCheckin, ListeningEntry, Submission
+from progress.models import Enrolment, FollowingCheckin, ListeningEntry, Submission
 from progress.selectors import (
-    cohort_for,
     cohort_learners,
     cohort_rows,
-    cohort_snapshots_complete,
     cohort_summary,
-    cohorts_visible_to,
-    enrolment_for_trainer,
     learner_dashboard,
     review_queue,
-    submission_for_reviewer,
 )
 from progress.selectors.cohorts import INACTIVE_DAYS, SORT_LABELS
 from progress.services.cohorts import cohort_update_impact
 
 PAGE_SIZE = 50
+# The paces the cohort page filters on, by the codes the report uses too.
+PACES_FILTERED = (
+    *timemodel.CURRENT_PACES,
+    timemodel.Pace.NOT_STARTED,
+    timemodel.Pace.ACHIEVED_ON_TIME,
+    timemodel.Pace.ACHIEVED_LATE,
+)
 
 
 def trainer_required(view):
@@ -45,8 +46,8 @@ def trainer_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        roles = user_roles(request.user)
-        if not (roles.is_trainer or roles.is_org_admin or roles.is_staff):
+        roles = access.user_roles(request.user)
+        if not roles.trains_anywhere:
             raise Http404("No such page.")
         request.roles = roles
         return view(request, *args, **kwargs)
@@ -54,23 +55,9 @@ def trainer_required(view):
     return wrapper
 
 
-def _managed_organisations(request):
-    roles = request.roles
-    if roles.is_staff:
-        return Organisation.objects.all()
-    return Organisation.objects.filter(pk__in=roles.admin_of | roles.trainer_of)
-
-
-def _trainer_choices(organisations):
-    return User.objects.filter(
-        memberships__organisation__in=organisations,
-        memberships__role__in=Membership.TRAINING_ROLES,
-    ).distinct()
-
-
 @trainer_required
 def cohort_list(request):
-    cohorts = cohorts_visible_to(request.user, request.roles).order_by(
+    cohorts = access.cohorts_visible(user=request.user, roles=request.roles).order_by(
         "archived_at", "-starts_on", "name", "pk"
     )
     # Staff see every organisation's cohorts: thousands.
@@ -80,11 +67,11 @@ def cohort_list(request):
 
 @trainer_required
 def cohort_create(request):
-    organisations = _managed_organisations(request)
+    organisations = access.organisations_training(user=request.user, roles=request.roles)
     form = CohortForm(
         request.POST or None,
         organisations=organisations,
-        trainers=_trainer_choices(organisations),
+        trainers=access.trainers_eligible(organisations=organisations),
         initial={"trainers": [request.user], "starts_on": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
@@ -107,27 +94,31 @@ def cohort_create(request):
 
 @trainer_required
 def cohort_detail(request, cohort_id):
-    cohort = cohort_for(request.user, request.roles, cohort_id)
+    cohort = access.cohort_visible(user=request.user, roles=request.roles, pk=cohort_id)
     now = timezone.now()
-    cohort_snapshots_complete(cohort, now)
-    summary = cohort_summary(cohort)
+    services.cohort_snapshots_complete(cohort=cohort, now=now)
+    summary = cohort_summary(cohort=cohort)
 
     sort = request.GET.get("sort", "pace")
     sort = sort if sort in SORT_LABELS else "pace"
+    pace = request.GET.get("pace", "")
+    pace = pace if pace in PACES_FILTERED else ""
     status = request.GET.get("status", "")
+    status = status if status in Enrolment.Status.values else ""
     inactive = request.GET.get("inactive") == "1"
     show_withdrawn = request.GET.get("withdrawn") == "1"
 
     shown = cohort_rows(
-        cohort,
-        now,
+        cohort=cohort,
+        now=now,
         sort=sort,
+        pace=pace,
         status=status,
         inactive_days=INACTIVE_DAYS if inactive else None,
         show_withdrawn=show_withdrawn,
     )
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = cohort_learners(list(page.object_list), now)
+    page.object_list = cohort_learners(enrolments=list(page.object_list), now=now)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -140,15 +131,11 @@ def cohort_detail(request, cohort_id):
             "sorts": SORT_LABELS,
             "sort": sort,
             "sort_label": SORT_LABELS[sort],
-            "status": status,
-            "statuses": [
-                charts.PACE_LABELS[pace]
-                for pace in (
-                    *timemodel.CURRENT_PACES,
-                    timemodel.Pace.NOT_STARTED,
-                    timemodel.Pace.ACHIEVED_ON_TIME,
-                    timemodel.Pace.ACHIEVED_LATE,
-                )
+            "pace": pace,
+            "paces": [(code, timemodel.PACE_LABELS[code]) for code in PACES_FILTERED],
+            "pace_tiles": [
+                (code, timemodel.PACE_LABELS[code], count)
+                for code, count in summary.by_pace.items()
             ],
             "inactive": inactive,
             "inactive_days": INACTIVE_DAYS,
@@ -162,12 +149,14 @@ def cohort_detail(request, cohort_id):
 
 @trainer_required
 def cohort_edit(request, cohort_id):
-    cohort = cohort_for(request.user, request.roles, cohort_id)
-    organisations = Organisation.objects.filter(pk=cohort.organisation_id)
+    cohort = access.cohort_visible(user=request.user, roles=request.roles, pk=cohort_id)
+    organisations = access.organisations_training(user=request.user, roles=request.roles).filter(
+        pk=cohort.organisation_id
+    )
     form = CohortForm(
         request.POST or None,
         organisations=organisations,
-        trainers=_trainer_choices(organisations),
+        trainers=access.trainers_eligible(organisations=organisations),
         initial={
             "name": cohort.name,
             "organisation": cohort.organisation,
@@ -207,7 +196,7 @@ def cohort_edit(request, cohort_id):
 @trainer_required
 @require_POST
 def cohort_archive(request, cohort_id):
-    cohort = cohort_for(request.user, request.roles, cohort_id)
+    cohort = access.cohort_visible(user=request.user, roles=request.roles, pk=cohort_id)
     archive = request.POST.get("action") != "restore"
     services.cohort_archive(cohort=cohort, archived=archive, by=request.user)
     if archive:
@@ -219,7 +208,7 @@ def cohort_archive(request, cohort_id):
 
 @trainer_required
 def cohort_add_learners(request, cohort_id):
-    cohort = cohort_for(request.user, request.roles, cohort_id)
+    cohort = access.cohort_visible(user=request.user, roles=request.roles, pk=cohort_id)
     form = AddLearnersForm(request.POST or None, request.FILES or None)
     problems = []
     if request.method == "POST" and form.is_valid():
@@ -257,7 +246,7 @@ def cohort_add_learners(request, cohort_id):
 
 @trainer_required
 def cohort_invitations(request, cohort_id):
-    cohort = cohort_for(request.user, request.roles, cohort_id)
+    cohort = access.cohort_visible(user=request.user, roles=request.roles, pk=cohort_id)
     if request.method == "POST":
         invitation_id = parse_id(request.POST.get("invitation"))
         if invitation_id is None:
@@ -283,8 +272,10 @@ def cohort_invitations(request, cohort_id):
 
 @trainer_required
 def learner_detail(request, cohort_id, enrolment_id):
-    cohort = cohort_for(request.user, request.roles, cohort_id)
-    enrolment = enrolment_for_trainer(request.user, request.roles, cohort, enrolment_id)
+    cohort = access.cohort_visible(user=request.user, roles=request.roles, pk=cohort_id)
+    enrolment = access.enrolment_visible(
+        user=request.user, roles=request.roles, cohort=cohort, pk=enrolment_id
+    )
     if request.method == "POST":
         return _learner_action(request, cohort, enrolment)
     return render(
@@ -343,7 +334,7 @@ def _learner_action(request, cohort, enrolment):
 
 @trainer_required
 def review_list(request):
-    page = Paginator(review_queue(request.user, request.roles), 25).get_page(
+    page = Paginator(review_queue(user=request.user, roles=request.roles), 25).get_page(
         request.GET.get("page")
     )
     return render(request, "progress/trainer/review_list.html", {"page": page})
@@ -351,7 +342,9 @@ def review_list(request):
 
 @trainer_required
 def review_detail(request, submission_id):
-    submission = submission_for_reviewer(request.user, request.roles, submission_id)
+    submission = access.submission_reviewable(
+        user=request.user, roles=request.roles, pk=submission_id
+    )
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

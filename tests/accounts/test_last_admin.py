@@ -3,8 +3,8 @@ membership that ends takes the person off the organisation's trainer lists."""
 
 import pytest
 
+from accounts.access import organisations_needing_successor
 from accounts.models import AuditEvent, Membership
-from accounts.selectors import organisations_needing_successor
 from accounts.services import MembershipError, membership_change
 from progress import services
 from tests.factories import MembershipFactory, UserFactory

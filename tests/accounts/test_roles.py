@@ -1,8 +1,8 @@
 import pytest
 from django.db import IntegrityError, transaction
 
+from accounts.access import user_roles
 from accounts.models import Membership
-from accounts.selectors import user_roles
 from accounts.services import membership_grant, membership_revoke, organisation_create
 from tests.factories import UserFactory
 

@@ -52,7 +52,7 @@ def test_self_registered_user_is_a_trainee_with_no_organisation(client, mailoutb
     client.post(reverse("account_signup"), SIGNUP)
     user = User.objects.get()
     assert not user.memberships.exists()
-    from accounts.selectors import user_roles
+    from accounts.access import user_roles
 
     roles = user_roles(user)
     assert roles.is_self_paced and roles.is_learner

@@ -11,6 +11,7 @@ from competences.models import Standing
 from curriculum.models import Activity
 from progress import services
 from progress.models import Completion, Enrolment, HistoryEvent, MilestoneAchievement
+from progress.timemodel import Milestone
 from tests.progress.study import Kind, finish, live, quiz_answers, words
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +117,7 @@ def test_completing_the_orientation_reaches_acquainted_once_and_on_time(enrolmen
 
     achievement = MilestoneAchievement.objects.get(enrolment=enrolment)
     assert (achievement.milestone, achievement.on_time) == (
-        MilestoneAchievement.Milestone.ACQUAINTED,
+        Milestone.ACQUAINTED,
         True,
     )
     history = HistoryEvent.objects.filter(enrolment=enrolment)
@@ -151,8 +152,8 @@ def test_curate_standing_moves_from_not_started_to_demonstrated(enrolment):
     assert standing.demonstrated_at is not None
     # Curate is the month's work: with the orientation, the e-Listener milestone is reached.
     assert set(enrolment.achievements.values_list("milestone", "on_time")) == {
-        (MilestoneAchievement.Milestone.ACQUAINTED, True),
-        (MilestoneAchievement.Milestone.E_LISTENER, True),
+        (Milestone.ACQUAINTED, True),
+        (Milestone.E_LISTENER, True),
     }
     assert not Standing.objects.filter(
         user=enrolment.user, competence__slug="collaborate", state=Standing.State.IN_PROGRESS

@@ -18,6 +18,7 @@ from progress.models import (
     MilestoneAchievement,
     Pause,
 )
+from progress.timemodel import Pace
 from tests.factories import cohort_with_learners, enrol
 from tests.helpers import assert_queries_do_not_grow
 from tests.progress.cohort_world import DAY, Kind, live
@@ -149,8 +150,8 @@ def test_cohort_page_summary_counts_current_learners_by_pace(client, cohort, var
 
     summary = response.context["summary"]
     assert (summary.total, summary.withdrawn) == (4, 1)
-    assert summary.by_pace["overdue"] == 2
-    assert summary.by_pace["on track"] == 1
+    assert summary.by_pace[Pace.OVERDUE] == 2
+    assert summary.by_pace[Pace.ON_TRACK] == 1
     acquainted = summary.milestones[0]
     assert (acquainted["label"], acquainted["overdue"]) == ("Acquainted", 2)
     assert response.context["shown_count"] == 4
@@ -164,8 +165,10 @@ def test_cohort_page_filters_and_sorts(client, cohort, varied, trainer):
     assert shown(client, cohort, sort="pace") == ["Alice", "Carla", "Emile", "Bruno"]
     assert shown(client, cohort, sort="activity") == ["Alice", "Carla", "Bruno", "Emile"]
     assert shown(client, cohort, sort="nonsense") == shown(client, cohort, sort="pace")
-    assert shown(client, cohort, status="overdue", sort="name") == ["Alice", "Carla"]
-    assert shown(client, cohort, status="not started") == ["Emile"]
+    assert shown(client, cohort, pace="overdue", sort="name") == ["Alice", "Carla"]
+    assert shown(client, cohort, pace="not_started") == ["Emile"]
+    assert shown(client, cohort, pace="nonsense") == shown(client, cohort)
+    assert shown(client, cohort, status="withdrawn") == ["Dinah"]
     assert shown(client, cohort, inactive="1", sort="name") == ["Alice"]
     assert shown(client, cohort, withdrawn="1", sort="name") == [
         "Alice",
@@ -174,7 +177,7 @@ def test_cohort_page_filters_and_sorts(client, cohort, varied, trainer):
         "Dinah",
         "Emile",
     ]
-    assert shown(client, cohort, withdrawn="1", status="overdue", sort="name") == [
+    assert shown(client, cohort, withdrawn="1", pace="overdue", sort="name") == [
         "Alice",
         "Carla",
     ]

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from curriculum.models import Activity
 from progress import services
-from progress.models import Cohort, Completion, Enrolment, MilestoneAchievement, Submission
+from progress.models import Cohort, Completion, Enrolment, Submission
+from progress.timemodel import Milestone
 from tests.helpers import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -51,7 +52,7 @@ def test_two_simultaneous_marks_of_the_last_orientation_reading_complete_it_once
     assert sorted(outcomes) == [False, True], outcomes
     assert Completion.objects.filter(enrolment=enrolment, activity=last_reading).count() == 1
     assert list(enrolment.achievements.values_list("milestone", flat=True)) == [
-        MilestoneAchievement.Milestone.ACQUAINTED
+        Milestone.ACQUAINTED
     ]
 
 

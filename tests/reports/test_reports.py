@@ -13,8 +13,8 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts import access
 from accounts.models import Membership, User
-from accounts.selectors import user_roles
 from competences.models import Competence, Standing
 from progress.models import Cohort, Enrolment, MilestoneAchievement, Nudge
 from progress.nudges.delivery import nudges_deliver
@@ -24,7 +24,6 @@ from reports.selectors import (
     cohort_comparison,
     organisation_rates,
     report_headline,
-    report_scope,
 )
 from reports.views import CSV_COLUMNS
 from tests.factories import MembershipFactory, UserFactory
@@ -171,7 +170,7 @@ def world(programme, organisation, other_organisation, trainer, outsider):
 
 
 def scope_of(user: User):
-    return report_scope(user, user_roles(user))
+    return access.enrolments_visible(user=user, roles=access.user_roles(user))
 
 
 def milestone_counts(headline) -> dict[str, tuple]:

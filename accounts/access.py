@@ -1,0 +1,337 @@
+"""Who may see and change what: the one place that filters by organisation.
+
+Every page, export, review, digest, monthly summary and task asks here; no
+other module writes an organisation filter of its own. The rules:
+
+- **Staff** (platform administrators) see every organisation and everything in it.
+- **An organisation administrator** sees their organisations: the people,
+  the audit log, every cohort, every enrolment and submission in it.
+- **A trainer** sees a cohort only while listed on it *and* holding a
+  trainer or administrator membership in the cohort's organisation: a
+  trainer removed from an organisation loses its cohorts at once, even if
+  a trainer list still names them.
+- **A learner** sees their own records, which are fetched by their user and
+  never by organisation (not here).
+
+What a person may do is read once per request (`user_roles`, one query) and
+passed to these functions with the user, so a page never asks twice.
+Anything outside the rules answers 404, never "forbidden": a page must not
+tell a stranger that a cohort or an organisation exists.
+
+Cohorts, enrolments and submissions live in `progress`, an app above this
+one: their models are looked up by name when a function runs, so this module
+imports nothing from above.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
+from django.http import Http404
+
+from accounts.models import AuditEvent, Membership, Organisation, User
+
+if TYPE_CHECKING:  # pragma: no cover
+    from progress.models import Cohort, Enrolment, Submission
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What one user may do, read once per request from their memberships."""
+
+    is_authenticated: bool = False
+    is_staff: bool = False
+    trainee_of: frozenset[int] = field(default_factory=frozenset)
+    trainer_of: frozenset[int] = field(default_factory=frozenset)
+    admin_of: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_trainer(self) -> bool:
+        return bool(self.trainer_of)
+
+    @property
+    def is_org_admin(self) -> bool:
+        return bool(self.admin_of)
+
+    @property
+    def trains_anywhere(self) -> bool:
+        """May open the trainer's workspace: cohorts, reviews, reports."""
+        return self.is_staff or bool(self.trainer_of or self.admin_of)
+
+    @property
+    def is_learner(self) -> bool:
+        """Trainees learn; so does anyone with no role, at their own pace."""
+        return self.is_authenticated and (
+            bool(self.trainee_of) or not (self.trainer_of or self.admin_of or self.is_staff)
+        )
+
+    @property
+    def is_self_paced(self) -> bool:
+        return self.is_authenticated and not (self.trainee_of or self.trainer_of or self.admin_of)
+
+    @property
+    def training_in(self) -> frozenset[int]:
+        """The organisations where this person may train a cohort."""
+        return self.trainer_of | self.admin_of
+
+    def can_manage(self, organisation: Organisation) -> bool:
+        return self.is_staff or organisation.pk in self.admin_of
+
+    def can_train_in(self, organisation: Organisation) -> bool:
+        return self.can_manage(organisation) or organisation.pk in self.trainer_of
+
+
+def user_roles(user: User) -> Roles:
+    """One query: the user's memberships, whatever their number."""
+    if not user.is_authenticated:
+        return Roles()
+    by_role: dict[str, set[int]] = {role: set() for role in Membership.Role.values}
+    for organisation_id, role in Membership.objects.filter(user=user).values_list(
+        "organisation_id", "role"
+    ):
+        by_role[role].add(organisation_id)
+    return Roles(
+        is_authenticated=True,
+        is_staff=user.is_staff,
+        trainee_of=frozenset(by_role[Membership.Role.TRAINEE]),
+        trainer_of=frozenset(by_role[Membership.Role.TRAINER]),
+        admin_of=frozenset(by_role[Membership.Role.ORG_ADMIN]),
+    )
+
+
+def _model(name: str):
+    return apps.get_model("progress", name)
+
+
+# Organisations -------------------------------------------------------------
+
+
+def organisations_managed(*, user: User, roles: Roles) -> QuerySet[Organisation]:
+    """The organisations whose people, audit log and reminders this person manages."""
+    organisations = Organisation.objects.order_by("name")
+    return organisations if roles.is_staff else organisations.filter(pk__in=roles.admin_of)
+
+
+def organisation_managed(*, user: User, roles: Roles, slug: str) -> Organisation:
+    """The organisation, if this person manages it; 404 otherwise."""
+    organisation = organisations_managed(user=user, roles=roles).filter(slug=slug).first()
+    if organisation is None:
+        raise Http404("No such organisation.")
+    return organisation
+
+
+def organisations_training(*, user: User, roles: Roles) -> QuerySet[Organisation]:
+    """The organisations where this person may create a cohort and train it."""
+    organisations = Organisation.objects.order_by("name")
+    return organisations if roles.is_staff else organisations.filter(pk__in=roles.training_in)
+
+
+def organisations_reported(*, user: User, roles: Roles) -> QuerySet[Organisation]:
+    """The organisations this person's report covers: every one for staff,
+    otherwise those of the cohorts they may see."""
+    if roles.is_staff:
+        return Organisation.objects.order_by("name")
+    visible = cohorts_visible(user=user, roles=roles).values("organisation_id")
+    return Organisation.objects.filter(pk__in=visible).order_by("name")
+
+
+def organisation_benchmarked(*, roles: Roles) -> int | None:
+    """The one organisation an administrator's report compares with the others'
+    median; none for staff (they see every organisation) or anyone else."""
+    if roles.is_staff or len(roles.admin_of) != 1:
+        return None
+    return next(iter(roles.admin_of))
+
+
+def organisations_of(*, user_id: int, cohort_id: int | None = None) -> QuerySet[Organisation]:
+    """The organisations that speak for a person: those they belong to, and
+    that of the cohort a message is about (a crisis pause holds both)."""
+    condition = Q(memberships__user_id=user_id)
+    if cohort_id is not None:
+        condition |= Q(cohorts__pk=cohort_id)
+    return Organisation.objects.filter(pk__in=Organisation.objects.filter(condition).values("pk"))
+
+
+def organisations_needing_successor(*, user: User) -> list[Organisation]:
+    """The organisations `user` administers alone: no other administrator can log in.
+
+    They may not give up the role (or close their account) until they name another.
+    """
+    other_admins = Membership.objects.filter(
+        organisation=OuterRef("pk"), role=Membership.Role.ORG_ADMIN, user__is_active=True
+    ).exclude(user=user)
+    return list(
+        Organisation.objects.filter(
+            memberships__user=user, memberships__role=Membership.Role.ORG_ADMIN
+        ).exclude(Exists(other_admins))
+    )
+
+
+def audit_events(*, user: User, roles: Roles, organisation: Organisation) -> QuerySet[AuditEvent]:
+    """An organisation's audit log, newest first, for someone who manages it."""
+    if not roles.can_manage(organisation):
+        raise Http404("No such organisation.")
+    return AuditEvent.objects.filter(organisation=organisation).select_related("actor")
+
+
+# People ---------------------------------------------------------------------
+
+
+def trainers_eligible(*, organisations: QuerySet[Organisation] | Iterable) -> QuerySet[User]:
+    """Who may be put on a cohort's trainer list: trainers and administrators
+    of the cohort's organisation."""
+    holding = Membership.objects.filter(
+        user=OuterRef("pk"), organisation__in=organisations, role__in=Membership.TRAINING_ROLES
+    )
+    return User.objects.filter(Exists(holding), is_active=True).order_by("email")
+
+
+def trainer_places(*, user: User, organisation: Organisation) -> QuerySet:
+    """The places on the trainer lists of the organisation's cohorts that
+    `user` holds (what ending their training role there takes away)."""
+    return _model("Cohort").trainers.through.objects.filter(
+        user=user, cohort__organisation=organisation
+    )
+
+
+def members_by_email(*, organisation_id: int, emails: Iterable[str]) -> dict[str, User]:
+    """The active accounts among `emails` that belong to the organisation, by
+    lower-case address: one query."""
+    members = User.objects.annotate(email_lower=Lower("email")).filter(
+        email_lower__in=list(emails), is_active=True, memberships__organisation=organisation_id
+    )
+    return {member.email.lower(): member for member in members}
+
+
+def summary_recipients() -> QuerySet[Membership]:
+    """Who receives an organisation's monthly summary: its administrators."""
+    return Membership.objects.filter(role=Membership.Role.ORG_ADMIN, user__is_active=True)
+
+
+def summary_allowed(*, user: User, organisation_id: int) -> bool:
+    return (
+        organisations_managed(user=user, roles=user_roles(user)).filter(pk=organisation_id).exists()
+    )
+
+
+# Cohorts and what is in them -------------------------------------------------
+
+
+def _trained_by(user: User) -> Q:
+    """Cohorts `user` trains now: listed on them, and holding a training role
+    in their organisation (checked by the caller through roles or a join)."""
+    listed = _model("Cohort").trainers.through.objects.filter(user=user).values("cohort_id")
+    return Q(pk__in=listed)
+
+
+def cohorts_visible(
+    *, user: User, roles: Roles, organisation_id: int | None = None
+) -> QuerySet[Cohort]:
+    """The cohorts this person may see (within one organisation, if given)."""
+    Cohort = _model("Cohort")
+    cohorts = Cohort.objects.select_related("organisation", "programme")
+    if organisation_id is not None:
+        cohorts = cohorts.filter(organisation_id=organisation_id)
+    if roles.is_staff:
+        return cohorts
+    return cohorts.filter(
+        Q(organisation_id__in=roles.admin_of)
+        | (_trained_by(user) & Q(organisation_id__in=roles.trainer_of))
+    )
+
+
+def cohort_visible(*, user: User, roles: Roles, pk: int) -> Cohort:
+    """The cohort, if this person may see it; 404 otherwise."""
+    cohort = cohorts_visible(user=user, roles=roles).filter(pk=pk).first()
+    if cohort is None:
+        raise Http404("No such cohort.")
+    return cohort
+
+
+def cohorts_trained(*, user: User) -> QuerySet[Cohort]:
+    """The cohorts `user` trains today (their weekly digest): listed on them and
+    holding a training role in their organisation. Administrators are not sent
+    a digest of every cohort of their organisation, only of those they train."""
+    roles = user_roles(user)
+    return cohorts_visible(user=user, roles=roles).filter(
+        _trained_by(user), organisation_id__in=roles.training_in
+    )
+
+
+def digest_recipients() -> QuerySet:
+    """(trainer id, time zone) of everyone who trains an active cohort with an
+    active learner today: a set-based read for the planner."""
+    Cohort = _model("Cohort")
+    places = Cohort.trainers.through.objects.filter(
+        cohort__archived_at__isnull=True,
+        cohort__enrolments__status="active",
+        user__is_active=True,
+    ).filter(
+        Exists(
+            Membership.objects.filter(
+                user=OuterRef("user_id"),
+                organisation=OuterRef("cohort__organisation_id"),
+                role__in=Membership.TRAINING_ROLES,
+            )
+        )
+    )
+    return places.order_by().values_list("user_id", "user__time_zone").distinct()
+
+
+def enrolments_visible(
+    *, user: User, roles: Roles, organisation_id: int | None = None
+) -> QuerySet[Enrolment]:
+    """The enrolments this person may report on: staff every one (self-paced
+    included), everyone else those of the cohorts they see."""
+    Enrolment = _model("Enrolment")
+    enrolments = Enrolment.objects.all()
+    if roles.is_staff and organisation_id is None:
+        return enrolments
+    # A subquery, not a join: a join on trainers would repeat each enrolment
+    # once per trainer of its cohort, and grouped counts would count it twice.
+    cohorts = cohorts_visible(user=user, roles=roles, organisation_id=organisation_id)
+    return enrolments.filter(cohort_id__in=cohorts.values("pk"))
+
+
+def enrolment_visible(*, user: User, roles: Roles, cohort: Cohort, pk: int) -> Enrolment:
+    """A learner of a cohort this person sees (`cohort` comes from
+    `cohort_visible`); 404 otherwise."""
+    enrolment = (
+        _model("Enrolment")
+        .objects.filter(pk=pk, cohort=cohort)
+        .select_related("user", "programme")
+        .first()
+    )
+    if enrolment is None:
+        raise Http404("No such learner in this cohort.")
+    return enrolment
+
+
+def organisation_enrolments(*, organisation_id: int) -> QuerySet[Enrolment]:
+    """Every enrolment of an organisation's cohorts (its monthly summary)."""
+    return _model("Enrolment").objects.filter(cohort__organisation_id=organisation_id)
+
+
+def submissions_reviewable(*, user: User, roles: Roles) -> QuerySet[Submission]:
+    """Practice work in the cohorts this person sees."""
+    cohorts = cohorts_visible(user=user, roles=roles).values("pk")
+    return _model("Submission").objects.filter(enrolment__cohort__in=cohorts)
+
+
+def submission_reviewable(*, user: User, roles: Roles, pk: int) -> Submission:
+    submission = (
+        submissions_reviewable(user=user, roles=roles)
+        .filter(pk=pk)
+        .select_related(
+            "enrolment__user", "enrolment__cohort", "activity__module__stage", "reviewed_by"
+        )
+        .first()
+    )
+    if submission is None:
+        raise Http404("No such submission.")
+    return submission
