@@ -1,4 +1,4 @@
-"""Invitations to an organisation, and the daily cap on invitation e-mails.
+"""Invitations to an organisation, and the rule for sending any invitation again.
 
 Services in the style of `accounts/services.py`: keyword-only, one
 transaction each. An administrator invites an address to a role; the person
@@ -12,25 +12,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import InvitationEmail, Membership, Organisation, OrganisationInvitation, User
+from accounts.models import Membership, Organisation, OrganisationInvitation, User
 from accounts.services import MembershipError, audit_record, membership_change
+from accounts.tasks import enqueue_organisation_invitation
 
 
 class InvitationError(Exception):
     """An invitation that cannot be sent, answered or changed, with a message."""
-
-
-def invitation_emails_allowed(*, email: str, now: datetime.datetime) -> bool:
-    """Whether `email` may receive one more invitation e-mail now: at most
-    `INVITATION_EMAILS_PER_ADDRESS_PER_DAY` in any 24 hours, from anyone."""
-    sent = InvitationEmail.objects.filter(
-        email=email.lower(), sent_at__gt=now - datetime.timedelta(days=1)
-    ).count()
-    return sent < settings.INVITATION_EMAILS_PER_ADDRESS_PER_DAY
-
-
-def invitation_email_record(*, email: str, now: datetime.datetime) -> None:
-    InvitationEmail.objects.create(email=email.lower(), sent_at=now)
 
 
 def invitation_resend_check(
@@ -57,8 +45,6 @@ def organisation_invite(
 ) -> OrganisationInvitation:
     """Invites `email` to take `role` in `organisation`, whether or not an
     account uses the address; a pending invitation to it is updated instead."""
-    from accounts.tasks import enqueue_organisation_invitation
-
     if role not in Membership.Role.values:
         raise InvitationError("Choose a role from the list.")
     email = email.strip().lower()
@@ -93,8 +79,6 @@ def organisation_invitation_resend(
     *, invitation: OrganisationInvitation, by: User
 ) -> OrganisationInvitation:
     """Sends it again: at most once a day and `INVITATION_MAX_SENDS` times in all."""
-    from accounts.tasks import enqueue_organisation_invitation
-
     now = timezone.now()
     invitation = OrganisationInvitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != OrganisationInvitation.Status.PENDING:

@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.invitations import invitation_email_record, invitation_emails_allowed
+from accounts.invitation_emails import invitation_email_record, invitation_emails_allowed
 from ediplomacy.lib.mail import send_templated
 from ediplomacy.lib.queue import queue_after_commit
 from progress.models import Invitation, Nudge

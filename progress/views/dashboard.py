@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from progress import services
 from progress.forms import PauseForm
 from progress.selectors import learner_dashboard
-from progress.views.study import _enrolment_or_none
+from progress.selectors.learner import learner_default_enrolment
 
 # The dashboard's body is kept this long, keyed on everything that changes it
 # (see the template's {% cache %}): a learner who reloads it costs a cache read,
@@ -21,8 +21,9 @@ DASHBOARD_CACHE_SECONDS = 60
 
 @login_required
 def dashboard(request):
-    enrolment = _enrolment_or_none(request)
+    enrolment = learner_default_enrolment(request.user)
     if enrolment is None:
+        # The programme page offers the start (or says none is loaded yet).
         return redirect("progress:programme")
     now = timezone.now()
     context = {
@@ -41,7 +42,7 @@ def dashboard(request):
 @login_required
 @require_POST
 def pause(request):
-    enrolment = _enrolment_or_none(request)
+    enrolment = learner_default_enrolment(request.user)
     if enrolment is None:
         return redirect("progress:programme")
     form = PauseForm(request.POST)
@@ -62,7 +63,7 @@ def pause(request):
 @login_required
 @require_POST
 def resume(request):
-    enrolment = _enrolment_or_none(request)
+    enrolment = learner_default_enrolment(request.user)
     if enrolment is None:
         return redirect("progress:programme")
     try:
