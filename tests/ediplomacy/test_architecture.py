@@ -104,7 +104,7 @@ def _cycle_from(start: str, graph: dict[str, set[str]]) -> list[str] | None:
         on_path.add(node)
         for nxt in sorted(graph.get(node, ())):
             if nxt in on_path:
-                return path[path.index(nxt) :] + [nxt]
+                return [*path[path.index(nxt) :], nxt]
             if nxt not in seen:
                 seen.add(nxt)
                 found = visit(nxt)

@@ -11,13 +11,12 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
-from ediplomacy.lib.processes import Server, free_port
-from ediplomacy.lib.processes import production_environment as bench_environment
+from ediplomacy.lib.processes import Server, free_port, production_environment
 
 # A request that takes longer than this counts as a hang.
 REQUEST_TIMEOUT = 60
@@ -30,20 +29,10 @@ def production_password_hash(password: str) -> str:
     return hasher.encode(password, hasher.salt())
 
 
-def database_url(settings_dict: dict) -> str:
-    """A DATABASE_URL for the database that Django's settings_dict describes."""
-    user = quote(settings_dict.get("USER") or "", safe="")
-    password = quote(settings_dict.get("PASSWORD") or "", safe="")
-    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = settings_dict.get("HOST") or "127.0.0.1"
-    port = settings_dict.get("PORT") or "5432"
-    return f"postgres://{credentials}{host}:{port}/{quote(settings_dict['NAME'], safe='')}"
-
-
 def app_environment(port: int, url: str) -> dict[str, str]:
     """Production settings, as the benchmark serves them, on the database at `url`
     and on the Redis database the test run was given."""
-    env = bench_environment(port)
+    env = production_environment(port)
     env["DATABASE_URL"] = url
     env["REDIS_URL"] = os.environ.get("REDIS_URL", "")
     return env

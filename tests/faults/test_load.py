@@ -38,6 +38,7 @@ from django.db import connection
 from accounts.models import Membership, User
 from accounts.services import membership_grant, organisation_create
 from curriculum.models import Activity
+from ediplomacy.lib.processes import database_url
 from progress import services
 from progress.models import Completion, HistoryEvent, ListeningEntry, Reflection
 from progress.services.cohorts import LearnerRow, cohort_add_learners, cohort_create
@@ -45,7 +46,6 @@ from tests.factories import UserFactory
 from tests.faults.conftest import (
     REQUEST_TIMEOUT,
     WebClient,
-    database_url,
     p95,
     production_password_hash,
 )

@@ -52,12 +52,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from ediplomacy.celery import app
-from ediplomacy.lib.processes import free_port
+from ediplomacy.lib.processes import database_url, free_port
 from progress.models import Nudge
 from progress.nudges.delivery import CLAIM_TIMEOUT
 from progress.nudges.planner import nudges_plan
 from progress.tasks import deliver_due_nudges, deliver_nudges
-from tests.faults.conftest import database_url
 from tests.nudges.conftest import Mailbox, daytime_zone, learner, overdue
 
 pytestmark = [
