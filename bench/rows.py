@@ -50,8 +50,9 @@ class StoryRows:
         self.enrolment = str(story.learner.enrolment_pk)
         self.moments: list[datetime.datetime] = []
 
-    def history(self, kind: str, summary: str, stamp: str, activity=NULL) -> None:
-        """One history line; `stamp` is its time, already formatted by `ts`."""
+    def history(self, kind: str, summary: str, stamp: str, activity=NULL, actor=NULL) -> None:
+        """One history line; `stamp` is its time, already formatted by `ts`;
+        `actor` whoever else acted (a trainer), as the services record it."""
         self.batch.add(
             "progress_historyevent",
             id=str(self.ids.next("progress_historyevent")),
@@ -59,6 +60,7 @@ class StoryRows:
             summary=summary,
             created_at=stamp,
             activity_id=activity,
+            actor_id=actor,
             enrolment_id=self.enrolment,
         )
 
@@ -263,7 +265,10 @@ class StoryRows:
             if ends is not None:
                 self.history("resumed", "Resumed", ts(ends))
         if story.withdrawn_at is not None:
-            self.history("withdrawn", "Withdrawn by the trainer", ts(story.withdrawn_at))
+            trainer = str(self.learner.reviewers[0]) if self.learner.reviewers else NULL
+            self.history(
+                "withdrawn", "Withdrawn from the cohort", ts(story.withdrawn_at), actor=trainer
+            )
 
     def _pauses(self) -> list[timemodel.Pause]:
         if self.story.pause is None:
