@@ -95,8 +95,7 @@ def preferences(request):
         messages.success(request, "Your reminder choices are saved.")
         return redirect("progress:preferences")
     rows = [
-        {"rule": rule, "label": rule.label, "channel": user.nudge_channel(rule)}
-        for rule in offered
+        {"rule": rule, "label": rule.label, "channel": user.nudge_channel(rule)} for rule in offered
     ]
     return render(request, "progress/preferences.html", {"rows": rows, "channels": CHANNELS})
 
