@@ -490,7 +490,10 @@ class Nudge(models.Model):
 
     Pending work is a row: the unique key (recipient, rule, subject, period)
     makes planning twice a no-op, and delivery claims rows by a conditional
-    update, so a second worker or a retry never sends one twice.
+    update, so a second worker or a retry never sends one twice. The
+    notification shows as soon as it is delivered (`status` sent); the e-mail
+    goes with it, or waits for the morning and is claimed again on its own
+    (`email`), because quiet hours and the daily cap are rules for e-mail only.
     """
 
     class Rule(models.TextChoices):
@@ -511,9 +514,18 @@ class Nudge(models.Model):
         SKIPPED = "skipped", "Skipped"
 
     class Email(models.TextChoices):
+        """The e-mail's own course. The notification shows once `status` is
+        sent; the e-mail may wait for the morning (quiet hours) and is then
+        claimed and sent on its own, or dropped (the daily cap, an unsubscribe)."""
+
         NONE = "", "Not yet decided"
+        WAITING = "waiting", "E-mail waiting"
+        SENDING = "sending", "E-mail being sent"
         SENT = "sent", "E-mailed"
         IN_APP = "in_app", "In-app only"
+
+    # The reason kept on a row whose e-mail waits for the recipient's morning.
+    QUIET_HOURS = "quiet hours"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges"
@@ -535,10 +547,14 @@ class Nudge(models.Model):
     skip_reason = models.CharField(max_length=200, blank=True)
     # What a digest said when it went out, so the in-app copy shows the same.
     digest = models.JSONField(default=list, blank=True)
-    not_before = models.DateTimeField(help_text="Held until then (quiet hours, a pause).")
+    not_before = models.DateTimeField(help_text="Held until then (an organisation's pause).")
+    email_not_before = models.DateTimeField(
+        null=True, blank=True, help_text="The e-mail waits until then (quiet hours)."
+    )
     created_at = models.DateTimeField()
     claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="Shown in the app.")
+    emailed_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
@@ -556,8 +572,14 @@ class Nudge(models.Model):
             # Serves the notification centre and its unread count.
             models.Index(fields=["recipient", "status", "read_at"], name="nudge_inbox_idx"),
             # Serves the daily e-mail cap: a recipient's e-mails of the last day.
-            models.Index(fields=["recipient", "email", "sent_at"], name="nudge_cap_idx"),
+            models.Index(fields=["recipient", "email", "emailed_at"], name="nudge_email_cap_idx"),
+            # Serves delivery of e-mails that waited: waiting ones whose morning has come.
+            models.Index(fields=["email", "email_not_before"], name="nudge_email_due_idx"),
         ]
 
     def __str__(self):
         return f"{self.get_rule_display()} for {self.recipient}"
+
+    @property
+    def email_waits_for_morning(self) -> bool:
+        return self.email == self.Email.WAITING and self.skip_reason == self.QUIET_HOURS

@@ -13,8 +13,8 @@ from django.utils import timezone
 from accounts.invitation_emails import invitation_email_record, invitation_emails_allowed
 from ediplomacy.lib.mail import send_templated
 from ediplomacy.lib.queue import queue_after_commit
-from progress.models import Invitation, Nudge
-from progress.nudges.delivery import BATCH, nudges_deliver, release_stale
+from progress.models import Invitation
+from progress.nudges.delivery import BATCH, due_ids, nudges_deliver, release_stale
 from progress.nudges.planner import nudges_plan
 
 INVITATION_SALT = "progress.invitation"
@@ -93,14 +93,11 @@ def plan_nudges() -> dict:
 
 @shared_task(acks_late=True)
 def deliver_due_nudges() -> int:
-    """Returns stale claims to the queue and fans the due rows out in chunks."""
+    """Returns stale claims to the queue and fans the due rows (pending nudges and
+    e-mails whose wait is over) out in chunks."""
     now = timezone.now()
     release_stale(now)
-    due = list(
-        Nudge.objects.filter(status=Nudge.Status.PENDING, not_before__lte=now)
-        .order_by("not_before", "pk")
-        .values_list("pk", flat=True)[:5000]
-    )
+    due = due_ids(now, limit=5000)
     for start in range(0, len(due), BATCH):
         deliver_nudges.delay(due[start : start + BATCH])
     return len(due)

@@ -16,7 +16,9 @@ late, or already done.
 
 Pace compares, for a pending milestone, the share of its horizon that has
 elapsed with the share of its work that is done, and projects a finishing date
-at the learner's current rate. Everything is judged as known at ``now``: an
+at the learner's current rate once there is enough evidence for one (a share
+of the horizon elapsed and a share of the work done), never sooner than work
+that counts only on distinct days allows. Everything is judged as known at ``now``: an
 achievement dated after ``now`` has not happened yet.
 
 No Django and no database: callers pass facts and an aware ``now``. Every
@@ -42,6 +44,14 @@ STANDARD_YEAR_DAYS = 365
 # compliment.
 AHEAD_MARGIN = 0.15
 AT_RISK_TOLERANCE = 0.2
+
+# A rate read from too little evidence is noise: an hour after starting, one
+# module finished in a sitting would project the finish for today. A date is
+# projected only once a tenth of the milestone's horizon has passed (about
+# three days of the month, five weeks of the year) and a fifth of its work is
+# done; until then a page says what is due and when.
+PROJECTION_MIN_ELAPSED_SHARE = 0.1
+PROJECTION_MIN_WORK_SHARE = 0.2
 
 # "Monthly" check-ins are taken by people, not cron: one a few days early is
 # still the next month's reading. A quarter of a month early is the most we
@@ -184,10 +194,15 @@ class MilestoneWork:
     done: int
     required: int
     achieved_at: datetime | None = None
+    # Days after today on which work must still be logged, because it counts
+    # only on distinct days (the listening habit): no rate finishes sooner.
+    days_to_go: int = 0
 
     def __post_init__(self) -> None:
         if self.done < 0 or self.required < 0:
             raise ValueError(f"work counts cannot be negative: {self.done}/{self.required}")
+        if self.days_to_go < 0:
+            raise ValueError(f"days_to_go cannot be negative: {self.days_to_go}")
         if self.achieved_at is not None:
             achieved_at = _utc(self.achieved_at, "MilestoneWork.achieved_at")
             object.__setattr__(self, "achieved_at", achieved_at)
@@ -340,15 +355,42 @@ def due_dates(
     }
 
 
-def _projected_at(work: MilestoneWork, active_elapsed: timedelta, now: datetime) -> datetime | None:
-    if work.done == 0 or active_elapsed <= timedelta(0):
+def has_projection_evidence(work: MilestoneWork, elapsed_share: float) -> bool:
+    """Enough time and enough work behind the learner for a rate to mean something."""
+    return (
+        work.done > 0
+        and elapsed_share >= PROJECTION_MIN_ELAPSED_SHARE
+        and work.done >= work.required * PROJECTION_MIN_WORK_SHARE
+    )
+
+
+def _projected_at(
+    work: MilestoneWork, active_elapsed: timedelta, horizon: timedelta, now: datetime
+) -> datetime | None:
+    """When the work is done at the rate so far, never sooner than its
+    distinct days allow; None without enough evidence for a rate."""
+    if active_elapsed <= timedelta(0) or not has_projection_evidence(
+        work, active_elapsed / horizon
+    ):
         return None
     remaining = max(work.required - work.done, 0)
     try:
-        return now + active_elapsed * (remaining / work.done)
+        at_rate = now + active_elapsed * (remaining / work.done)
+        earliest = now + timedelta(days=work.days_to_go)
     except OverflowError:
         # Beyond datetime's range: at this rate the learner will not finish.
         return None
+    return max(at_rate, earliest)
+
+
+def listening_days_after_today(required_days: int, days_logged: int, logged_today: bool) -> int:
+    """Days after today on which listening must still be logged to reach
+    `required_days` distinct days (see `required_listening_days`): today can
+    be one of them only while it has no entry yet."""
+    missing = max(required_days - days_logged, 0)
+    if missing and not logged_today:
+        missing -= 1
+    return missing
 
 
 def _pending_pace(
@@ -394,7 +436,12 @@ def assess(enrolment: EnrolmentFacts, now: datetime) -> EnrolmentAssessment:
                 work_share=work_share,
                 elapsed_share=elapsed_unclamped,
             )
-            projected_at = _projected_at(work, active_elapsed, now)
+            # While paused the clock stands still, and so does any rate.
+            projected_at = (
+                None
+                if status in (Pace.PAUSED, Pace.NOT_STARTED)
+                else _projected_at(work, active_elapsed, horizon, now)
+            )
         assessments.append(
             MilestoneAssessment(
                 milestone=milestone,

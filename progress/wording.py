@@ -25,6 +25,8 @@ def pace_message(
     said to the learner, or to their trainer when `about` names the learner.
 
     `remaining` is the number of required items of work still to do for it.
+    A projected date is said only when the time model made one, which it does
+    only with enough evidence.
     """
     if assessment.next_milestone is None:
         if about:
@@ -58,11 +60,19 @@ def pace_message(
         return f"{you_are} behind pace for {name}, due {due}, with {to_go}.{tail}"
     standing = "ahead of schedule" if current.status is Pace.AHEAD else "on track"
     if not projected_on:
+        # Too little evidence for a rate (see timemodel.has_projection_evidence):
+        # what is next and by when, rather than a date read from an hour's work.
         if about:
-            return f"{you_are} {standing} for {name}, due {due}; too early to project a date."
-        return (
-            f"You are {standing} for {name}, due {due}. Start your next activity to set your pace."
-        )
+            return (
+                f"{you_are} {standing} for {name}, due {due}, with {to_go}; "
+                "too early to project a date."
+            )
+        if current.work_share == 0:
+            return (
+                f"You are {standing} for {name}, due {due}. "
+                "Start your next activity to set your pace."
+            )
+        return f"You are {standing} for {name}, due {due}, with {to_go}."
     subject = "they" if about else "you"
     return (
         f"{you_are} {standing} for {name}, due {due}; "

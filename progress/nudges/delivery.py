@@ -1,11 +1,21 @@
-"""Delivers planned nudges: claim, check again, then e-mail or notify in-app.
+"""Delivers planned nudges: claim, check again, then notify in-app and e-mail.
 
-A row is claimed by a conditional update (pending -> sending) under
+The notification and its e-mail each have their course on one row. A pending
+row is claimed by a conditional update (pending -> sending) under
 `select_for_update(skip_locked=True)`, so two workers never hold the same
-row; a row is marked sent only after the mail server accepted it. A worker
-that dies mid-send leaves its row "sending": after CLAIM_TIMEOUT it returns
-to pending and is sent then, with the same Message-ID, so a mail client
-shows a rare repeat as one message.
+row. Its notification shows at once (status sent), whatever the hour; quiet
+hours, the daily cap and an unsubscribe decide only the e-mail, which goes at
+once, waits for the recipient's morning (email "waiting" until
+`email_not_before`), or is dropped (email "in_app"). A waiting e-mail is
+claimed on its own the same way (waiting -> sending), so a second worker or a
+retry never writes the notification twice or sends the e-mail twice.
+
+A row's e-mail is marked sent only after the mail server accepted it. A
+worker that dies mid-send leaves its row (or its e-mail) "sending": after
+CLAIM_TIMEOUT it returns to the queue and is sent then, with the same
+Message-ID, so a mail client shows a rare repeat as one message. A mail
+error shows the notification anyway and leaves the e-mail waiting for the
+task's retry.
 """
 
 import datetime
@@ -15,7 +25,7 @@ from collections import Counter
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -57,25 +67,50 @@ def unsubscribe_url(user_id: int, rule: str) -> str:
     return absolute(reverse("progress:unsubscribe", args=[unsubscribe_token(user_id, rule)]))
 
 
+def _due(now: datetime.datetime) -> Q:
+    """Rows with work to do now: a pending nudge, or an e-mail whose wait is over."""
+    return Q(status=Nudge.Status.PENDING, not_before__lte=now) | Q(
+        status=Nudge.Status.SENT, email=Nudge.Email.WAITING, email_not_before__lte=now
+    )
+
+
+def due_ids(now: datetime.datetime, *, limit: int) -> list[int]:
+    """The rows the periodic sweep hands to the workers, oldest first."""
+    return list(
+        Nudge.objects.filter(_due(now))
+        .order_by("not_before", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
 def claim(*, ids: list[int] | None, now: datetime.datetime, limit: int = BATCH) -> list[int]:
     with transaction.atomic():
-        due = Nudge.objects.select_for_update(skip_locked=True).filter(
-            status=Nudge.Status.PENDING, not_before__lte=now
-        )
+        due = Nudge.objects.select_for_update(skip_locked=True).filter(_due(now))
         if ids is not None:
             due = due.filter(pk__in=ids)
         claimed = list(due.order_by("not_before", "pk").values_list("pk", flat=True)[:limit])
         Nudge.objects.filter(pk__in=claimed, status=Nudge.Status.PENDING).update(
             status=Nudge.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
+        Nudge.objects.filter(
+            pk__in=claimed, status=Nudge.Status.SENT, email=Nudge.Email.WAITING
+        ).update(email=Nudge.Email.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     return claimed
+
+
+def _give_back(rows) -> int:
+    """Returns claimed rows to the queue: a nudge to pending, an e-mail to waiting
+    (its `email_not_before` has passed, so it is due again at once)."""
+    nudges = rows.filter(status=Nudge.Status.SENDING).update(status=Nudge.Status.PENDING)
+    emails = rows.filter(status=Nudge.Status.SENT, email=Nudge.Email.SENDING).update(
+        email=Nudge.Email.WAITING
+    )
+    return nudges + emails
 
 
 def release_stale(now: datetime.datetime) -> int:
     """Gives rows a dead worker claimed back to the queue."""
-    return Nudge.objects.filter(
-        status=Nudge.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
-    ).update(status=Nudge.Status.PENDING)
+    return _give_back(Nudge.objects.filter(claimed_at__lt=now - CLAIM_TIMEOUT))
 
 
 def _organisation_pause(nudge: Nudge, now: datetime.datetime) -> datetime.datetime | None:
@@ -90,7 +125,9 @@ def _organisation_pause(nudge: Nudge, now: datetime.datetime) -> datetime.dateti
 
 
 def _check(nudge: Nudge, now: datetime.datetime) -> str:
-    """Raises Skip or Held, or returns the channel: "email" or "in_app"."""
+    """Whether the nudge still stands: raises Skip (never) or Held (the
+    organisation paused reminders: both channels wait), or returns the channel
+    the recipient chose, "email" or "in_app"."""
     enrolment: Enrolment | None = nudge.enrolment
     if enrolment is not None:
         if enrolment.status == Enrolment.Status.WITHDRAWN:
@@ -116,18 +153,21 @@ def _check(nudge: Nudge, now: datetime.datetime) -> str:
     paused_until = _organisation_pause(nudge, now)
     if paused_until is not None:
         raise Held(paused_until, "the organisation paused reminders")
-    if channel == "email":
-        morning = quiet_until(now, nudge.recipient.zone)
-        if morning is not None:
-            raise Held(morning, "quiet hours")
-        already = Nudge.objects.filter(
-            recipient_id=nudge.recipient_id,
-            email=Nudge.Email.SENT,
-            sent_at__gt=now - datetime.timedelta(days=1),
-        ).exclude(pk=nudge.pk)
-        if already.exists():
-            return "in_app"  # the daily cap: one nudge e-mail a day, the rest in-app
     return channel
+
+
+def _check_email(nudge: Nudge, now: datetime.datetime) -> None:
+    """The rules for e-mail only: raises Held (quiet hours) or Skip (the daily cap)."""
+    morning = quiet_until(now, nudge.recipient.zone)
+    if morning is not None:
+        raise Held(morning, Nudge.QUIET_HOURS)
+    already = Nudge.objects.filter(
+        recipient_id=nudge.recipient_id,
+        email=Nudge.Email.SENT,
+        emailed_at__gt=now - datetime.timedelta(days=1),
+    ).exclude(pk=nudge.pk)
+    if already.exists():
+        raise Skip("one reminder e-mail a day: this one stays in the app")
 
 
 def _send_email(nudge: Nudge, content: dict) -> None:
@@ -147,17 +187,28 @@ def _send_email(nudge: Nudge, content: dict) -> None:
 
 
 def deliver_one(pk: int, now: datetime.datetime) -> str:
-    """Delivers one claimed nudge; returns what happened. A mail error puts the
-    row back in the queue and propagates, so the task retries with backoff."""
+    """Delivers one claimed nudge, or its e-mail that waited; returns what
+    happened. A mail error leaves the e-mail waiting and propagates, so the
+    task retries with backoff."""
     nudge = (
         Nudge.objects.select_related(
             "recipient", "enrolment__cohort", "submission__activity__module__stage"
         )
-        .filter(pk=pk, status=Nudge.Status.SENDING)
+        .filter(
+            Q(status=Nudge.Status.SENDING) | Q(status=Nudge.Status.SENT, email=Nudge.Email.SENDING),
+            pk=pk,
+        )
         .first()
     )
     if nudge is None:
         return "gone"
+    if nudge.status == Nudge.Status.SENT:
+        return _deliver_waiting_email(nudge, now)
+    return _deliver_nudge(nudge, now)
+
+
+def _deliver_nudge(nudge: Nudge, now: datetime.datetime) -> str:
+    claimed = Nudge.objects.filter(pk=nudge.pk, status=Nudge.Status.SENDING)
     try:
         channel = _check(nudge, now)
         digest = None
@@ -167,33 +218,78 @@ def deliver_one(pk: int, now: datetime.datetime) -> str:
                 raise Skip("no installed app writes this digest")
             digest = builder.build(nudge, now)
     except Skip as skip:
-        Nudge.objects.filter(pk=pk, status=Nudge.Status.SENDING).update(
-            status=Nudge.Status.SKIPPED, skip_reason=str(skip)[:200]
-        )
+        claimed.update(status=Nudge.Status.SKIPPED, skip_reason=str(skip)[:200])
         return "skipped"
     except Held as held:
-        Nudge.objects.filter(pk=pk, status=Nudge.Status.SENDING).update(
-            status=Nudge.Status.PENDING, not_before=held.until, skip_reason=held.reason
-        )
+        claimed.update(status=Nudge.Status.PENDING, not_before=held.until, skip_reason=held.reason)
         return "held"
     content = nudge_content(nudge, digest=digest)
+    shown = {
+        "status": Nudge.Status.SENT,
+        "digest": content["lines"] if digest else [],
+        "sent_at": now,
+        "email": Nudge.Email.IN_APP,
+        "skip_reason": "",
+        "last_error": "",
+    }
     if channel == "email":
         try:
-            _send_email(nudge, content)
-        except Exception as error:
-            Nudge.objects.filter(pk=pk, status=Nudge.Status.SENDING).update(
-                status=Nudge.Status.PENDING, last_error=str(error)[:300]
-            )
-            raise
-    Nudge.objects.filter(pk=pk, status=Nudge.Status.SENDING).update(
-        status=Nudge.Status.SENT,
-        digest=content["lines"] if digest else [],
-        sent_at=now,
-        email=Nudge.Email.SENT if channel == "email" else Nudge.Email.IN_APP,
-        skip_reason="",
-        last_error="",
-    )
-    return "emailed" if channel == "email" else "in_app"
+            _check_email(nudge, now)
+        except Held as held:
+            shown |= {"email": Nudge.Email.WAITING, "email_not_before": held.until}
+            shown["skip_reason"] = held.reason
+        except Skip as skip:
+            shown["skip_reason"] = str(skip)[:200]
+        else:
+            # Sent while the row is still claimed: a worker that dies here
+            # leaves it "sending", and it is delivered whole after CLAIM_TIMEOUT.
+            try:
+                _send_email(nudge, content)
+            except Exception as error:
+                claimed.update(
+                    **shown
+                    | {
+                        "email": Nudge.Email.WAITING,
+                        "email_not_before": now,
+                        "last_error": str(error)[:300],
+                    }
+                )
+                raise
+            shown |= {"email": Nudge.Email.SENT, "emailed_at": now}
+    claimed.update(**shown)
+    return {
+        Nudge.Email.SENT: "emailed",
+        Nudge.Email.WAITING: "email_waiting",
+        Nudge.Email.IN_APP: "in_app",
+    }[shown["email"]]
+
+
+def _deliver_waiting_email(nudge: Nudge, now: datetime.datetime) -> str:
+    """The e-mail of a notification already shown, once its wait is over: the
+    rules are read again, since the learner may have finished the work,
+    unsubscribed or reached the day's cap in the meantime."""
+    claimed = Nudge.objects.filter(pk=nudge.pk, status=Nudge.Status.SENT, email=Nudge.Email.SENDING)
+    try:
+        if _check(nudge, now) != "email":
+            raise Skip("the recipient chose the app only")
+        _check_email(nudge, now)
+    except Skip as skip:
+        claimed.update(email=Nudge.Email.IN_APP, skip_reason=str(skip)[:200])
+        return "email_dropped"
+    except Held as held:
+        claimed.update(
+            email=Nudge.Email.WAITING, email_not_before=held.until, skip_reason=held.reason
+        )
+        return "email_waiting"
+    # A digest's e-mail says what its notification said.
+    content = nudge_content(nudge, digest={"lines": nudge.digest})
+    try:
+        _send_email(nudge, content)
+    except Exception as error:
+        claimed.update(email=Nudge.Email.WAITING, email_not_before=now, last_error=str(error)[:300])
+        raise
+    claimed.update(email=Nudge.Email.SENT, emailed_at=now, skip_reason="", last_error="")
+    return "emailed"
 
 
 def nudges_deliver(
@@ -206,9 +302,7 @@ def nudges_deliver(
         try:
             outcomes[deliver_one(pk, now)] += 1
         except Exception:
-            # The retry claims only pending rows: give back the rest of the batch.
-            Nudge.objects.filter(pk__in=claimed[index + 1 :], status=Nudge.Status.SENDING).update(
-                status=Nudge.Status.PENDING
-            )
+            # The retry claims only rows in the queue: give back the rest of the batch.
+            _give_back(Nudge.objects.filter(pk__in=claimed[index + 1 :]))
             raise
     return outcomes

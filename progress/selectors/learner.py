@@ -145,19 +145,60 @@ class Dashboard:
         return [stage for stage in self.state.stages if stage.stage.competence_id]
 
 
+def _listening_days_to_go(
+    state: LearnerState,
+    entries: list,
+    required_days: dict[int, int],
+    enrolment: Enrolment,
+    today: datetime.date,
+) -> dict[str, int]:
+    """Per curriculum horizon, the most days after today on which an
+    unfinished listening log still needs an entry: a projection of the
+    milestone cannot come sooner."""
+    to_go: dict[str, int] = {}
+    for stage in state.stages:
+        for module in stage.modules:
+            for item in module.activities:
+                activity = item.activity
+                if item.completed or activity.kind != Activity.Kind.LISTENING_LOG:
+                    continue
+                days = {day for activity_id, day in entries if activity_id == activity.pk}
+                needed = timemodel.listening_days_after_today(
+                    required_listening_days(
+                        required_days.get(activity.pk, 1), enrolment.length_days
+                    ),
+                    len(days),
+                    today in days,
+                )
+                horizon = module.module.horizon
+                to_go[horizon] = max(to_go.get(horizon, 0), needed)
+    return to_go
+
+
 def learner_dashboard(
     enrolment: Enrolment, now: datetime.datetime, *, for_trainer: bool = False
 ) -> Dashboard:
     """Everything the learner's dashboard shows (`for_trainer`: its sentences
-    about the learner, for their trainer's page), in nine queries whatever the
+    about the learner, for their trainer's page), in ten queries whatever the
     history: completions (learner_progress; the outline is built once per
-    process), achievements, pauses, check-ins, listening days, recent history,
-    recent notifications and their enrolments' pauses."""
+    process), achievements, pauses, check-ins, listening days, the listening
+    logs' required days, recent history, recent notifications and their
+    enrolments' pauses."""
     state = learner_progress(enrolment)
     achieved = {a.milestone: a.achieved_at for a in enrolment.achievements.all()}
     pauses = list(enrolment.pauses.all())
     checkins = list(enrolment.checkins.values_list("recorded_on", "followers"))
-    logged = set(ListeningEntry.objects.filter(enrolment=enrolment).values_list("day", flat=True))
+    entries = list(
+        ListeningEntry.objects.filter(enrolment=enrolment).values_list("activity_id", "day")
+    )
+    logged = {day for _, day in entries}
+    # The outline leaves activity settings out; the listening logs' own are read here.
+    listening_days = {
+        pk: Activity(config=config).required_days
+        for pk, config in Activity.objects.filter(
+            kind=Activity.Kind.LISTENING_LOG, module__stage__programme_id=enrolment.programme_id
+        ).values_list("pk", "config")
+    }
     recent = list(enrolment.history.select_related("actor")[:8])
     notifications = list(
         Nudge.objects.filter(recipient_id=enrolment.user_id, status=Nudge.Status.SENT)
@@ -168,9 +209,17 @@ def learner_dashboard(
     )
 
     stable = following_is_stable(checkins, enrolment.length_days)
+    days_to_go = _listening_days_to_go(
+        state, entries, listening_days, enrolment, enrolment.local_today(now)
+    )
     work = {
         milestone: timemodel.MilestoneWork(
-            done=facts.done, required=facts.required, achieved_at=achieved.get(milestone.value)
+            done=facts.done,
+            required=facts.required,
+            achieved_at=achieved.get(milestone.value),
+            days_to_go=max(
+                (days_to_go.get(h, 0) for h in timemodel.horizons_needed(milestone)), default=0
+            ),
         )
         for milestone, facts in state.milestone_work(stable_following=stable).items()
     }

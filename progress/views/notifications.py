@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from accounts import access
 from accounts.models import User
 from ediplomacy.lib.ids import parse_id
-from progress.models import Nudge
+from progress.models import Enrolment, Nudge
 from progress.nudges.content import nudge_content
 from progress.nudges.delivery import UNSUBSCRIBE_SALT
 
@@ -23,7 +24,8 @@ CHANNELS = [
     ("in_app", "Only in the app"),
     ("off", "Off"),
 ]
-LEARNER_RULES = [
+# The messages about one's own learning.
+LEARNING_RULES = [
     Nudge.Rule.WELCOME,
     Nudge.Rule.MILESTONE_ACHIEVED,
     Nudge.Rule.DUE_SOON,
@@ -31,9 +33,25 @@ LEARNER_RULES = [
     Nudge.Rule.BEHIND,
     Nudge.Rule.INACTIVE,
     Nudge.Rule.REVIEWED,
-    Nudge.Rule.TRAINER_DIGEST,
-    Nudge.Rule.ORG_SUMMARY,
 ]
+# Every kind, in the order the preferences page lists them.
+LEARNER_RULES = [*LEARNING_RULES, Nudge.Rule.TRAINER_DIGEST, Nudge.Rule.ORG_SUMMARY]
+
+
+def rules_offered(user: User) -> list[Nudge.Rule]:
+    """The kinds of message this person's roles can bring them, so the
+    preferences page never offers a trainee the trainers' weekly digest:
+    learning messages to people who learn (or have an enrolment), the digest
+    to people who train a cohort now, the summary to organisation administrators."""
+    roles = access.user_roles(user)
+    offered = []
+    if roles.is_learner or Enrolment.objects.filter(user=user).exists():
+        offered += LEARNING_RULES
+    if roles.trains_anywhere and access.cohorts_trained(user=user).exists():
+        offered.append(Nudge.Rule.TRAINER_DIGEST)
+    if roles.is_org_admin:
+        offered.append(Nudge.Rule.ORG_SUMMARY)
+    return offered
 
 
 @login_required
@@ -61,18 +79,23 @@ def notifications(request):
 @login_required
 def preferences(request):
     user = request.user
+    offered = rules_offered(user)
     if request.method == "POST":
-        chosen = {}
-        for rule in LEARNER_RULES:
+        # Only the kinds offered change: a choice posted for any other kind is
+        # ignored, and a kind no longer offered keeps what was chosen for it.
+        preferences = dict(user.nudge_preferences)
+        for rule in offered:
             value = request.POST.get(rule, "email")
-            chosen[rule.value] = value if value in dict(CHANNELS) else "email"
-        user.nudge_preferences = {rule: value for rule, value in chosen.items() if value != "email"}
+            if value in dict(CHANNELS) and value != "email":
+                preferences[rule.value] = value
+            else:
+                preferences.pop(rule.value, None)
+        user.nudge_preferences = preferences
         user.save(update_fields=["nudge_preferences"])
         messages.success(request, "Your reminder choices are saved.")
         return redirect("progress:preferences")
     rows = [
-        {"rule": rule, "label": rule.label, "channel": user.nudge_channel(rule)}
-        for rule in LEARNER_RULES
+        {"rule": rule, "label": rule.label, "channel": user.nudge_channel(rule)} for rule in offered
     ]
     return render(request, "progress/preferences.html", {"rows": rows, "channels": CHANNELS})
 

@@ -7,7 +7,9 @@ the planner every few seconds (NUDGE_PLAN_SECONDS) instead of every 15 minutes.
 """
 
 import contextlib
+import datetime
 import io
+import json
 import os
 import re
 import shutil
@@ -127,6 +129,23 @@ class Product:
             timeout=120,
         )
 
+    def read(self, code: str) -> str:
+        """The last line `code`, run in the product's Django shell, prints (the
+        shell may print a note of its own first)."""
+        return (
+            subprocess.run(
+                [str(ROOT / ".venv" / "bin" / "python"), "manage.py", "shell", "-c", code],
+                cwd=ROOT,
+                env={**self.env, "DEBUG": "1"},
+                check=True,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+
     def stop(self) -> int:
         """SIGTERM to make alone, as a service manager or `kill` sends it."""
         self.process.send_signal(signal.SIGTERM)
@@ -213,6 +232,11 @@ def test_make_run_serves_the_demo_with_its_pipeline_and_stops_it_all(product, br
         DELIVERY_SECONDS,
     )
 
+    # A newcomer signs up, in a zone where it is 23:00, finishes the orientation
+    # and finds the milestone in the notification centre at once; only its
+    # e-mail waits for the morning.
+    newcomer_reaches_acquainted_at_night(page, product)
+
     # One signal stops the web server, the worker and beat: nothing is left.
     running = processes_with(product.marker)
     assert any("celery" in command and " worker" in command for command in running.values())
@@ -223,6 +247,113 @@ def test_make_run_serves_the_demo_with_its_pipeline_and_stops_it_all(product, br
     assert processes_with(product.marker) == {}, "processes left after make run stopped"
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{product.url}/healthz", timeout=2)
+
+
+NEWCOMER = "night.owl@ministry.example"
+NEWCOMER_PASSWORD = "a-long-and-memorable-passphrase"
+REFLECTION = (
+    "Listening first matters because a ministry that speaks before it understands the "
+    "conversation risks sounding out of touch, so I will follow our own accounts first."
+)
+
+
+def zone_at_23_00(now: datetime.datetime) -> str:
+    """A fixed-offset zone where `now` is between 23:00 and 23:59.
+
+    23:00 is deep in quiet hours (20:00 to 08:00) and stays there for nine
+    hours, however long the journey takes, whatever hour the suite runs at.
+    The Etc/GMT zones have no daylight saving, so the offset is the one
+    computed here; their sign is POSIX's, the reverse of ISO's (Etc/GMT-9
+    is UTC+9). Offsets run from -12 to +14, so one always fits.
+    """
+    offset = (23 - now.astimezone(datetime.UTC).hour) % 24
+    if offset > 14:
+        offset -= 24
+    if offset == 0:
+        return "Etc/GMT"
+    return f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
+
+
+def orientation_activities(product: Product) -> list[dict]:
+    return json.loads(
+        product.read(
+            "import json; from curriculum.models import Activity; print(json.dumps([{"
+            "'title': a.title, 'kind': a.kind, 'questions': a.questions, "
+            "'min_words': a.min_words} for a in Activity.objects.live().filter("
+            "module__stage__slug='orientation').order_by('module__order', 'order')]))"
+        )
+    )
+
+
+def newcomer_reaches_acquainted_at_night(page, product: Product) -> None:
+    page.context.clear_cookies()
+    page.goto("/accounts/signup/")
+    page.get_by_label("Your name").fill("Night Owl")
+    page.get_by_label("Email").fill(NEWCOMER)
+    page.get_by_label(re.compile(r"^Password:?$")).fill(NEWCOMER_PASSWORD)
+    page.get_by_label("Password (again)").fill(NEWCOMER_PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("heading", name="Verify Your Email Address").wait_for()
+    # Verification is mandatory; the e-mail prints to the command's output.
+    link = product.wait_for_log(
+        rf"To: {re.escape(NEWCOMER)}[\s\S]*?({re.escape(product.url)}/accounts/confirm-email/\S+/)",
+        DELIVERY_SECONDS,
+    ).group(1)
+    page.goto(link)
+    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("button", name="Log out").wait_for()
+
+    zone = zone_at_23_00(datetime.datetime.now(datetime.UTC))
+    page.goto("/profile/")
+    page.get_by_label("Time zone").select_option(zone)
+    page.get_by_role("button", name="Save profile").click()
+    page.get_by_text("Your profile is saved.").wait_for()
+
+    page.goto("/")
+    page.get_by_role("button", name="Start the programme").click()
+    activities = orientation_activities(product)
+    for index, activity in enumerate(activities):
+        page.get_by_role("heading", name=activity["title"], exact=True).wait_for()
+        if activity["kind"] == "reading":
+            page.get_by_role("button", name="Mark as read").click()
+            page.get_by_text("Marked as read.").wait_for()
+        elif activity["kind"] == "quiz":
+            for number, question in enumerate(activity["questions"]):
+                group = page.get_by_role("group").nth(number)
+                for choice in question["choices"]:
+                    if choice["correct"]:
+                        group.get_by_label(choice["text"], exact=True).check()
+            page.get_by_role("button", name="Check my answers").click()
+            page.get_by_text("You passed").wait_for()
+            page.get_by_role("link", name="Continue the programme").click()
+            continue
+        elif activity["kind"] == "reflection":
+            words = (REFLECTION.split() * 5)[: activity["min_words"] + 5]
+            page.get_by_label("Your reflection").fill(" ".join(words))
+            page.get_by_role("button", name="Save my reflection").click()
+            page.get_by_text("Your reflection is saved.").wait_for()
+        else:
+            pytest.fail(f"orientation has an unexpected {activity['kind']} activity")
+        if index + 1 < len(activities):
+            page.get_by_role("link", name=f"Next: {activities[index + 1]['title']}").click()
+
+    # The worker delivers it as the completion commits: no planner, no morning.
+    page.goto("/notifications/")
+    milestone = page.get_by_role("heading", name="You reached Acquainted")
+    deadline = time.monotonic() + 30
+    while not milestone.count():
+        assert time.monotonic() < deadline, "the milestone notification did not show at once"
+        time.sleep(1)
+        page.reload()
+    assert "No notifications yet" not in page.content()
+    page.get_by_text("e-mail to follow at 08:00, after your quiet hours").first.wait_for()
+    screenshot(page, "make-run-milestone-at-night")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "make-run-milestone-at-night-phone")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    # Quiet hours: nothing but the confirmation was e-mailed to the newcomer.
+    sent_to_newcomer = re.findall(rf"To: {re.escape(NEWCOMER)}", product.log())
+    assert len(sent_to_newcomer) == 1, product.log()[-5000:]
 
 
 @pytest.mark.django_db

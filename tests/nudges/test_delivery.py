@@ -187,30 +187,42 @@ def test_a_deactivated_account_gets_nothing(programme, mailoutbox):
 # Quiet hours, the daily cap, an organisation's pause
 
 
-def test_quiet_hours_hold_an_email_until_08_00_in_the_learners_own_zone(programme, mailoutbox):
+def test_quiet_hours_hold_only_the_email_until_08_00_in_the_learners_own_zone(
+    programme, mailoutbox
+):
     # 14:00 UTC: 09:00 in New York, 23:00 in Tokyo. Both planned in one run.
     tokyo = overdue(learner("tokyo@mofa.example", time_zone="Asia/Tokyo"), programme)
     new_york = overdue(learner("newyork@state.example", time_zone="America/New_York"), programme)
     nudges_plan(now=NOW)
 
-    assert nudges_deliver(now=NOW) == {"emailed": 1, "held": 1}
+    assert nudges_deliver(now=NOW) == {"emailed": 1, "email_waiting": 1}
 
     assert [message.to for message in mailoutbox] == [["newyork@state.example"]]
     assert nudge_for(new_york).status == Status.SENT
-    held = nudge_for(tokyo)
+    waiting = nudge_for(tokyo)
     morning = NOW.replace(hour=23)  # 08:00 the next day in Tokyo (UTC+9)
-    assert (held.status, held.not_before, held.skip_reason) == (
-        Status.PENDING,
+    # The notification shows at once; only its e-mail waits for the morning.
+    assert (waiting.status, waiting.sent_at) == (Status.SENT, NOW)
+    assert (waiting.email, waiting.email_not_before, waiting.skip_reason) == (
+        Nudge.Email.WAITING,
         morning,
         "quiet hours",
     )
-    assert held.not_before.astimezone(tokyo.user.zone).hour == 8
+    assert waiting.email_not_before.astimezone(tokyo.user.zone).hour == 8
 
     assert nudges_deliver(now=morning - SECOND) == {}
     assert nudges_deliver(now=morning) == {"emailed": 1}
     assert [message.to for message in mailoutbox][-1] == ["tokyo@mofa.example"]
-    held.refresh_from_db()
-    assert (held.status, held.sent_at, held.skip_reason) == (Status.SENT, morning, "")
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.email, waiting.sent_at, waiting.emailed_at) == (
+        Status.SENT,
+        Nudge.Email.SENT,
+        NOW,
+        morning,
+    )
+    assert waiting.skip_reason == ""
+    assert nudges_deliver(now=morning + DAY) == {}
+    assert len(mailoutbox) == 2
 
 
 def test_quiet_hours_do_not_hold_an_in_app_notification(programme, mailoutbox):
@@ -236,8 +248,11 @@ def test_a_second_email_the_same_day_becomes_in_app_only(programme, mailoutbox):
     assert nudges_deliver(now=NOW) == {"emailed": 1, "in_app": 1}
 
     assert len(mailoutbox) == 1
-    emails = sorted(Nudge.objects.filter(enrolment=enrolment).values_list("email", flat=True))
-    assert emails == [Nudge.Email.IN_APP, Nudge.Email.SENT]
+    emails = sorted(Nudge.objects.filter(enrolment=enrolment).values_list("email", "skip_reason"))
+    assert emails == [
+        (Nudge.Email.IN_APP, "one reminder e-mail a day: this one stays in the app"),
+        (Nudge.Email.SENT, ""),
+    ]
     assert set(Nudge.objects.values_list("status", flat=True)) == {Status.SENT}
 
 

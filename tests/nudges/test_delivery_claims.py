@@ -77,7 +77,7 @@ def test_a_worker_that_dies_after_claiming_loses_nothing(programme, mailoutbox):
     assert release_stale(NOW + DAY) == 0
 
 
-def test_a_mail_server_error_puts_the_nudge_back_and_a_retry_sends_it_once(
+def test_a_mail_server_error_shows_the_notification_and_a_retry_sends_the_email_once(
     programme, mailoutbox, monkeypatch
 ):
     enrolment = overdue(learner("ada@mfa.example"), programme)
@@ -95,14 +95,22 @@ def test_a_mail_server_error_puts_the_nudge_back_and_a_retry_sends_it_once(
     with pytest.raises(smtplib.SMTPDataError):
         nudges_deliver(now=NOW)
     nudge = nudge_for(enrolment)
-    assert (nudge.status, nudge.attempts) == (Status.PENDING, 1)
+    assert (nudge.status, nudge.sent_at, nudge.attempts) == (Status.SENT, NOW, 1)
+    assert (nudge.email, nudge.email_not_before) == (Nudge.Email.WAITING, NOW)
     assert "Mailbox busy" in nudge.last_error
     assert mailoutbox == []
 
     assert nudges_deliver(now=NOW + SECOND) == {"emailed": 1}
     nudge.refresh_from_db()
-    assert (nudge.status, nudge.attempts, nudge.last_error) == (Status.SENT, 2, "")
+    assert (nudge.status, nudge.email, nudge.attempts, nudge.last_error) == (
+        Status.SENT,
+        Nudge.Email.SENT,
+        2,
+        "",
+    )
+    assert (nudge.sent_at, nudge.emailed_at) == (NOW, NOW + SECOND)
     assert len(mailoutbox) == 1
+    assert nudges_deliver(now=NOW + DAY) == {}
 
 
 def test_a_mail_server_error_leaves_no_other_nudge_of_the_batch_claimed(

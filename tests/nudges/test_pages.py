@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from progress.models import Nudge
 from progress.nudges.delivery import unsubscribe_token
-from progress.views.notifications import LEARNER_RULES
+from progress.views.notifications import LEARNER_RULES, LEARNING_RULES
 from tests.nudges.conftest import HOUR, NOW, enrol, learner
 
 pytestmark = pytest.mark.django_db
@@ -269,10 +269,11 @@ def test_preferences_show_each_kind_with_its_current_channel(ada_client, ada):
 
     checked = dict(re.findall(r'name="(\w+)" value="(\w+)" checked', html))
     assert checked == {
-        **{rule.value: "email" for rule in LEARNER_RULES},
+        **{rule.value: "email" for rule in LEARNING_RULES},
         Rule.DUE_SOON: "in_app",
         Rule.INACTIVE: "off",
     }
+    assert "Two rules apply to e-mail only" in html
     assert "none between 20:00 and 08:00 in your time zone (UTC" in html
 
 

@@ -145,10 +145,11 @@ def test_dashboard_runs_the_same_queries_for_a_long_and_a_short_history(
 ):
     # session, user, the enrolment in the default programme (with its programme
     # and user), roles and unread notifications (navigation), then
-    # learner_dashboard's nine: completions,
-    # achievements, pauses, check-ins, listening days, recent history, recent
-    # notifications and their enrolments' pauses (the outline is built once per
-    # process and content version, here by the first request).
+    # learner_dashboard's ten: completions,
+    # achievements, pauses, check-ins, listening days, the listening logs'
+    # required days, recent history, recent notifications and their
+    # enrolments' pauses (the outline is built once per process and content
+    # version, here by the first request).
     counts = {}
     for story in ("fresh", "achieved"):
         client.force_login(learners[story])
@@ -156,7 +157,7 @@ def test_dashboard_runs_the_same_queries_for_a_long_and_a_short_history(
             assert client.get(reverse("progress:dashboard")).status_code == 200
         counts[story] = len(captured)
     assert counts["fresh"] == counts["achieved"], counts
-    with django_assert_max_num_queries(14):  # 5 + 9
+    with django_assert_max_num_queries(15):  # 5 + 10
         client.get(reverse("progress:dashboard"))
 
 
