@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from competences.models import Competence, Outcome
+from curriculum.grading import RetakePolicy
 from curriculum.models import Activity, Horizon, Module, Programme, Resource, Stage
 from curriculum.rendering import render_markdown
 
@@ -29,13 +30,19 @@ COMPETENCES_FILE = Path(settings.BASE_DIR) / "competences" / "content" / "compet
 KIND_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     # kind: (required keys, optional keys), besides slug, kind and title
     "reading": ({"body"}, set()),
-    "quiz": ({"pass_mark", "questions"}, {"intro"}),
+    "quiz": ({"questions"}, {"intro", "pass_mark", "draw", "retakes"}),
     "resources": ({"required", "resources"}, {"intro"}),
-    "listening_log": ({"prompt", "required_days"}, set()),
+    "listening_log": ({"prompt", "required_days"}, {"required_weeks"}),
     "practice": ({"brief", "rubric"}, set()),
     "reflection": ({"prompt"}, {"min_words"}),
     "checkin": ({"prompt"}, set()),
 }
+# A quiz's pass mark (percent) when neither it nor programme.yaml sets one.
+DEFAULT_PASS_MARK = 80
+# The retake policy's fields, each a whole number of at least this much.
+RETAKE_FIELDS = {"max_attempts": 1, "cooldown_hours": 0, "self_paced_wait_hours": 0}
+RETAKE_MAX_HOURS = 24 * 365
+
 # The Markdown text each kind shows as its main body.
 BODY_FIELD = {
     "reading": "body",
@@ -239,9 +246,13 @@ def _check_programme(path: Path, root: Path, competences: list[dict], problems) 
     if data is None and not path.exists():
         check.problem("", "is missing")
     if not isinstance(data, dict) or not check.mapping(
-        data, "", {"slug", "title", "summary", "stages"}
+        data, "", {"slug", "title", "summary", "stages"}, {"quizzes"}
     ):
         return {}
+    quizzes = data.get("quizzes")
+    if quizzes is not None and check.mapping(quizzes, "quizzes", set(), {"pass_mark", "retakes"}):
+        check.integer(quizzes.get("pass_mark"), "quizzes.pass_mark", 1, 100, optional=True)
+        _check_retakes(check, quizzes.get("retakes"), "quizzes.retakes")
     check.slug(data.get("slug"), "slug", set())
     check.text(data.get("title"), "title")
     check.text(data.get("summary"), "summary")
@@ -303,7 +314,9 @@ def _check_activity(check: Checker, activity: Any, where: str, seen: set[str]) -
         if key in activity:
             check.text(activity[key], f"{where}.{key}")
     if kind == "quiz":
-        check.integer(activity.get("pass_mark"), f"{where}.pass_mark", 1, 100)
+        check.integer(activity.get("pass_mark"), f"{where}.pass_mark", 1, 100, optional=True)
+        check.integer(activity.get("draw"), f"{where}.draw", 1, optional=True)
+        _check_retakes(check, activity.get("retakes"), f"{where}.retakes")
         _check_questions(check, activity.get("questions"), f"{where}.questions")
     elif kind == "resources":
         resources = activity.get("resources")
@@ -312,6 +325,10 @@ def _check_activity(check: Checker, activity: Any, where: str, seen: set[str]) -
         check.integer(activity.get("required"), f"{where}.required", 1, high)
     elif kind == "listening_log":
         check.integer(activity.get("required_days"), f"{where}.required_days", 1, 365)
+        weeks, days = activity.get("required_weeks"), activity.get("required_days")
+        check.integer(weeks, f"{where}.required_weeks", 1, 53, optional=True)
+        if isinstance(weeks, int) and isinstance(days, int) and weeks > days:
+            check.problem(f"{where}.required_weeks", "cannot exceed required_days: one entry a day")
     elif kind == "practice":
         rubric = activity.get("rubric")
         if not isinstance(rubric, list) or not rubric:
@@ -326,14 +343,28 @@ def _check_activity(check: Checker, activity: Any, where: str, seen: set[str]) -
         check.integer(activity.get("min_words"), f"{where}.min_words", 1, 2000, optional=True)
 
 
+def _check_retakes(check: Checker, retakes: Any, where: str) -> None:
+    if retakes is None or not check.mapping(retakes, where, set(), set(RETAKE_FIELDS)):
+        return
+    for key, low in RETAKE_FIELDS.items():
+        high = 100 if key == "max_attempts" else RETAKE_MAX_HOURS
+        check.integer(retakes.get(key), f"{where}.{key}", low, high, optional=True)
+
+
 def _check_questions(check: Checker, questions: Any, where: str) -> None:
     if not isinstance(questions, list) or not questions:
         check.problem(where, "must list at least one question")
         return
+    slugs: set[str] = set()
     for index, question in enumerate(questions):
         path = f"{where}[{index}]"
-        if not check.mapping(question, path, {"prompt", "choices"}, {"multiple"}):
+        if not check.mapping(question, path, {"prompt", "choices"}, {"slug", "multiple"}):
             continue
+        if "slug" in question:
+            check.slug(question.get("slug"), f"{path}.slug", slugs)
+        else:
+            # Unnamed questions are known by their place: q1, q2...
+            slugs.add(f"q{index + 1}")
         check.text(question.get("prompt"), f"{path}.prompt")
         if not isinstance(question.get("multiple", False), bool):
             check.problem(f"{path}.multiple", "must be true or false")
@@ -367,12 +398,42 @@ GIVEAWAY_MIN_QUESTIONS = 3
 
 
 def quiz_warnings(module: dict, file: str) -> list[Problem]:
-    """Warns about each quiz of a valid module whose correct single choice is
-    systematically the first or the longest option."""
+    """Warns about each quiz of a valid module that can be passed by pattern
+    rather than knowledge, or whose bank is smaller than its draw.
+
+    Pattern: its correct single choice is systematically the first or the
+    longest option (shuffling hides the first, not the longest; the content
+    should not lean on either), or a multi-select question has only one wrong
+    option (tick all but the odd one out).
+    """
     warnings = []
     for index, activity in enumerate(module["activities"]):
         if activity["kind"] != "quiz":
             continue
+        path = f"activities[{index}] ({activity['slug']})"
+        questions = activity["questions"]
+        draw = activity.get("draw")
+        if draw is not None and draw > len(questions):
+            warnings.append(
+                Problem(
+                    file,
+                    f"{path}.draw",
+                    f"draws {draw} questions from a bank of {len(questions)}; "
+                    f"every attempt shows the same {len(questions)}",
+                )
+            )
+        for number, question in enumerate(questions):
+            wrong = sum(1 for choice in question["choices"] if not choice["correct"])
+            if question.get("multiple", False) and wrong < 2:
+                warnings.append(
+                    Problem(
+                        file,
+                        f"{path}.questions[{number}]",
+                        f"this multi-select question has {wrong} wrong option"
+                        f"{'' if wrong == 1 else 's'}: add at least two, so that "
+                        "ticking all but one is no strategy",
+                    )
+                )
         single = [
             question["choices"]
             for question in activity["questions"]
@@ -382,7 +443,6 @@ def quiz_warnings(module: dict, file: str) -> list[Problem]:
             continue
         first = sum(1 for choices in single if choices[0]["correct"])
         longest = sum(1 for choices in single if _correct_is_longest(choices))
-        path = f"activities[{index}] ({activity['slug']})"
         for count, place in ((first, "the first"), (longest, "the longest")):
             if count > GIVEAWAY_SHARE * len(single):
                 warnings.append(
@@ -550,7 +610,12 @@ def apply_content(content: Content) -> Report:
             modules_by_path[f"{stage.slug}/{module.slug}"] = module
             for activity_order, activity_data in enumerate(module_data["activities"], start=1):
                 activity = _save_activity(
-                    module, activity_order, activity_data, report, live_resources
+                    module,
+                    activity_order,
+                    activity_data,
+                    report,
+                    live_resources,
+                    quiz_defaults=data.get("quizzes") or {},
                 )
                 live_activities.add(activity.pk)
 
@@ -602,16 +667,35 @@ def apply_content(content: Content) -> Report:
 
 
 def _save_activity(
-    module: Module, order: int, data: dict, report: Report, live_resources: set[int]
+    module: Module,
+    order: int,
+    data: dict,
+    report: Report,
+    live_resources: set[int],
+    *,
+    quiz_defaults: dict,
 ) -> Activity:
     kind = data["kind"]
     body = (data.get(BODY_FIELD[kind]) or "").strip()
     config: dict[str, Any] = {}
     if kind == "quiz":
+        # Each quiz stores its whole policy, resolved from its own fields, the
+        # programme's defaults and the built-in ones, so pages read one place.
+        policy = RetakePolicy()
+        retakes = (
+            {key: getattr(policy, key) for key in RETAKE_FIELDS}
+            | (quiz_defaults.get("retakes") or {})
+            | (data.get("retakes") or {})
+        )
         config = {
-            "pass_mark": data["pass_mark"],
+            "pass_mark": data.get("pass_mark")
+            or quiz_defaults.get("pass_mark")
+            or DEFAULT_PASS_MARK,
+            "draw": data.get("draw"),
+            "retakes": retakes,
             "questions": [
                 {
+                    "slug": question.get("slug") or f"q{number}",
                     "prompt": question["prompt"].strip(),
                     "multiple": question.get("multiple", False),
                     "choices": [
@@ -623,13 +707,16 @@ def _save_activity(
                         for c in question["choices"]
                     ],
                 }
-                for question in data["questions"]
+                for number, question in enumerate(data["questions"], start=1)
             ],
         }
     elif kind == "resources":
         config = {"required": data["required"]}
     elif kind == "listening_log":
-        config = {"required_days": data["required_days"]}
+        config = {
+            "required_days": data["required_days"],
+            "required_weeks": data.get("required_weeks", 1),
+        }
     elif kind == "practice":
         config = {
             "rubric": [

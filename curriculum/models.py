@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 
 from competences.models import Competence
+from curriculum.grading import RetakePolicy
 
 
 class Horizon(models.TextChoices):
@@ -122,8 +123,9 @@ class Activity(models.Model):
     # rendered and sanitised once at load time.
     body = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
-    # Kind-specific rules: pass_mark and questions (quiz), required (resources),
-    # required_days (listening_log), rubric (practice), min_words (reflection).
+    # Kind-specific rules: pass_mark, questions, draw and retakes (quiz),
+    # required (resources), required_days and required_weeks (listening_log),
+    # rubric (practice), min_words (reflection).
     config = models.JSONField(default=dict, blank=True)
     retired_at = models.DateTimeField(null=True, blank=True)
 
@@ -171,12 +173,30 @@ class Activity(models.Model):
         return self.config.get("questions", [])
 
     @property
+    def draw(self) -> int | None:
+        """How many questions each attempt draws from the bank; None: all."""
+        draw = self.config.get("draw")
+        return int(draw) if draw is not None else None
+
+    @property
+    def questions_shown(self) -> int:
+        return min(self.draw or len(self.questions), len(self.questions))
+
+    @property
+    def retake_policy(self) -> RetakePolicy:
+        return RetakePolicy(**self.config.get("retakes", {}))
+
+    @property
     def required(self) -> int:
         return int(self.config.get("required", 1))
 
     @property
     def required_days(self) -> int:
         return int(self.config.get("required_days", 1))
+
+    @property
+    def required_weeks(self) -> int:
+        return int(self.config.get("required_weeks", 1))
 
     @property
     def rubric(self) -> list[dict]:

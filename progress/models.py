@@ -266,10 +266,38 @@ class Completion(models.Model):
         return f"{self.enrolment.user} completed {self.activity}"
 
 
+class QuizDraw(models.Model):
+    """The paper a learner has open: the questions drawn for their next
+    attempt, each with its choices in the order shown (`curriculum.grading`).
+
+    Pending work is a row: reloading the quiz shows the same paper, and the
+    attempt that grades it removes it, so a paper is graded once.
+    """
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="quiz_draws")
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="+")
+    paper = models.JSONField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            # One open paper per quiz: a second tab shows the same questions.
+            models.UniqueConstraint(fields=["enrolment", "activity"], name="quiz_draw_one_open"),
+        ]
+
+    def __str__(self):
+        return f"{self.activity} drawn for {self.enrolment}"
+
+
 class QuizAttempt(models.Model):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="quiz_attempts")
     activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="quiz_attempts")
-    # {"0": [1], "1": [0, 2]}: question index -> the choice indexes selected
+    # The paper as shown (questions, choices in order, each choice with its
+    # content index as `key`); empty for attempts recorded before papers were
+    # kept, which showed every question in content order.
+    paper = models.JSONField(default=list, blank=True)
+    # {"0": [1], "1": [0, 2]}: question position on the paper -> the keys of
+    # the choices selected
     answers = models.JSONField()
     score = models.PositiveSmallIntegerField(help_text="Percent of questions answered correctly.")
     passed = models.BooleanField()
@@ -287,6 +315,27 @@ class QuizAttempt(models.Model):
 
     def __str__(self):
         return f"{self.activity}: {self.score}%"
+
+
+class QuizGrant(models.Model):
+    """One attempt at a quiz beyond its cap, granted by a trainer."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="quiz_grants")
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            # Serves the retake policy: the grants of one learner's quiz.
+            models.Index(fields=["enrolment", "activity"], name="quiz_grant_enrolment_idx"),
+        ]
+
+    def __str__(self):
+        return f"Another attempt at {self.activity}"
 
 
 class Follow(models.Model):
@@ -440,6 +489,7 @@ class HistoryEvent(models.Model):
         ENROLLED = "enrolled", "Enrolled"
         COMPLETED = "completed", "Completed an activity"
         QUIZ_ATTEMPT = "quiz_attempt", "Attempted a quiz"
+        ATTEMPT_GRANTED = "attempt_granted", "Granted another quiz attempt"
         SUBMITTED = "submitted", "Submitted practice work"
         REVIEWED = "reviewed", "Practice work reviewed"
         LOGGED = "logged", "Logged listening"

@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 STANDARD_YEAR_DAYS = 365
 
@@ -505,6 +505,58 @@ def required_listening_days(required_days: int, length_days: int) -> int:
         _STANDARD_HORIZON_DAYS[Milestone.E_LISTENER] * length_days // STANDARD_YEAR_DAYS
     )
     return max(1, min(required_days, whole_days_in_month))
+
+
+def required_listening_weeks(required_weeks: int, length_days: int) -> int:
+    """Calendar weeks the listening days must spread over, within this
+    programme's month.
+
+    Capped, like the days, where the month is too short: its whole days
+    always touch at least ceil(days / 7) weeks, whatever weekday it starts on,
+    so the cap can always be met in time. Never more weeks than days.
+    """
+    _require_length(length_days)
+    if required_weeks < 1:
+        raise ValueError(f"required_weeks must be at least 1, got {required_weeks!r}")
+    whole_days_in_month = (
+        _STANDARD_HORIZON_DAYS[Milestone.E_LISTENER] * length_days // STANDARD_YEAR_DAYS
+    )
+    weeks_touched = -(-whole_days_in_month // 7)
+    return max(1, min(required_weeks, weeks_touched))
+
+
+@dataclass(frozen=True)
+class ListeningProgress:
+    days: int
+    days_required: int
+    weeks: int
+    weeks_required: int
+
+    @property
+    def met(self) -> bool:
+        return self.days >= self.days_required and self.weeks >= self.weeks_required
+
+
+def listening_progress(
+    days: Iterable[date], *, required_days: int, required_weeks: int, length_days: int
+) -> ListeningProgress:
+    """How far a learner's listening entries go toward the habit the month asks
+    for: entries on enough distinct days, spread over enough calendar weeks.
+
+    `days` are the learner's local dates, so a week is an ISO week (Monday to
+    Sunday) in their own time zone: a Sunday-night and a Monday-morning entry
+    fall in two weeks.
+    """
+    distinct = set(days)
+    return ListeningProgress(
+        days=len(distinct),
+        days_required=required_listening_days(required_days, length_days),
+        weeks=len({day.isocalendar()[:2] for day in distinct}),
+        weeks_required=min(
+            required_listening_weeks(required_weeks, length_days),
+            required_listening_days(required_days, length_days),
+        ),
+    )
 
 
 def time_share(

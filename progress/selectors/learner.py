@@ -1,9 +1,11 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, Max, Subquery, Value, When
+from django.db.models import Case, IntegerField, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from curriculum.grading import retakes
 from curriculum.models import Activity, Programme
 from curriculum.selectors import DEFAULT_PROGRAMME_SLUG, programme_outline
 from progress import charts, timemodel
@@ -16,12 +18,12 @@ from progress.models import (
     Nudge,
     Pause,
     QuizAttempt,
+    QuizGrant,
     Reflection,
     Submission,
 )
 from progress.nudges.content import nudge_content
 from progress.state import LearnerState, following_is_stable, learner_state
-from progress.timemodel import required_listening_days
 from progress.wording import pace_message
 
 
@@ -59,17 +61,38 @@ def learner_progress(enrolment: Enrolment) -> LearnerState:
     return learner_state(outline, completed)
 
 
-def activity_detail(enrolment: Enrolment, activity: Activity) -> dict:
+def activity_detail(
+    enrolment: Enrolment, activity: Activity, now: datetime.datetime | None = None
+) -> dict:
     """What one activity page shows about this learner's work on it.
 
     At most two queries, whatever the learner's history.
     """
     kind = activity.kind
     if kind == Activity.Kind.QUIZ:
-        attempts = QuizAttempt.objects.filter(enrolment=enrolment, activity=activity)
-        summary = attempts.values("activity").annotate(best=Max("score")).values("best")
-        best = summary[0]["best"] if summary else None
-        return {"best_score": best, "recent_attempts": list(attempts[:5])}
+        # Attempts are few (the retake policy caps them): read their times
+        # and scores, not their papers, and judge the next one from them.
+        attempts = list(
+            QuizAttempt.objects.filter(enrolment=enrolment, activity=activity).only(
+                "pk", "created_at", "score", "passed"
+            )
+        )
+        granted = list(
+            QuizGrant.objects.filter(enrolment=enrolment, activity=activity).values_list(
+                "created_at", flat=True
+            )
+        )
+        return {
+            "best_score": max((a.score for a in attempts), default=None),
+            "recent_attempts": attempts[:5],
+            "retakes": retakes(
+                activity.retake_policy,
+                attempted_at=[a.created_at for a in attempts],
+                granted_at=granted,
+                has_trainer=enrolment.has_trainer,
+                now=now or timezone.now(),
+            ),
+        }
     if kind == Activity.Kind.RESOURCES:
         resources = list(activity.resources.filter(retired_at__isnull=True))
         followed = set(
@@ -84,10 +107,17 @@ def activity_detail(enrolment: Enrolment, activity: Activity) -> dict:
         }
     if kind == Activity.Kind.LISTENING_LOG:
         entries = list(ListeningEntry.objects.filter(enrolment=enrolment, activity=activity))
+        habit = timemodel.listening_progress(
+            (entry.day for entry in entries),
+            required_days=activity.required_days,
+            required_weeks=activity.required_weeks,
+            length_days=enrolment.length_days,
+        )
         return {
             "entries": entries,
-            "days_logged": len(entries),
-            "days_required": required_listening_days(activity.required_days, enrolment.length_days),
+            "habit": habit,
+            "days_logged": habit.days,
+            "days_required": habit.days_required,
         }
     if kind == Activity.Kind.PRACTICE:
         submissions = list(

@@ -21,6 +21,8 @@ from progress.services.cohorts import (
 )
 from progress.services.study import (
     AlreadyEnrolled,
+    AttemptAlreadyChecked,
+    QuizClosed,
     StudyError,
     checkin_record,
     enrolment_create,
@@ -29,6 +31,9 @@ from progress.services.study import (
     listening_entry_save,
     practice_submit,
     progress_refresh,
+    quiz_attempt_grant,
+    quiz_attempt_open,
+    quiz_retakes,
     quiz_submit,
     reading_mark_read,
     reflection_save,
@@ -39,8 +44,10 @@ from progress.services.transfer import work_copy
 
 __all__ = [
     "AlreadyEnrolled",
+    "AttemptAlreadyChecked",
     "CohortError",
     "LearnerRow",
+    "QuizClosed",
     "RowProblem",
     "StudyError",
     "checkin_record",
@@ -64,6 +71,9 @@ __all__ = [
     "listening_entry_save",
     "practice_submit",
     "progress_refresh",
+    "quiz_attempt_grant",
+    "quiz_attempt_open",
+    "quiz_retakes",
     "quiz_submit",
     "reading_mark_read",
     "reflection_save",

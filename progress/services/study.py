@@ -3,6 +3,7 @@ enrolment row so one learner's writes never interleave, and leaves standings
 and milestones up to date before it commits."""
 
 import datetime
+import random
 from collections.abc import Mapping, Sequence
 
 from django.db import IntegrityError, transaction
@@ -11,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import audit_record
 from competences.models import Standing
-from curriculum.grading import QuizResult, clean_answers, grade
+from curriculum.grading import QuizResult, Retakes, clean_answers, grade, paper_draw, retakes
 from curriculum.models import Activity, Programme, Resource
 from curriculum.selectors import programme_outline
 from progress import timemodel
@@ -27,6 +28,8 @@ from progress.models import (
     Nudge,
     Pause,
     QuizAttempt,
+    QuizDraw,
+    QuizGrant,
     Reflection,
     Submission,
 )
@@ -40,6 +43,23 @@ class StudyError(Exception):
 
 class AlreadyEnrolled(StudyError):
     pass
+
+
+class QuizClosed(StudyError):
+    """No new attempt may start now; `retakes` says why and until when."""
+
+    def __init__(self, message: str, retakes: Retakes):
+        super().__init__(message)
+        self.retakes = retakes
+
+
+class AttemptAlreadyChecked(StudyError):
+    """Answers posted for a paper that was graded already (a second click, an old tab)."""
+
+
+# Draws and shuffles must not be predictable from the outside; tests pass a
+# seeded `random.Random` instead.
+_UNPREDICTABLE = random.SystemRandom()
 
 
 def enrolment_create(
@@ -230,22 +250,101 @@ def reading_mark_read(*, enrolment: Enrolment, activity: Activity) -> bool:
     return _complete(enrolment, activity, now)
 
 
+def quiz_retakes(*, enrolment: Enrolment, activity: Activity, now: datetime.datetime) -> Retakes:
+    """Whether this learner may start an attempt at the quiz now (two queries)."""
+    return retakes(
+        activity.retake_policy,
+        attempted_at=list(
+            QuizAttempt.objects.filter(enrolment=enrolment, activity=activity).values_list(
+                "created_at", flat=True
+            )
+        ),
+        granted_at=list(
+            QuizGrant.objects.filter(enrolment=enrolment, activity=activity).values_list(
+                "created_at", flat=True
+            )
+        ),
+        has_trainer=enrolment.has_trainer,
+        now=now,
+    )
+
+
+def _draw_open(
+    enrolment: Enrolment, activity: Activity, now: datetime.datetime, rng: random.Random | None
+) -> QuizDraw:
+    standing = quiz_retakes(enrolment=enrolment, activity=activity, now=now)
+    if not standing.can_start:
+        if standing.next_at is None:
+            message = (
+                f"You have used your {standing.used} attempts at this quiz; "
+                "your trainer can grant you another."
+            )
+        else:
+            message = "You cannot start another attempt at this quiz yet."
+        raise QuizClosed(message, standing)
+    paper = paper_draw(activity.questions, draw=activity.draw, rng=rng or _UNPREDICTABLE)
+    return QuizDraw.objects.create(
+        enrolment=enrolment, activity=activity, paper=paper, created_at=now
+    )
+
+
+@transaction.atomic
+def quiz_attempt_open(
+    *, enrolment: Enrolment, activity: Activity, rng: random.Random | None = None
+) -> QuizDraw:
+    """The learner's open paper for this quiz, drawn now if none is open.
+
+    Raises `QuizClosed` when the retake policy allows no new attempt yet. The
+    same paper comes back until it is submitted, so reloading neither
+    reshuffles it nor draws other questions.
+    """
+    enrolment = _lock(enrolment)
+    draw = QuizDraw.objects.filter(enrolment=enrolment, activity=activity).first()
+    return draw or _draw_open(enrolment, activity, timezone.now(), rng)
+
+
 @transaction.atomic
 def quiz_submit(
-    *, enrolment: Enrolment, activity: Activity, raw_answers: Mapping[str, Sequence]
+    *,
+    enrolment: Enrolment,
+    activity: Activity,
+    raw_answers: Mapping[str, Sequence],
+    draw_id: int | None = None,
+    rng: random.Random | None = None,
 ) -> tuple[QuizAttempt, QuizResult]:
+    """Grades the learner's open paper against the content copied onto it.
+
+    `raw_answers` maps a question's position on the paper to the positions
+    of the choices ticked, as the form posts them; they are turned into the
+    options shown there, so nothing the form says decides what is correct.
+    With `draw_id` (the page's paper), answers for any other paper are
+    refused. Without it, the open paper is graded, drawn now if none is open
+    (callers that answer without a page).
+
+    Which score counts: the first passing attempt completes the quiz, and no
+    later attempt undoes it; pages show the best score.
+    """
     enrolment = _lock(enrolment)
     now = timezone.now()
-    answers = clean_answers(activity.questions, raw_answers)
-    result = grade(activity.questions, answers, activity.pass_mark)
+    draw = QuizDraw.objects.filter(enrolment=enrolment, activity=activity).first()
+    if draw_id is not None and (draw is None or draw.pk != draw_id):
+        raise AttemptAlreadyChecked(
+            "Those answers were for an attempt that has already been checked."
+        )
+    if draw is None:
+        draw = _draw_open(enrolment, activity, now, rng)
+    answers = clean_answers(draw.paper, raw_answers)
+    result = grade(draw.paper, answers, activity.pass_mark)
     attempt = QuizAttempt.objects.create(
         enrolment=enrolment,
         activity=activity,
+        paper=draw.paper,
         answers=answers,
         score=result.score,
         passed=result.passed,
         created_at=now,
     )
+    draw.delete()
     _history(
         enrolment,
         HistoryEvent.Kind.QUIZ_ATTEMPT,
@@ -257,6 +356,28 @@ def quiz_submit(
     if result.passed:
         _complete(enrolment, activity, now)
     return attempt, result
+
+
+@transaction.atomic
+def quiz_attempt_grant(*, enrolment: Enrolment, activity: Activity, by: User) -> QuizGrant:
+    """A trainer grants one more attempt at a quiz, beyond its cap and its cooldown."""
+    enrolment = _lock(enrolment)
+    if activity.kind != Activity.Kind.QUIZ:
+        raise StudyError("Only a quiz has attempts to grant.")
+    now = timezone.now()
+    grant = QuizGrant.objects.create(
+        enrolment=enrolment, activity=activity, granted_by=by, created_at=now
+    )
+    _history(
+        enrolment,
+        HistoryEvent.Kind.ATTEMPT_GRANTED,
+        f"Another attempt at “{activity.title}” granted",
+        now,
+        activity,
+        actor=by,
+    )
+    _audit_enrolment(enrolment, by, "quiz.grant_attempt", quiz=activity.title)
+    return grant
 
 
 @transaction.atomic
@@ -309,9 +430,17 @@ def listening_entry_save(
             now,
             activity,
         )
-    days = ListeningEntry.objects.filter(enrolment=enrolment, activity=activity).count()
+    days = ListeningEntry.objects.filter(enrolment=enrolment, activity=activity).values_list(
+        "day", flat=True
+    )
     _touch(enrolment, now)
-    if days >= timemodel.required_listening_days(activity.required_days, enrolment.length_days):
+    habit = timemodel.listening_progress(
+        days,
+        required_days=activity.required_days,
+        required_weeks=activity.required_weeks,
+        length_days=enrolment.length_days,
+    )
+    if habit.met:
         _complete(enrolment, activity, now)
     return entry
 

@@ -49,6 +49,7 @@ def work_copy(*, source: Enrolment, target: Enrolment, now: datetime.datetime) -
                 QuizAttempt(
                     enrolment=target,
                     activity_id=a.activity_id,
+                    paper=a.paper,
                     answers=a.answers,
                     score=a.score,
                     passed=a.passed,

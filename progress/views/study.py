@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from curriculum.grading import grade
+from curriculum.grading import grade, paper_in_content_order
 from curriculum.models import Activity, Programme
 from curriculum.selectors import programme_default
 from ediplomacy.lib.ids import parse_id
@@ -126,8 +126,21 @@ def activity(request, stage_slug, module_slug, activity_slug):
         if response is not None:
             return response
     context.update(activity_detail(enrolment, current))
+    if current.kind == Activity.Kind.QUIZ:
+        context["draw"] = _quiz_paper(enrolment, current)
     context["form"] = form or _blank_form(current, enrolment, context)
     return render(request, ACTIVITY_TEMPLATES[current.kind], context, status=400 if form else 200)
+
+
+def _quiz_paper(enrolment, activity):
+    """The paper to answer now, or None when the retake policy says wait
+    (the page then says until when, from the same policy)."""
+    if not enrolment.is_open:
+        return None
+    try:
+        return services.quiz_attempt_open(enrolment=enrolment, activity=activity)
+    except services.QuizClosed:
+        return None
 
 
 def _blank_form(activity, enrolment, context):
@@ -164,9 +177,13 @@ def _handle_post(request, enrolment, activity):
             messages.success(request, "Marked as read.")
             return done, None
         if kind == Activity.Kind.QUIZ:
+            draw_id = parse_id(request.POST.get("draw"))
+            if draw_id is None:
+                messages.error(request, "Your answers did not reach us whole; please answer again.")
+                return done, None
             raw = {str(i): request.POST.getlist(f"q{i}") for i in range(len(activity.questions))}
             attempt, _ = services.quiz_submit(
-                enrolment=enrolment, activity=activity, raw_answers=raw
+                enrolment=enrolment, activity=activity, raw_answers=raw, draw_id=draw_id
             )
             return redirect("progress:quiz_result", *_path(activity), attempt.pk), None
         if kind == Activity.Kind.RESOURCES:
@@ -253,7 +270,8 @@ def quiz_result(request, stage_slug, module_slug, activity_slug, attempt_id):
         activity__module__stage__slug=stage_slug,
     )
     activity = attempt.activity
-    result = grade(activity.questions, attempt.answers, activity.pass_mark)
+    paper = attempt.paper or paper_in_content_order(activity.questions)
+    result = grade(paper, attempt.answers, activity.pass_mark)
     return render(
         request,
         "progress/quiz_result.html",

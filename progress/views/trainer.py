@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import access
+from curriculum.models import Activity
 from curriculum.selectors import programme_default
 from ediplomacy.lib.ids import parse_id
 from progress import services, timemodel
@@ -28,6 +29,7 @@ from progress.selectors import (
     review_queue,
 )
 from progress.selectors.cohorts import INACTIVE_DAYS, SORT_LABELS
+from progress.selectors.quizzes import learner_quizzes
 from progress.services.cohorts import cohort_update_impact
 
 PAGE_SIZE = 50
@@ -278,13 +280,15 @@ def learner_detail(request, cohort_id, enrolment_id):
     )
     if request.method == "POST":
         return _learner_action(request, cohort, enrolment)
+    now = timezone.now()
     return render(
         request,
         "progress/trainer/learner_detail.html",
         {
             "cohort": cohort,
             "enrolment": enrolment,
-            "dashboard": learner_dashboard(enrolment, timezone.now(), for_trainer=True),
+            "dashboard": learner_dashboard(enrolment, now, for_trainer=True),
+            "quizzes": learner_quizzes(enrolment, now),
             "completions": enrolment.completions.select_related("activity").order_by(
                 "-completed_at"
             ),
@@ -325,11 +329,30 @@ def _learner_action(request, cohort, enrolment):
         elif action == "restore":
             services.enrolment_restore(enrolment=enrolment, by=request.user)
             messages.success(request, f"{enrolment.user} is back in the cohort.")
+        elif action == "grant_attempt":
+            quiz = _enrolment_quiz(enrolment, request.POST.get("quiz"))
+            services.quiz_attempt_grant(enrolment=enrolment, activity=quiz, by=request.user)
+            messages.success(
+                request, f"{enrolment.user} can take “{quiz.title}” once more, starting now."
+            )
         else:
             messages.error(request, "Unknown action.")
     except (services.StudyError, services.CohortError) as error:
         messages.error(request, str(error))
     return redirect("progress:cohort_learner", cohort.pk, enrolment.pk)
+
+
+def _enrolment_quiz(enrolment, raw_id) -> Activity:
+    """A live quiz of the learner's programme, or 404."""
+    quiz_id = parse_id(raw_id)
+    if quiz_id is None:
+        raise Http404("No such quiz.")
+    return get_object_or_404(
+        Activity.objects.live(),
+        pk=quiz_id,
+        kind=Activity.Kind.QUIZ,
+        module__stage__programme_id=enrolment.programme_id,
+    )
 
 
 @trainer_required

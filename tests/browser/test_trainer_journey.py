@@ -75,11 +75,12 @@ def work_up_to(enrolment: Enrolment, target: Activity) -> None:
         if activity.kind == Activity.Kind.READING:
             services.reading_mark_read(enrolment=enrolment, activity=activity)
         elif activity.kind == Activity.Kind.QUIZ:
+            paper = services.quiz_attempt_open(enrolment=enrolment, activity=activity).paper
             answers = {
                 str(number): [
                     index for index, choice in enumerate(question["choices"]) if choice["correct"]
                 ]
-                for number, question in enumerate(activity.questions)
+                for number, question in enumerate(paper)
             }
             _, result = services.quiz_submit(
                 enrolment=enrolment, activity=activity, raw_answers=answers

@@ -187,7 +187,7 @@ def test_each_kind_keeps_its_main_text_and_its_rules(tree):
 
     quiz = activity_row("first-quiz")
     assert quiz.pass_mark == 80
-    assert [len(question["choices"]) for question in quiz.questions] == [2, 3, 3]
+    assert [len(question["choices"]) for question in quiz.questions] == [2, 3, 4]
     assert [question["multiple"] for question in quiz.questions] == [False, False, True]
     resources = activity_row("core-resources")
     assert (resources.required, resources.body) == (2, "Follow *both*.")

@@ -97,10 +97,10 @@ def test_a_stage_without_a_slug_is_reported(tree):
         (HABIT, None, "title"),
         (HABIT, None, "summary"),
         (HABIT, None, "effort_minutes"),
-        (FIRST_STEPS, 1, "pass_mark"),
+        (FIRST_STEPS, 1, "questions"),
         (LISTENING, 1, "required_days"),
     ],
-    ids=["module-title", "module-summary", "module-effort", "quiz-pass-mark", "log-days"],
+    ids=["module-title", "module-summary", "module-effort", "quiz-questions", "log-days"],
 )
 def test_a_required_field_left_empty_is_reported(tree, module_file, activity_index, field):
     if activity_index is None:

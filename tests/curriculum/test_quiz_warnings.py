@@ -78,7 +78,11 @@ def test_fewer_than_three_single_choice_questions_never_warn(tree):
     multiple = {
         "prompt": "Which apply?",
         "multiple": True,
-        "choices": [choice("The long right answer", True), choice("No", False)],
+        "choices": [
+            choice("The long right answer", True),
+            choice("No", False),
+            choice("Never", False),
+        ],
     }
     tree.activity(FIRST_STEPS, "first-quiz")["questions"] = [*questions, multiple, multiple]
 

@@ -133,11 +133,12 @@ def finish_orientation(enrolment) -> None:
     for activity in stage_activities("orientation", Kind.READING):
         services.reading_mark_read(enrolment=enrolment, activity=activity)
     for quiz in stage_activities("orientation", Kind.QUIZ):
+        paper = services.quiz_attempt_open(enrolment=enrolment, activity=quiz).paper
         answers = {
             str(index): [
                 str(n) for n, choice in enumerate(question["choices"]) if choice["correct"]
             ]
-            for index, question in enumerate(quiz.questions)
+            for index, question in enumerate(paper)
         }
         services.quiz_submit(enrolment=enrolment, activity=quiz, raw_answers=answers)
     for reflection in stage_activities("orientation", Kind.REFLECTION):

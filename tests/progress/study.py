@@ -23,10 +23,16 @@ def live(stage: str, kind: str, *, module: str | None = None) -> Activity:
     return found
 
 
-def quiz_answers(quiz: Activity, correct: int) -> dict[str, list[str]]:
-    """Raw answers, as a form posts them, with the first `correct` questions right."""
+def open_paper(enrolment: Enrolment, quiz: Activity) -> list[dict]:
+    """The questions of the learner's open attempt, in the order shown."""
+    return services.quiz_attempt_open(enrolment=enrolment, activity=quiz).paper
+
+
+def quiz_answers(paper: list[dict], correct: int) -> dict[str, list[str]]:
+    """Raw answers to a paper, as its form posts them (positions of the
+    choices shown), with the first `correct` questions right."""
     raw = {}
-    for index, question in enumerate(quiz.questions):
+    for index, question in enumerate(paper):
         right = [str(n) for n, choice in enumerate(question["choices"]) if choice["correct"]]
         wrong = next(
             str(n) for n, choice in enumerate(question["choices"]) if not choice["correct"]
@@ -43,15 +49,18 @@ def local_today(enrolment: Enrolment) -> datetime.date:
     return enrolment.local_today(timezone.now())
 
 
-def log_earlier_days(enrolment: Enrolment, activity: Activity, days: int) -> None:
-    """Listening entries on the `days` local days before today, written directly."""
+def log_earlier_days(
+    enrolment: Enrolment, activity: Activity, days: int, *, every: int = 1
+) -> None:
+    """Listening entries on `days` local days before today, one every `every`
+    days going back, written directly."""
     today = local_today(enrolment)
     now = timezone.now()
     ListeningEntry.objects.bulk_create(
         ListeningEntry(
             enrolment=enrolment,
             activity=activity,
-            day=today - datetime.timedelta(days=back),
+            day=today - datetime.timedelta(days=back * every),
             followed="The ministry's accounts",
             learned="Something worth keeping",
             created_at=now,
@@ -66,14 +75,16 @@ def finish(enrolment: Enrolment, activity: Activity) -> None:
     if activity.kind == Kind.READING:
         services.reading_mark_read(enrolment=enrolment, activity=activity)
     elif activity.kind == Kind.QUIZ:
-        answers = quiz_answers(activity, correct=len(activity.questions))
+        paper = open_paper(enrolment, activity)
+        answers = quiz_answers(paper, correct=len(paper))
         services.quiz_submit(enrolment=enrolment, activity=activity, raw_answers=answers)
     elif activity.kind == Kind.RESOURCES:
         for resource in activity.resources.filter(retired_at__isnull=True)[: activity.required]:
             services.resource_follow(enrolment=enrolment, resource=resource)
     elif activity.kind == Kind.LISTENING_LOG:
+        # Every other day: twelve days then span more than three weeks.
         needed = required_listening_days(activity.required_days, enrolment.length_days)
-        log_earlier_days(enrolment, activity, needed - 1)
+        log_earlier_days(enrolment, activity, needed - 1, every=2)
         services.listening_entry_save(
             enrolment=enrolment, activity=activity, followed="Feeds", learned="Context"
         )

@@ -24,6 +24,7 @@ from progress.models import (
     HistoryEvent,
     ListeningEntry,
     QuizAttempt,
+    QuizDraw,
     Reflection,
     Submission,
 )
@@ -80,9 +81,12 @@ def messages_of(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
-def quiz_post(quiz: Activity, *, right: bool) -> dict[str, list[str]]:
-    data = {}
-    for index, question in enumerate(quiz.questions):
+def quiz_post(client, enrolment: Enrolment, quiz: Activity, *, right: bool) -> dict:
+    """Opens the quiz page as the learner does, then answers the paper it shows."""
+    assert client.get(quiz.get_absolute_url()).status_code == 200
+    draw = QuizDraw.objects.get(enrolment=enrolment, activity=quiz)
+    data = {"draw": str(draw.pk)}
+    for index, question in enumerate(draw.paper):
         choices = list(enumerate(question["choices"]))
         if right:
             data[f"q{index}"] = [str(n) for n, choice in choices if choice["correct"]]
@@ -265,7 +269,9 @@ def test_posting_each_kind_redirects_back_with_a_message(client, learner, kind):
 def test_posting_a_quiz_redirects_to_its_result(client, learner):
     quiz = page_activity(learner, Kind.QUIZ)
 
-    response = client.post(quiz.get_absolute_url(), quiz_post(quiz, right=True), follow=True)
+    response = client.post(
+        quiz.get_absolute_url(), quiz_post(client, learner, quiz, right=True), follow=True
+    )
 
     attempt = QuizAttempt.objects.get(enrolment=learner, activity=quiz)
     path = (quiz.module.stage.slug, quiz.module.slug, quiz.slug, attempt.pk)
@@ -276,7 +282,8 @@ def test_posting_a_quiz_redirects_to_its_result(client, learner):
 
 def test_quiz_post_with_garbage_values_is_graded_not_an_error(client, learner):
     quiz = page_activity(learner, Kind.QUIZ)
-    data = {"q0": ["abc", "99", "-1"], "q1": ["1.5"], "q999": ["0"]}
+    data = {**quiz_post(client, learner, quiz, right=True)}
+    data.update({"q0": ["abc", "99", "-1"], "q1": ["1.5"], "q999": ["0"]})
 
     response = client.post(quiz.get_absolute_url(), data)
 
@@ -471,11 +478,13 @@ def test_activity_of_another_module_is_not_found_under_this_module(client, learn
 def test_quiz_result_never_shows_the_right_answer_to_a_wrong_one(client, learner):
     quiz = page_activity(learner, Kind.QUIZ)
 
-    response = client.post(quiz.get_absolute_url(), quiz_post(quiz, right=False), follow=True)
+    data = quiz_post(client, learner, quiz, right=False)
+    paper = QuizDraw.objects.get(enrolment=learner, activity=quiz).paper
+    response = client.post(quiz.get_absolute_url(), data, follow=True)
 
     html = htmllib.unescape(response.content.decode())
     assert "Not quite" in html
-    for question in quiz.questions:
+    for question in paper:
         chosen = next(c for c in question["choices"] if not c["correct"])
         assert chosen["feedback"] in html  # feedback on what the learner picked
         for choice in question["choices"]:
@@ -542,7 +551,9 @@ BUDGETS = {
     "programme": 6,  # the common six
     "module": 6,  # the common six
     Kind.READING: 7,  # + the activity
-    Kind.QUIZ: 9,  # + the activity, best score, five recent attempts
+    # + the activity, the attempts (times and scores), the grants, then the
+    # open paper: savepoint, the enrolment locked, its draw, release
+    Kind.QUIZ: 13,
     Kind.RESOURCES: 9,  # + the activity, its live resources, the learner's follows
     Kind.LISTENING_LOG: 8,  # + the activity, the learner's entries
     Kind.PRACTICE: 8,  # + the activity, submissions with their reviewers
