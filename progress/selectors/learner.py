@@ -194,7 +194,7 @@ def _listening_days_to_go(
                     continue
                 days = {day for activity_id, day in entries if activity_id == activity.pk}
                 needed = timemodel.listening_days_after_today(
-                    required_listening_days(
+                    timemodel.required_listening_days(
                         required_days.get(activity.pk, 1), enrolment.length_days
                     ),
                     len(days),
