@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
+from curriculum.selectors import programme_default
 from progress import services
 from progress.forms import PauseForm
 from progress.selectors import learner_dashboard
@@ -23,8 +25,9 @@ DASHBOARD_CACHE_SECONDS = 60
 def dashboard(request):
     enrolment = learner_default_enrolment(request.user)
     if enrolment is None:
-        # The programme page offers the start (or says none is loaded yet).
-        return redirect("progress:programme")
+        if programme_default() is None:
+            raise Http404("No programme is loaded yet.")
+        return redirect("progress:programme")  # it offers the start
     now = timezone.now()
     context = {
         # Lazy: read only when the cached body is missing or out of date.
