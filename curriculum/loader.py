@@ -20,7 +20,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from competences.models import Competence, Outcome
-from curriculum.models import Activity, Horizon, Module, Programme, Resource, Stage
+from curriculum.models import (
+    Activity,
+    Criterion,
+    Horizon,
+    Module,
+    Programme,
+    Resource,
+    RubricLevel,
+    Stage,
+)
 from curriculum.rendering import render_markdown
 
 CONTENT_DIR = Path(settings.BASE_DIR) / "curriculum" / "content"
@@ -313,17 +322,53 @@ def _check_activity(check: Checker, activity: Any, where: str, seen: set[str]) -
     elif kind == "listening_log":
         check.integer(activity.get("required_days"), f"{where}.required_days", 1, 365)
     elif kind == "practice":
-        rubric = activity.get("rubric")
-        if not isinstance(rubric, list) or not rubric:
-            check.problem(f"{where}.rubric", "must list at least one criterion")
-        else:
-            for index, criterion in enumerate(rubric):
-                path = f"{where}.rubric[{index}]"
-                if check.mapping(criterion, path, {"criterion", "description"}):
-                    check.text(criterion.get("criterion"), f"{path}.criterion")
-                    check.text(criterion.get("description"), f"{path}.description")
+        _check_rubric(check, activity.get("rubric"), f"{where}.rubric")
     elif kind == "reflection":
         check.integer(activity.get("min_words"), f"{where}.min_words", 1, 2000, optional=True)
+
+
+# A level's descriptor sits on one line beside a radio button and in the table.
+DESCRIPTOR_LIMIT = 300
+
+
+def _check_rubric(check: Checker, rubric: Any, where: str) -> None:
+    if not isinstance(rubric, list) or not rubric:
+        check.problem(where, "must list at least one criterion")
+        return
+    seen: set[str] = set()
+    for index, criterion in enumerate(rubric):
+        path = f"{where}[{index}]"
+        required = {"criterion", "description", "levels", "example"}
+        if not check.mapping(criterion, path, required):
+            continue
+        name = criterion.get("criterion")
+        check.text(name, f"{path}.criterion")
+        if isinstance(name, str) and name.strip():
+            slug = slugify(name)
+            if not slug:
+                check.problem(f"{path}.criterion", "needs letters or digits")
+            elif slug in seen:
+                check.problem(f"{path}.criterion", f"two criteria are both named {name!r}")
+            seen.add(slug)
+        check.text(criterion.get("description"), f"{path}.description")
+        check.text(criterion.get("example"), f"{path}.example")
+        levels = criterion.get("levels")
+        if f"{path}.levels" in check.missing:
+            continue
+        level_codes = set(RubricLevel.values)
+        if not check.mapping(levels, f"{path}.levels", level_codes):
+            continue
+        for code in RubricLevel.values:
+            text = levels.get(code)
+            level_path = f"{path}.levels.{code}"
+            if level_path in check.missing:
+                continue
+            if not isinstance(text, str) or not text.strip():
+                check.problem(level_path, "must be non-empty text")
+            elif "\n" in text.strip():
+                check.problem(level_path, "must be one line")
+            elif len(text.strip()) > DESCRIPTOR_LIMIT:
+                check.problem(level_path, f"must be at most {DESCRIPTOR_LIMIT} characters")
 
 
 def _check_questions(check: Checker, questions: Any, where: str) -> None:
@@ -550,7 +595,7 @@ def apply_content(content: Content) -> Report:
             modules_by_path[f"{stage.slug}/{module.slug}"] = module
             for activity_order, activity_data in enumerate(module_data["activities"], start=1):
                 activity = _save_activity(
-                    module, activity_order, activity_data, report, live_resources
+                    module, activity_order, activity_data, report, live_resources, now
                 )
                 live_activities.add(activity.pk)
 
@@ -602,7 +647,7 @@ def apply_content(content: Content) -> Report:
 
 
 def _save_activity(
-    module: Module, order: int, data: dict, report: Report, live_resources: set[int]
+    module: Module, order: int, data: dict, report: Report, live_resources: set[int], now
 ) -> Activity:
     kind = data["kind"]
     body = (data.get(BODY_FIELD[kind]) or "").strip()
@@ -630,13 +675,6 @@ def _save_activity(
         config = {"required": data["required"]}
     elif kind == "listening_log":
         config = {"required_days": data["required_days"]}
-    elif kind == "practice":
-        config = {
-            "rubric": [
-                {"criterion": item["criterion"].strip(), "description": item["description"].strip()}
-                for item in data["rubric"]
-            ]
-        }
     elif kind == "reflection":
         config = {"min_words": data.get("min_words", 30)}
     activity = _save(
@@ -673,4 +711,33 @@ def _save_activity(
                 "resource",
             )
             live_resources.add(resource.pk)
+    if kind == "practice":
+        _save_rubric(activity, data["rubric"], report, now)
     return activity
+
+
+def _save_rubric(activity: Activity, rubric: list[dict], report: Report, now) -> None:
+    """Upserts the criteria by the slug of their names; retires those gone."""
+    live = []
+    for order, item in enumerate(rubric, start=1):
+        levels = item["levels"]
+        criterion = _save(
+            Criterion,
+            {"activity": activity, "slug": slugify(item["criterion"])},
+            {
+                "name": item["criterion"].strip(),
+                "description": item["description"].strip(),
+                "not_yet": levels["not_yet"].strip(),
+                "meets": levels["meets"].strip(),
+                "exceeds": levels["exceeds"].strip(),
+                "example": item["example"].strip(),
+                "order": order,
+                "retired_at": None,
+            },
+            report,
+            "criterion",
+        )
+        live.append(criterion.pk)
+    _retire(
+        Criterion.objects.filter(activity=activity).exclude(pk__in=live), report, "criterion", now
+    )

@@ -222,7 +222,7 @@ def test_trainer_invites_a_learner_and_reviews_their_practice_work(
     brief = page.get_by_role("region", name="The brief")
     assert brief.get_by_role("heading", name="Rubric").is_visible()
     for item in task.rubric:
-        assert brief.get_by_text(item["criterion"], exact=True).is_visible()
+        assert brief.get_by_text(item.name, exact=True).is_visible()
     assert FIRST_DRAFT in page.get_by_role("region", name="The work").inner_text()
     page.get_by_label("Return with feedback").check()
     page.get_by_role("button", name="Send the review").click()

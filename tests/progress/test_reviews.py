@@ -93,7 +93,7 @@ def test_review_page_shows_the_brief_the_rubric_and_earlier_attempts(client, sub
     activity = second.activity
     assert activity.rubric
     for item in activity.rubric:
-        assert item["criterion"] in html
+        assert item.name in html
     brief_words = re.sub(r"<[^>]+>", " ", activity.body_html).split()[:6]
     assert " ".join(brief_words) in " ".join(re.sub(r"<[^>]+>", " ", html).split())
     assert "Second try" in html
