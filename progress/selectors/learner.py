@@ -8,6 +8,7 @@ from curriculum.models import Activity, Programme
 from curriculum.selectors import DEFAULT_PROGRAMME_SLUG, programme_outline
 from progress import charts, timemodel
 from progress.models import (
+    AlternativeEvidence,
     Enrolment,
     Follow,
     FollowingCheckin,
@@ -91,9 +92,9 @@ def activity_detail(enrolment: Enrolment, activity: Activity) -> dict:
         }
     if kind == Activity.Kind.PRACTICE:
         submissions = list(
-            Submission.objects.filter(enrolment=enrolment, activity=activity).select_related(
-                "reviewed_by"
-            )
+            Submission.objects.filter(enrolment=enrolment, activity=activity)
+            .select_related("reviewed_by")
+            .prefetch_related("marks__criterion")
         )
         waiting = next((s for s in submissions if s.status == Submission.Status.SUBMITTED), None)
         return {"submissions": submissions, "waiting": waiting}
@@ -104,7 +105,21 @@ def activity_detail(enrolment: Enrolment, activity: Activity) -> dict:
     if kind == Activity.Kind.CHECKIN:
         checkins = list(FollowingCheckin.objects.filter(enrolment=enrolment))
         series = [(c.recorded_on, c.followers) for c in checkins]
-        return {"checkins": checkins, "stable": following_is_stable(series, enrolment.length_days)}
+        evidence = list(
+            AlternativeEvidence.objects.filter(enrolment=enrolment).select_related("reviewed_by")
+        )
+        approved = any(item.status == AlternativeEvidence.Status.APPROVED for item in evidence)
+        return {
+            "checkins": checkins,
+            "stable": following_is_stable(
+                series, enrolment.length_days, alternative_approved=approved
+            ),
+            "evidence": evidence,
+            "evidence_approved": approved,
+            "evidence_waiting": any(
+                item.status == AlternativeEvidence.Status.SUBMITTED for item in evidence
+            ),
+        }
     return {}
 
 
@@ -149,14 +164,18 @@ def learner_dashboard(
     enrolment: Enrolment, now: datetime.datetime, *, for_trainer: bool = False
 ) -> Dashboard:
     """Everything the learner's dashboard shows (`for_trainer`: its sentences
-    about the learner, for their trainer's page), in nine queries whatever the
+    about the learner, for their trainer's page), in ten queries whatever the
     history: completions (learner_progress; the outline is built once per
-    process), achievements, pauses, check-ins, listening days, recent history,
-    recent notifications and their enrolments' pauses."""
+    process), achievements, pauses, check-ins, approved alternative evidence,
+    listening days, recent history, recent notifications and their enrolments'
+    pauses."""
     state = learner_progress(enrolment)
     achieved = {a.milestone: a.achieved_at for a in enrolment.achievements.all()}
     pauses = list(enrolment.pauses.all())
     checkins = list(enrolment.checkins.values_list("recorded_on", "followers"))
+    alternative_approved = enrolment.alternative_evidence.filter(
+        status=AlternativeEvidence.Status.APPROVED
+    ).exists()
     logged = set(ListeningEntry.objects.filter(enrolment=enrolment).values_list("day", flat=True))
     recent = list(enrolment.history.select_related("actor")[:8])
     notifications = list(
@@ -167,7 +186,9 @@ def learner_dashboard(
         .order_by("-sent_at")[:3]
     )
 
-    stable = following_is_stable(checkins, enrolment.length_days)
+    stable = following_is_stable(
+        checkins, enrolment.length_days, alternative_approved=alternative_approved
+    )
     work = {
         milestone: timemodel.MilestoneWork(
             done=facts.done, required=facts.required, achieved_at=achieved.get(milestone.value)

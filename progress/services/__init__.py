@@ -21,7 +21,10 @@ from progress.services.cohorts import (
 )
 from progress.services.study import (
     AlreadyEnrolled,
+    MarksError,
     StudyError,
+    alternative_evidence_review,
+    alternative_evidence_submit,
     checkin_record,
     enrolment_create,
     enrolment_pause,
@@ -41,8 +44,11 @@ __all__ = [
     "AlreadyEnrolled",
     "CohortError",
     "LearnerRow",
+    "MarksError",
     "RowProblem",
     "StudyError",
+    "alternative_evidence_review",
+    "alternative_evidence_submit",
     "checkin_record",
     "cohort_add_learners",
     "cohort_archive",
