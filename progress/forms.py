@@ -49,7 +49,7 @@ class PracticeForm(forms.Form):
             for index, item in enumerate(rubric or []):
                 name = f"criterion_{index}"
                 self.fields[name] = forms.BooleanField(
-                    label=f"My work meets “{item['criterion']}”", required=False
+                    label=f"My work meets “{item.name}”", required=False
                 )
                 self.criteria.append(name)
 

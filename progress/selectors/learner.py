@@ -9,6 +9,7 @@ from curriculum.selectors import DEFAULT_PROGRAMME_SLUG, programme_outline
 from progress import charts, timemodel
 from progress.models import (
     AlternativeEvidence,
+    CriterionMark,
     Enrolment,
     Follow,
     FollowingCheckin,
@@ -92,10 +93,18 @@ def activity_detail(enrolment: Enrolment, activity: Activity) -> dict:
         }
     if kind == Activity.Kind.PRACTICE:
         submissions = list(
-            Submission.objects.filter(enrolment=enrolment, activity=activity)
-            .select_related("reviewed_by")
-            .prefetch_related("marks__criterion")
+            Submission.objects.filter(enrolment=enrolment, activity=activity).select_related(
+                "reviewed_by"
+            )
         )
+        # One query whether or not there is work yet (a prefetch skips it when there is none).
+        marks: dict[int, list[CriterionMark]] = {}
+        for mark in CriterionMark.objects.filter(
+            submission__enrolment=enrolment, submission__activity=activity
+        ).select_related("criterion"):
+            marks.setdefault(mark.submission_id, []).append(mark)
+        for submission in submissions:
+            submission.review_marks = marks.get(submission.pk, [])
         waiting = next((s for s in submissions if s.status == Submission.Status.SUBMITTED), None)
         return {"submissions": submissions, "waiting": waiting}
     if kind == Activity.Kind.REFLECTION:
