@@ -611,7 +611,7 @@ def alternative_evidence_review(
         raise StudyError("This evidence has already been reviewed.")
     evidence.refresh_from_db()
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("user", "cohort")
         .get(pk=evidence.enrolment_id)
     )

@@ -205,14 +205,14 @@ def test_two_reviewers_at_once_only_one_review_counts(
             reviewer=trainer,
             accept=True,
             feedback="",
-            marks=review_marks(Submission.activity, True),
+            marks=review_marks(submission.activity, True),
         ),
         lambda: services.submission_review(
             submission=Submission.objects.get(pk=submission.pk),
             reviewer=org_admin,
             accept=second_accepts,
             feedback="Fine" if second_accepts else "Add more",
-            marks=review_marks(Submission.activity, second_accepts),
+            marks=review_marks(submission.activity, second_accepts),
         ),
     )
 
