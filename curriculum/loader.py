@@ -21,7 +21,16 @@ from django.utils.text import slugify
 
 from competences.models import Competence, Outcome
 from curriculum.grading import RetakePolicy
-from curriculum.models import Activity, Horizon, Module, Programme, Resource, Stage
+from curriculum.models import (
+    Activity,
+    Criterion,
+    Horizon,
+    Module,
+    Programme,
+    Resource,
+    RubricLevel,
+    Stage,
+)
 from curriculum.rendering import render_markdown
 
 CONTENT_DIR = Path(settings.BASE_DIR) / "curriculum" / "content"
@@ -330,15 +339,7 @@ def _check_activity(check: Checker, activity: Any, where: str, seen: set[str]) -
         if isinstance(weeks, int) and isinstance(days, int) and weeks > days:
             check.problem(f"{where}.required_weeks", "cannot exceed required_days: one entry a day")
     elif kind == "practice":
-        rubric = activity.get("rubric")
-        if not isinstance(rubric, list) or not rubric:
-            check.problem(f"{where}.rubric", "must list at least one criterion")
-        else:
-            for index, criterion in enumerate(rubric):
-                path = f"{where}.rubric[{index}]"
-                if check.mapping(criterion, path, {"criterion", "description"}):
-                    check.text(criterion.get("criterion"), f"{path}.criterion")
-                    check.text(criterion.get("description"), f"{path}.description")
+        _check_rubric(check, activity.get("rubric"), f"{where}.rubric")
     elif kind == "reflection":
         check.integer(activity.get("min_words"), f"{where}.min_words", 1, 2000, optional=True)
 
@@ -349,6 +350,50 @@ def _check_retakes(check: Checker, retakes: Any, where: str) -> None:
     for key, low in RETAKE_FIELDS.items():
         high = 100 if key == "max_attempts" else RETAKE_MAX_HOURS
         check.integer(retakes.get(key), f"{where}.{key}", low, high, optional=True)
+
+
+# A level's descriptor sits on one line beside a radio button and in the table.
+DESCRIPTOR_LIMIT = 300
+
+
+def _check_rubric(check: Checker, rubric: Any, where: str) -> None:
+    if not isinstance(rubric, list) or not rubric:
+        check.problem(where, "must list at least one criterion")
+        return
+    seen: set[str] = set()
+    for index, criterion in enumerate(rubric):
+        path = f"{where}[{index}]"
+        required = {"criterion", "description", "levels", "example"}
+        if not check.mapping(criterion, path, required):
+            continue
+        name = criterion.get("criterion")
+        check.text(name, f"{path}.criterion")
+        if isinstance(name, str) and name.strip():
+            slug = slugify(name)
+            if not slug:
+                check.problem(f"{path}.criterion", "needs letters or digits")
+            elif slug in seen:
+                check.problem(f"{path}.criterion", f"two criteria are both named {name!r}")
+            seen.add(slug)
+        check.text(criterion.get("description"), f"{path}.description")
+        check.text(criterion.get("example"), f"{path}.example")
+        levels = criterion.get("levels")
+        if f"{path}.levels" in check.missing:
+            continue
+        level_codes = set(RubricLevel.values)
+        if not check.mapping(levels, f"{path}.levels", level_codes):
+            continue
+        for code in RubricLevel.values:
+            text = levels.get(code)
+            level_path = f"{path}.levels.{code}"
+            if level_path in check.missing:
+                continue
+            if not isinstance(text, str) or not text.strip():
+                check.problem(level_path, "must be non-empty text")
+            elif "\n" in text.strip():
+                check.problem(level_path, "must be one line")
+            elif len(text.strip()) > DESCRIPTOR_LIMIT:
+                check.problem(level_path, f"must be at most {DESCRIPTOR_LIMIT} characters")
 
 
 def _check_questions(check: Checker, questions: Any, where: str) -> None:
@@ -615,6 +660,7 @@ def apply_content(content: Content) -> Report:
                     activity_data,
                     report,
                     live_resources,
+                    now,
                     quiz_defaults=data.get("quizzes") or {},
                 )
                 live_activities.add(activity.pk)
@@ -672,6 +718,7 @@ def _save_activity(
     data: dict,
     report: Report,
     live_resources: set[int],
+    now,
     *,
     quiz_defaults: dict,
 ) -> Activity:
@@ -717,13 +764,6 @@ def _save_activity(
             "required_days": data["required_days"],
             "required_weeks": data.get("required_weeks", 1),
         }
-    elif kind == "practice":
-        config = {
-            "rubric": [
-                {"criterion": item["criterion"].strip(), "description": item["description"].strip()}
-                for item in data["rubric"]
-            ]
-        }
     elif kind == "reflection":
         config = {"min_words": data.get("min_words", 30)}
     activity = _save(
@@ -760,4 +800,33 @@ def _save_activity(
                 "resource",
             )
             live_resources.add(resource.pk)
+    if kind == "practice":
+        _save_rubric(activity, data["rubric"], report, now)
     return activity
+
+
+def _save_rubric(activity: Activity, rubric: list[dict], report: Report, now) -> None:
+    """Upserts the criteria by the slug of their names; retires those gone."""
+    live = []
+    for order, item in enumerate(rubric, start=1):
+        levels = item["levels"]
+        criterion = _save(
+            Criterion,
+            {"activity": activity, "slug": slugify(item["criterion"])},
+            {
+                "name": item["criterion"].strip(),
+                "description": item["description"].strip(),
+                "not_yet": levels["not_yet"].strip(),
+                "meets": levels["meets"].strip(),
+                "exceeds": levels["exceeds"].strip(),
+                "example": item["example"].strip(),
+                "order": order,
+                "retired_at": None,
+            },
+            report,
+            "criterion",
+        )
+        live.append(criterion.pk)
+    _retire(
+        Criterion.objects.filter(activity=activity).exclude(pk__in=live), report, "criterion", now
+    )

@@ -4,6 +4,8 @@ Rows are written only by `load_curriculum` from the files in
 `curriculum/content/`, keyed by stable slugs.
 """
 
+from functools import cached_property
+
 from django.db import models
 from django.urls import reverse
 
@@ -125,7 +127,7 @@ class Activity(models.Model):
     body_html = models.TextField(blank=True)
     # Kind-specific rules: pass_mark, questions, draw and retakes (quiz),
     # required (resources), required_days and required_weeks (listening_log),
-    # rubric (practice), min_words (reflection).
+    # min_words (reflection). A practice activity's rubric is its `criteria`.
     config = models.JSONField(default=dict, blank=True)
     retired_at = models.DateTimeField(null=True, blank=True)
 
@@ -198,9 +200,11 @@ class Activity(models.Model):
     def required_weeks(self) -> int:
         return int(self.config.get("required_weeks", 1))
 
-    @property
-    def rubric(self) -> list[dict]:
-        return self.config.get("rubric", [])
+    @cached_property
+    def rubric(self) -> list["Criterion"]:
+        """The live criteria of a practice activity's rubric, in order (from
+        `prefetch_related("criteria")` when the caller prefetched them)."""
+        return [item for item in self.criteria.all() if item.retired_at is None]
 
     @property
     def min_words(self) -> int:
@@ -237,3 +241,52 @@ class Resource(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class RubricLevel(models.TextChoices):
+    """How far practice work goes on one rubric criterion, lowest first."""
+
+    NOT_YET = "not_yet", "Not yet"
+    MEETS = "meets", "Meets"
+    EXCEEDS = "exceeds", "Exceeds"
+
+
+# A trainer accepts practice work only when every criterion is at one of these.
+ACCEPTING_LEVELS = frozenset({RubricLevel.MEETS, RubricLevel.EXCEEDS})
+
+
+class Criterion(models.Model):
+    """One criterion of a practice activity's rubric, with a one-line descriptor
+    per level and an example of meeting it. Trainers mark submissions against it."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="criteria")
+    # From the criterion's name in the content file: renaming one starts a new
+    # criterion and retires the old, so earlier marks keep their meaning.
+    slug = models.SlugField(max_length=80)
+    name = models.CharField(max_length=200)
+    description = models.TextField()
+    not_yet = models.CharField(max_length=300)
+    meets = models.CharField(max_length=300)
+    exceeds = models.CharField(max_length=300)
+    example = models.TextField()
+    order = models.PositiveSmallIntegerField()
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["activity", "order"]
+        verbose_name_plural = "criteria"
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "slug"], name="criterion_slug_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def descriptor(self, level: str) -> str:
+        """The one-line descriptor of `level` (a `RubricLevel` code)."""
+        return getattr(self, RubricLevel(level).value)
+
+    @property
+    def levels(self) -> list[tuple[str, str, str]]:
+        """(code, label, descriptor) for each level, lowest first."""
+        return [(level.value, level.label, self.descriptor(level)) for level in RubricLevel]

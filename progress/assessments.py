@@ -1,8 +1,9 @@
 """The time model applied to many enrolments at once, from aggregate queries.
 
-Five queries for any number of enrolments: required work per programme and
-horizon, completions counted per enrolment and horizon, achievements, pauses
-and check-ins. Cohort pages, reports and the nudge planner all use it.
+Six queries for any number of enrolments: required work per programme and
+horizon, completions counted per enrolment and horizon, achievements, pauses,
+check-ins and approved alternative evidence. Cohort pages, reports and the
+nudge planner all use it.
 """
 
 import datetime
@@ -16,6 +17,7 @@ from curriculum.models import Activity
 from progress import timemodel
 from progress.models import (
     SNAPSHOT_FIELDS,
+    AlternativeEvidence,
     Completion,
     Enrolment,
     FollowingCheckin,
@@ -69,13 +71,22 @@ def assess_enrolments(
         enrolment_id__in=ids
     ).values_list("enrolment_id", "recorded_on", "followers"):
         checkins[enrolment_id].append((day, followers))
+    alternative = set(
+        AlternativeEvidence.objects.filter(
+            enrolment_id__in=ids, status=AlternativeEvidence.Status.APPROVED
+        ).values_list("enrolment_id", flat=True)
+    )
 
     result = {}
     for enrolment in enrolments:
         work = timemodel.milestone_work(
             per_horizon[enrolment.programme_id],
             done[enrolment.pk],
-            stable_following=following_is_stable(checkins[enrolment.pk], enrolment.length_days),
+            stable_following=following_is_stable(
+                checkins[enrolment.pk],
+                enrolment.length_days,
+                alternative_approved=enrolment.pk in alternative,
+            ),
             achieved=achieved[enrolment.pk],
         )
         facts = timemodel.EnrolmentFacts(
@@ -86,7 +97,7 @@ def assess_enrolments(
 
 
 def snapshots_refresh(enrolments: Sequence[Enrolment], now: datetime.datetime) -> None:
-    """Brings the snapshots of these enrolments up to date: five queries and one update."""
+    """Brings the snapshots of these enrolments up to date: six queries and one update."""
     if not enrolments:
         return
     assessed = assess_enrolments(enrolments, now)

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts import access
+from curriculum.models import ACCEPTING_LEVELS
+from progress.models import AlternativeEvidence
 
 TEXT_LIMIT = 10_000
 
@@ -47,7 +49,7 @@ class PracticeForm(forms.Form):
             for index, item in enumerate(rubric or []):
                 name = f"criterion_{index}"
                 self.fields[name] = forms.BooleanField(
-                    label=f"My work meets “{item['criterion']}”", required=False
+                    label=f"My work meets “{item.name}”", required=False
                 )
                 self.criteria.append(name)
 
@@ -211,10 +213,16 @@ class AddLearnersForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
+    """A level for each criterion of the rubric, then the decision and feedback.
+
+    The rule, as the form says it: work is accepted only when every criterion
+    meets or exceeds; otherwise it goes back with feedback."""
+
     decision = forms.ChoiceField(
         label="Decision",
         choices=[("accept", "Accept"), ("return", "Return with feedback")],
         widget=forms.RadioSelect,
+        help_text="Accept only when every criterion meets or exceeds.",
     )
     feedback = forms.CharField(
         label="Feedback to the learner",
@@ -224,10 +232,89 @@ class ReviewForm(forms.Form):
         help_text="Required when you return the work: say what to improve, criterion by criterion.",
     )
 
+    def __init__(self, *args, criteria=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # One radio group per criterion, first in the form: the levels lead to the decision.
+        marks = {}
+        for criterion in criteria:
+            marks[f"criterion_{criterion.pk}"] = forms.ChoiceField(
+                label=criterion.name,
+                choices=[(code, f"{label}: {text}") for code, label, text in criterion.levels],
+                widget=forms.RadioSelect,
+                help_text=f"{criterion.description} Example of meeting it: {criterion.example}",
+                error_messages={"required": "Choose a level for this criterion."},
+            )
+        self.criteria = {f"criterion_{criterion.pk}": criterion for criterion in criteria}
+        self.fields = {**marks, **self.fields}
+
+    def criterion_fields(self):
+        return [(self[name], criterion) for name, criterion in self.criteria.items()]
+
+    def other_fields(self):
+        return [self[name] for name in self.fields if name not in self.criteria]
+
+    def marks(self) -> dict[int, str]:
+        return {
+            criterion.pk: self.cleaned_data[name]
+            for name, criterion in self.criteria.items()
+            if self.cleaned_data.get(name)
+        }
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") == "return" and not (cleaned.get("feedback") or "").strip():
             self.add_error("feedback", "Say what to improve when you return work.")
+        if cleaned.get("decision") == "accept":
+            for name in self.criteria:
+                if cleaned.get(name) and cleaned[name] not in ACCEPTING_LEVELS:
+                    self.add_error(
+                        name,
+                        "Work is accepted only when every criterion meets or exceeds: "
+                        "return it with feedback, or change this level.",
+                    )
+        return cleaned
+
+    def add_marks_errors(self, by_criterion: dict[int, str]) -> None:
+        """Shows the service's refusals beside their criteria."""
+        for name, criterion in self.criteria.items():
+            if criterion.pk in by_criterion:
+                self.add_error(name, by_criterion[criterion.pk])
+
+
+class AlternativeEvidenceForm(forms.Form):
+    source = forms.ChoiceField(
+        label="Where your evidence comes from",
+        choices=AlternativeEvidence.Source.choices,
+        widget=forms.RadioSelect,
+    )
+    description = forms.CharField(
+        label="Describe your evidence",
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="For an institutional account: which account, your part in it, and its "
+        "follower figures month by month. For practice work: what you did and where your "
+        "trainer can see it.",
+    )
+
+
+class EvidenceReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("approve", "Approve"), ("return", "Return with feedback")],
+        widget=forms.RadioSelect,
+    )
+    feedback = forms.CharField(
+        label="Feedback to the learner",
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when you return it: say what is missing.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not (cleaned.get("feedback") or "").strip():
+            self.add_error("feedback", "Say what is missing when you return alternative evidence.")
         return cleaned
 
 

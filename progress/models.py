@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from accounts.models import Organisation
-from curriculum.models import Activity, Programme, Resource
+from curriculum.models import Activity, Criterion, Programme, Resource, RubricLevel
 from progress.timemodel import MILESTONE_LABELS, PACE_LABELS, EnrolmentAssessment, Milestone, Pace
 
 DEFAULT_LENGTH_DAYS = 365
@@ -426,6 +426,86 @@ class Submission(models.Model):
         return f"{self.activity} ({self.get_status_display()})"
 
 
+class CriterionMark(models.Model):
+    """The level a trainer gave one rubric criterion when reviewing a submission."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="marks")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="marks")
+    level = models.CharField(max_length=8, choices=RubricLevel.choices)
+
+    class Meta:
+        ordering = ["criterion__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "criterion"], name="mark_once_per_criterion"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=RubricLevel.values), name="mark_level_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.get_level_display()}"
+
+    @property
+    def descriptor(self) -> str:
+        return self.criterion.descriptor(self.level)
+
+
+class AlternativeEvidence(models.Model):
+    """What a learner whose ministry does not allow a professional account offers
+    instead of its follower check-ins: an institutional account's figures they
+    contribute to, or practice work. Once their trainer approves it, it counts
+    toward the year milestone as a stable following would."""
+
+    class Source(models.TextChoices):
+        INSTITUTIONAL = "institutional", "Figures of an institutional account I contribute to"
+        PRACTICE = "practice", "Practice work that shows the same skills"
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Waiting for your trainer's approval"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned with feedback"
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="alternative_evidence"
+    )
+    # The check-in activity it stands in for.
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=16, choices=Source.choices)
+    description = models.TextField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    feedback = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "alternative evidence"
+        constraints = [
+            # One request waiting at a time; a double submit cannot queue two.
+            models.UniqueConstraint(
+                fields=["enrolment"],
+                condition=Q(status="submitted"),
+                name="alternative_evidence_one_waiting",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["submitted", "approved", "returned"]),
+                name="alternative_evidence_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=["institutional", "practice"]),
+                name="alternative_evidence_source_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_source_display()} ({self.get_status_display()})"
+
+
 class Reflection(models.Model):
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="reflections")
     activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="reflections")
@@ -494,6 +574,7 @@ class HistoryEvent(models.Model):
         REVIEWED = "reviewed", "Practice work reviewed"
         LOGGED = "logged", "Logged listening"
         CHECKED_IN = "checked_in", "Recorded followers"
+        EVIDENCE = "evidence", "Alternative evidence"
         MILESTONE = "milestone", "Reached a milestone"
         PAUSED = "paused", "Paused"
         RESUMED = "resumed", "Resumed"

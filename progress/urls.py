@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("reviews/", trainer.review_list, name="reviews"),
     path("reviews/<int:submission_id>/", trainer.review_detail, name="review"),
+    path("trainer-guide/", trainer.trainer_guide, name="trainer_guide"),
     path("invitations/<str:token>/", invitations.invitation, name="invitation"),
     path("notifications/", notifications.notifications, name="notifications"),
     path("notifications/preferences/", notifications.preferences, name="preferences"),

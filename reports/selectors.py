@@ -9,7 +9,8 @@ from django.db import connection
 from django.db.models import Aggregate, Count, FloatField, Q, QuerySet
 
 from competences.models import Competence, Standing
-from progress.models import MILESTONE_FIELDS, Enrolment, MilestoneAchievement
+from curriculum.models import RubricLevel
+from progress.models import MILESTONE_FIELDS, CriterionMark, Enrolment, MilestoneAchievement
 from progress.timemodel import CURRENT_PACES, Milestone, Pace
 
 MILESTONE_STATES = {
@@ -238,3 +239,56 @@ def learner_page(enrolments: QuerySet[Enrolment], number, per_page: int = 50):
     rows = {row.pk: row for row in learner_rows(Enrolment.objects.filter(pk__in=chosen))}
     page.object_list = [rows[pk] for pk in chosen if pk in rows]
     return page
+
+
+# Programme order of a criterion: its stage, module, task, then its place in the rubric.
+CRITERION_ORDER = (
+    "criterion__activity__module__stage__order",
+    "criterion__activity__module__order",
+    "criterion__activity__order",
+    "criterion__order",
+)
+
+
+def _level_counts() -> dict[str, Count]:
+    return {level.value: Count("pk", filter=Q(level=level.value)) for level in RubricLevel}
+
+
+def _marks_of(enrolments: QuerySet[Enrolment]) -> QuerySet[CriterionMark]:
+    """The rubric marks of these enrolments' reviewed work (every review counts,
+    a returned attempt as well as the accepted one)."""
+    return CriterionMark.objects.filter(
+        submission__enrolment__in=enrolments.order_by().values("pk")
+    )
+
+
+def criterion_totals(enrolments: QuerySet[Enrolment]) -> list[dict]:
+    """How many marks each criterion got at each level over these enrolments,
+    in programme order: one grouped query, at most a row per criterion."""
+    return list(
+        _marks_of(enrolments)
+        .values("criterion_id", "criterion__name", "criterion__activity__title", *CRITERION_ORDER)
+        .annotate(**_level_counts())
+        .order_by(*CRITERION_ORDER)
+    )
+
+
+def criterion_results_by_cohort(enrolments: QuerySet[Enrolment]) -> QuerySet:
+    """The same counts per cohort, cohort by cohort: one grouped query, for the CSV."""
+    return (
+        _marks_of(enrolments)
+        .values(
+            "submission__enrolment__cohort_id",
+            "submission__enrolment__cohort__name",
+            "criterion_id",
+            "criterion__name",
+            "criterion__activity__title",
+            *CRITERION_ORDER,
+        )
+        .annotate(**_level_counts())
+        .order_by(
+            "submission__enrolment__cohort__name",
+            "submission__enrolment__cohort_id",
+            *CRITERION_ORDER,
+        )
+    )

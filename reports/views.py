@@ -10,12 +10,15 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.services import audit_record
+from curriculum.models import RubricLevel
 from ediplomacy.lib.ids import parse_id
 from progress.views.trainer import trainer_required
 from reports import charts
 from reports.forms import ReportFilterForm
 from reports.selectors import (
     Filters,
+    criterion_results_by_cohort,
+    criterion_totals,
     learner_page,
     learner_rows,
     organisation_rates,
@@ -38,6 +41,8 @@ CSV_COLUMNS = [
     "active_e_diplomat",
     "last_activity_at",
 ]
+# Rubric results per cohort: stable too, for the same reason.
+CRITERIA_CSV_COLUMNS = ["cohort", "activity", "criterion", "not_yet", "meets", "exceeds"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # How many cohorts the comparison table and its chart show (the page says so).
 COMPARED_COHORTS = 100
@@ -92,6 +97,7 @@ def report(request):
         pace_height=charts.chart_height(min(len(comparison), CHARTED_COHORTS)),
         competence_bars=charts.competence_bars(headline.competences),
         competence_height=charts.chart_height(len(headline.competences)),
+        criteria=criterion_totals(enrolments),
         benchmark=_benchmark(request, organisations),
         generated_at=timezone.now(),
     )
@@ -206,6 +212,47 @@ def report_csv(request):
     return response
 
 
+def _csv_response(lines, name: str) -> StreamingHttpResponse:
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ediplomacy-{name}-{stamp}.csv"'
+    return response
+
+
+@trainer_required
+def report_criteria_csv(request):
+    """Rubric results per cohort, task and criterion, for the report's filters."""
+    form, enrolments, organisations = _filtered(request)
+    if enrolments is None:
+        return JsonResponse({"errors": form.errors}, status=400)
+    rows = criterion_results_by_cohort(enrolments).iterator(chunk_size=2000)
+    writer = csv.writer(_Echo())
+
+    def stream():
+        yield "\ufeff" + writer.writerow(CRITERIA_CSV_COLUMNS)
+        lines = []
+        for row in rows:
+            values = [
+                row["submission__enrolment__cohort__name"],
+                row["criterion__activity__title"],
+                row["criterion__name"],
+                *(row[level] for level in RubricLevel.values),
+            ]
+            lines.append(writer.writerow([_safe(value) for value in values]))
+            if len(lines) == CSV_LINES_PER_CHUNK:
+                yield "".join(lines)
+                lines = []
+        yield "".join(lines)
+
+    audit_record(
+        actor=request.user,
+        action="report.export_criteria_csv",
+        target=request.GET.urlencode() or "all",
+        organisation=_single_organisation(form, organisations),
+    )
+    return _csv_response(stream(), "rubric-results")
+
+
 @trainer_required
 def report_json(request):
     form, enrolments, organisations = _filtered(request)
@@ -218,5 +265,13 @@ def report_json(request):
         organisation=_single_organisation(form, organisations),
     )
     figures = report_headline(enrolments).as_json()
+    figures["criteria"] = [
+        {
+            "activity": row["criterion__activity__title"],
+            "criterion": row["criterion__name"],
+            **{level: row[level] for level in RubricLevel.values},
+        }
+        for row in criterion_totals(enrolments)
+    ]
     figures["generated_at"] = timezone.now().isoformat()
     return JsonResponse(figures)

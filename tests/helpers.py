@@ -107,3 +107,20 @@ def assert_queries_do_not_grow(
     (_, small), (result, large) = measured
     assert_same_queries(small, large, f"sizes {sizes[0]!r} and {sizes[1]!r}")
     return Measured(small, large, result)
+
+
+def review_marks(activity, accept: bool = True) -> dict[int, str]:
+    """A level for every criterion of the task's rubric that fits the decision:
+    "meets" to accept, "not yet" to return."""
+    level = "meets" if accept else "not_yet"
+    return {criterion.pk: level for criterion in activity.rubric}
+
+
+def review_post(activity, decision: str, feedback: str = "") -> dict[str, str]:
+    """The review form's data: the decision, the feedback and fitting marks."""
+    marks = review_marks(activity, accept=decision == "accept")
+    return {
+        "decision": decision,
+        "feedback": feedback,
+        **{f"criterion_{pk}": level for pk, level in marks.items()},
+    }

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('curriculum', '0002_stage_retired_at'),
-        ('progress', '0011_enrolment_snapshot_codes'),
+        ('progress', '0013_nudge_emailed_at_from_sent_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,6 +10,8 @@ from curriculum.models import Activity, Programme
 from curriculum.selectors import DEFAULT_PROGRAMME_SLUG, programme_outline
 from progress import charts, timemodel
 from progress.models import (
+    AlternativeEvidence,
+    CriterionMark,
     Enrolment,
     Follow,
     FollowingCheckin,
@@ -125,6 +127,14 @@ def activity_detail(
                 "reviewed_by"
             )
         )
+        # One query whether or not there is work yet (a prefetch skips it when there is none).
+        marks: dict[int, list[CriterionMark]] = {}
+        for mark in CriterionMark.objects.filter(
+            submission__enrolment=enrolment, submission__activity=activity
+        ).select_related("criterion"):
+            marks.setdefault(mark.submission_id, []).append(mark)
+        for submission in submissions:
+            submission.review_marks = marks.get(submission.pk, [])
         waiting = next((s for s in submissions if s.status == Submission.Status.SUBMITTED), None)
         return {"submissions": submissions, "waiting": waiting}
     if kind == Activity.Kind.REFLECTION:
@@ -134,7 +144,21 @@ def activity_detail(
     if kind == Activity.Kind.CHECKIN:
         checkins = list(FollowingCheckin.objects.filter(enrolment=enrolment))
         series = [(c.recorded_on, c.followers) for c in checkins]
-        return {"checkins": checkins, "stable": following_is_stable(series, enrolment.length_days)}
+        evidence = list(
+            AlternativeEvidence.objects.filter(enrolment=enrolment).select_related("reviewed_by")
+        )
+        approved = any(item.status == AlternativeEvidence.Status.APPROVED for item in evidence)
+        return {
+            "checkins": checkins,
+            "stable": following_is_stable(
+                series, enrolment.length_days, alternative_approved=approved
+            ),
+            "evidence": evidence,
+            "evidence_approved": approved,
+            "evidence_waiting": any(
+                item.status == AlternativeEvidence.Status.SUBMITTED for item in evidence
+            ),
+        }
     return {}
 
 
@@ -211,13 +235,16 @@ def learner_dashboard(
     """Everything the learner's dashboard shows (`for_trainer`: its sentences
     about the learner, for their trainer's page), in ten queries whatever the
     history: completions (learner_progress; the outline is built once per
-    process), achievements, pauses, check-ins, listening days, the listening
-    logs' required days, recent history, recent notifications and their
-    enrolments' pauses."""
+    process), achievements, pauses, check-ins, approved alternative evidence,
+    listening days, the listening logs' required days, recent history, recent
+    notifications and their enrolments' pauses."""
     state = learner_progress(enrolment)
     achieved = {a.milestone: a.achieved_at for a in enrolment.achievements.all()}
     pauses = list(enrolment.pauses.all())
     checkins = list(enrolment.checkins.values_list("recorded_on", "followers"))
+    alternative_approved = enrolment.alternative_evidence.filter(
+        status=AlternativeEvidence.Status.APPROVED
+    ).exists()
     entries = list(
         ListeningEntry.objects.filter(enrolment=enrolment).values_list("activity_id", "day")
     )
@@ -238,7 +265,9 @@ def learner_dashboard(
         .order_by("-sent_at")[:3]
     )
 
-    stable = following_is_stable(checkins, enrolment.length_days)
+    stable = following_is_stable(
+        checkins, enrolment.length_days, alternative_approved=alternative_approved
+    )
     days_to_go = _listening_days_to_go(
         state, entries, listening_days, enrolment, enrolment.local_today(now)
     )

@@ -13,6 +13,7 @@ from accounts.models import AuditEvent, InvitationEmail, OrganisationInvitation,
 from accounts.services import memberships_end
 from competences.models import Standing
 from progress.models import (
+    AlternativeEvidence,
     Completion,
     Enrolment,
     FollowingCheckin,
@@ -192,10 +193,31 @@ def personal_data_export(*, user: User) -> dict:
                 "link": s.link,
                 "status": s.status,
                 "feedback": s.feedback,
+                "marks": [
+                    {
+                        "criterion": mark.criterion.name,
+                        "level": mark.level,
+                        "descriptor": mark.descriptor,
+                    }
+                    for mark in s.marks.all()
+                ],
                 "at": _iso(s.created_at),
                 "reviewed_at": _iso(s.reviewed_at),
             }
-            for s in Submission.objects.filter(enrolment__user=user).select_related("activity")
+            for s in Submission.objects.filter(enrolment__user=user)
+            .select_related("activity")
+            .prefetch_related("marks__criterion")
+        ],
+        "alternative_evidence": [
+            {
+                "source": e.source,
+                "description": e.description,
+                "status": e.status,
+                "feedback": e.feedback,
+                "at": _iso(e.created_at),
+                "reviewed_at": _iso(e.reviewed_at),
+            }
+            for e in AlternativeEvidence.objects.filter(enrolment__user=user)
         ],
         "reflections": [
             {"activity": r.activity.title, "text": r.text, "at": _iso(r.updated_at)}
@@ -255,6 +277,9 @@ def account_delete(*, user: User) -> None:
     # First, while the audit rows it writes still name the address they rewrite.
     memberships_end(user=user, by=user)
     Submission.objects.filter(enrolment__user=user).update(text="(deleted)", link="", feedback="")
+    AlternativeEvidence.objects.filter(enrolment__user=user).update(
+        description="(deleted)", feedback=""
+    )
     Reflection.objects.filter(enrolment__user=user).update(text="(deleted)")
     ListeningEntry.objects.filter(enrolment__user=user).update(
         followed="(deleted)", learned="(deleted)"
@@ -279,6 +304,7 @@ def account_delete(*, user: User) -> None:
     OrganisationInvitation.objects.filter(created_by=user).update(created_by=None)
     InvitationEmail.objects.filter(email__iexact=email).delete()
     Submission.objects.filter(reviewed_by=user).update(reviewed_by=None)
+    AlternativeEvidence.objects.filter(reviewed_by=user).update(reviewed_by=None)
     _digests_forget(email=email, name=name, user=user)
     usersessions_adapter().end_sessions(UserSession.objects.filter(user=user))
     user.emailaddress_set.all().delete()

@@ -13,12 +13,14 @@ from accounts.models import User
 from accounts.services import audit_record
 from competences.models import Standing
 from curriculum.grading import QuizResult, Retakes, clean_answers, grade, paper_draw, retakes
-from curriculum.models import Activity, Programme, Resource
+from curriculum.models import ACCEPTING_LEVELS, Activity, Programme, Resource, RubricLevel
 from curriculum.selectors import programme_outline
 from progress import timemodel
 from progress.assessments import snapshots_refresh
 from progress.models import (
+    AlternativeEvidence,
     Completion,
+    CriterionMark,
     Enrolment,
     Follow,
     FollowingCheckin,
@@ -167,7 +169,10 @@ def _pauses(enrolment: Enrolment) -> list[timemodel.Pause]:
 
 def _stable_following(enrolment: Enrolment) -> bool:
     rows = list(enrolment.checkins.values_list("recorded_on", "followers"))
-    return following_is_stable(rows, enrolment.length_days)
+    approved = enrolment.alternative_evidence.filter(
+        status=AlternativeEvidence.Status.APPROVED
+    ).exists()
+    return following_is_stable(rows, enrolment.length_days, alternative_approved=approved)
 
 
 def progress_refresh(*, enrolment: Enrolment, now: datetime.datetime) -> None:
@@ -500,18 +505,54 @@ def practice_submit(
     return submission
 
 
+class MarksError(StudyError):
+    """Marks that do not fit the rubric or the decision, by criterion id."""
+
+    def __init__(self, message: str, by_criterion: dict[int, str]):
+        super().__init__(message)
+        self.by_criterion = by_criterion
+
+
+def _check_marks(activity: Activity, marks: Mapping[int, str], accept: bool) -> None:
+    """Every live criterion needs a level, and accepting needs each to meet or exceed."""
+    problems = {}
+    for criterion in activity.rubric:
+        level = marks.get(criterion.pk)
+        if level not in RubricLevel.values:
+            problems[criterion.pk] = "Choose a level for this criterion."
+        elif accept and level not in ACCEPTING_LEVELS:
+            problems[criterion.pk] = (
+                "Work is accepted only when every criterion meets or exceeds; "
+                "return it, or change this level."
+            )
+    unknown = set(marks) - {criterion.pk for criterion in activity.rubric}
+    if unknown:
+        raise StudyError("These marks are for criteria this task does not have.")
+    if problems:
+        raise MarksError("Some criteria need a level that fits the decision.", problems)
+
+
 @transaction.atomic
 def submission_review(
-    *, submission: Submission, reviewer: User, accept: bool, feedback: str
+    *,
+    submission: Submission,
+    reviewer: User,
+    accept: bool,
+    feedback: str,
+    marks: Mapping[int, str] | None = None,
 ) -> Submission:
-    """Accepts practice work (completing the task) or returns it with feedback.
+    """Accepts practice work (completing the task) or returns it with feedback,
+    with a level for each criterion of its rubric (`marks`: criterion id to a
+    `RubricLevel`). Work is accepted only when every criterion meets or exceeds.
 
     Only a waiting submission changes: a second click, or two reviewers at
-    once, finds it already reviewed.
+    once, finds it already reviewed, and neither writes marks twice.
     """
     feedback = feedback.strip()
+    marks = dict(marks or {})
     if not accept and not feedback:
         raise StudyError("Say what to improve when you return work.")
+    _check_marks(submission.activity, marks, accept)
     now = timezone.now()
     status = Submission.Status.ACCEPTED if accept else Submission.Status.RETURNED
     changed = Submission.objects.filter(
@@ -519,6 +560,10 @@ def submission_review(
     ).update(status=status, feedback=feedback, reviewed_by=reviewer, reviewed_at=now)
     if changed != 1:
         raise StudyError("This work has already been reviewed.")
+    CriterionMark.objects.bulk_create(
+        CriterionMark(submission=submission, criterion_id=criterion_id, level=level)
+        for criterion_id, level in marks.items()
+    )
     submission.refresh_from_db()
     enrolment = Enrolment.objects.select_for_update().get(pk=submission.enrolment_id)
     _history(
@@ -630,3 +675,90 @@ def enrolment_resume(*, enrolment: Enrolment, by: User) -> None:
     _history(enrolment, HistoryEvent.Kind.RESUMED, "Resumed", now, actor=by)
     _audit_enrolment(enrolment, by, "enrolment.resume")
     _snapshot(enrolment, now)
+
+
+@transaction.atomic
+def alternative_evidence_submit(
+    *, enrolment: Enrolment, activity: Activity, source: str, description: str
+) -> AlternativeEvidence:
+    """Offers alternative evidence in place of a professional account's follower
+    check-ins, for the learner's trainer to approve. Self-paced learners have
+    no trainer to approve it."""
+    enrolment = _lock(enrolment)
+    now = timezone.now()
+    description = description.strip()
+    if not enrolment.has_trainer:
+        raise StudyError(
+            "Alternative evidence needs a trainer's approval, and you are studying "
+            "without a trainer: record the follower counts of a professional account instead."
+        )
+    if source not in AlternativeEvidence.Source.values:
+        raise StudyError("Choose where your evidence comes from.")
+    if not description:
+        raise StudyError("Describe your evidence, so your trainer can judge it.")
+    evidence = AlternativeEvidence.objects.filter(enrolment=enrolment).exclude(
+        status=AlternativeEvidence.Status.RETURNED
+    )
+    if any(item.status == AlternativeEvidence.Status.APPROVED for item in evidence):
+        raise StudyError("Your alternative evidence is already approved.")
+    if evidence:
+        raise StudyError("Your alternative evidence is already waiting for your trainer.")
+    created = AlternativeEvidence.objects.create(
+        enrolment=enrolment,
+        activity=activity,
+        source=source,
+        description=description,
+        created_at=now,
+    )
+    _history(
+        enrolment,
+        HistoryEvent.Kind.EVIDENCE,
+        "Offered alternative evidence of a following",
+        now,
+        activity,
+    )
+    _touch(enrolment, now)
+    return created
+
+
+@transaction.atomic
+def alternative_evidence_review(
+    *, evidence: AlternativeEvidence, reviewer: User, approve: bool, feedback: str
+) -> AlternativeEvidence:
+    """Approves alternative evidence (it then counts as a stable following, and
+    completes the check-in activity) or returns it with feedback. Only waiting
+    evidence changes: a second reviewer finds it already decided."""
+    feedback = feedback.strip()
+    if not approve and not feedback:
+        raise StudyError("Say what is missing when you return alternative evidence.")
+    now = timezone.now()
+    status = AlternativeEvidence.Status.APPROVED if approve else AlternativeEvidence.Status.RETURNED
+    changed = AlternativeEvidence.objects.filter(
+        pk=evidence.pk, status=AlternativeEvidence.Status.SUBMITTED
+    ).update(status=status, feedback=feedback, reviewed_by=reviewer, reviewed_at=now)
+    if changed != 1:
+        raise StudyError("This evidence has already been reviewed.")
+    evidence.refresh_from_db()
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("user", "cohort")
+        .get(pk=evidence.enrolment_id)
+    )
+    verb = "approved" if approve else "returned with feedback"
+    _history(
+        enrolment,
+        HistoryEvent.Kind.EVIDENCE,
+        f"Alternative evidence of a following {verb}",
+        now,
+        evidence.activity,
+        actor=reviewer,
+    )
+    audit_record(
+        actor=reviewer,
+        action="alternative_evidence.approve" if approve else "alternative_evidence.return",
+        target=f"{enrolment.user.email}: {evidence.get_source_display()}",
+        organisation=enrolment.cohort.organisation_id if enrolment.cohort_id else None,
+    )
+    if approve and not _complete(enrolment, evidence.activity, now):
+        progress_refresh(enrolment=enrolment, now=now)
+    return evidence

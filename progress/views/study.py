@@ -12,7 +12,13 @@ from curriculum.models import Activity, Programme
 from curriculum.selectors import programme_default
 from ediplomacy.lib.ids import parse_id
 from progress import services
-from progress.forms import CheckinForm, ListeningEntryForm, PracticeForm, ReflectionForm
+from progress.forms import (
+    AlternativeEvidenceForm,
+    CheckinForm,
+    ListeningEntryForm,
+    PracticeForm,
+    ReflectionForm,
+)
 from progress.models import QuizAttempt
 from progress.selectors import activity_detail, learner_progress
 from progress.selectors.learner import learner_default_enrolment
@@ -126,10 +132,19 @@ def activity(request, stage_slug, module_slug, activity_slug):
         if response is not None:
             return response
     context.update(activity_detail(enrolment, current))
+    invalid = form is not None
     if current.kind == Activity.Kind.QUIZ:
         context["draw"] = _quiz_paper(enrolment, current)
+    if current.kind == Activity.Kind.CHECKIN:
+        # The check-in page has a second form: alternative evidence of a following.
+        if isinstance(form, AlternativeEvidenceForm):
+            context["evidence_form"], form = form, None
+        else:
+            context["evidence_form"] = AlternativeEvidenceForm()
     context["form"] = form or _blank_form(current, enrolment, context)
-    return render(request, ACTIVITY_TEMPLATES[current.kind], context, status=400 if form else 200)
+    return render(
+        request, ACTIVITY_TEMPLATES[current.kind], context, status=400 if invalid else 200
+    )
 
 
 def _quiz_paper(enrolment, activity):
@@ -231,6 +246,17 @@ def _handle_post(request, enrolment, activity):
             )
             messages.success(request, "Your reflection is saved.")
             return done, None
+        if kind == Activity.Kind.CHECKIN and request.POST.get("action") == "evidence":
+            form = AlternativeEvidenceForm(request.POST)
+            if not form.is_valid():
+                return None, form
+            services.alternative_evidence_submit(
+                enrolment=enrolment, activity=activity, **form.cleaned_data
+            )
+            messages.success(
+                request, "Your evidence is sent. Your trainer will approve or return it."
+            )
+            return redirect(activity.get_absolute_url() + "#alternative-evidence"), None
         if kind == Activity.Kind.CHECKIN:
             form = CheckinForm(request.POST)
             if not form.is_valid():

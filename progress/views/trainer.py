@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -19,8 +20,21 @@ from curriculum.models import Activity
 from curriculum.selectors import programme_default
 from ediplomacy.lib.ids import parse_id
 from progress import services, timemodel
-from progress.forms import AddLearnersForm, CohortForm, PauseForm, ReviewForm
-from progress.models import Enrolment, FollowingCheckin, ListeningEntry, Submission
+from progress.forms import (
+    AddLearnersForm,
+    CohortForm,
+    EvidenceReviewForm,
+    PauseForm,
+    ReviewForm,
+)
+from progress.guide import trainer_guide_html
+from progress.models import (
+    AlternativeEvidence,
+    Enrolment,
+    FollowingCheckin,
+    ListeningEntry,
+    Submission,
+)
 from progress.selectors import (
     cohort_learners,
     cohort_rows,
@@ -278,7 +292,12 @@ def learner_detail(request, cohort_id, enrolment_id):
     enrolment = access.enrolment_visible(
         user=request.user, roles=request.roles, cohort=cohort, pk=enrolment_id
     )
-    if request.method == "POST":
+    evidence_form = EvidenceReviewForm()
+    if request.method == "POST" and request.POST.get("action") == "evidence":
+        response, evidence_form = _evidence_review(request, cohort, enrolment)
+        if response is not None:
+            return response
+    elif request.method == "POST":
         return _learner_action(request, cohort, enrolment)
     now = timezone.now()
     return render(
@@ -292,14 +311,59 @@ def learner_detail(request, cohort_id, enrolment_id):
             "completions": enrolment.completions.select_related("activity").order_by(
                 "-completed_at"
             ),
-            "submissions": Submission.objects.filter(enrolment=enrolment).select_related(
-                "activity", "reviewed_by"
-            ),
+            "submissions": Submission.objects.filter(enrolment=enrolment)
+            .select_related("activity", "reviewed_by")
+            .prefetch_related("marks__criterion"),
             "entries": ListeningEntry.objects.filter(enrolment=enrolment),
             "checkins": FollowingCheckin.objects.filter(enrolment=enrolment),
+            "evidence": AlternativeEvidence.objects.filter(enrolment=enrolment).select_related(
+                "reviewed_by"
+            ),
+            "evidence_form": evidence_form,
             "pause_form": PauseForm(),
         },
+        status=400 if evidence_form.is_bound else 200,
     )
+
+
+def _evidence_review(request, cohort, enrolment):
+    """Approves or returns the learner's alternative evidence of a following.
+
+    Returns (redirect, None) when done, or (None, the bound form) to show its
+    errors beside the evidence."""
+    evidence_id = parse_id(request.POST.get("evidence"))
+    if evidence_id is None:
+        raise Http404("No such evidence.")
+    evidence = get_object_or_404(
+        AlternativeEvidence.objects.select_related("activity"),
+        pk=evidence_id,
+        enrolment=enrolment,
+    )
+    form = EvidenceReviewForm(request.POST)
+    if not form.is_valid():
+        return None, form
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        services.alternative_evidence_review(
+            evidence=evidence,
+            reviewer=request.user,
+            approve=approve,
+            feedback=form.cleaned_data["feedback"],
+        )
+    except services.StudyError as error:
+        messages.error(request, str(error))
+    else:
+        verb = "approved: it counts as a stable following" if approve else "returned"
+        messages.success(request, f"{enrolment.user}'s alternative evidence is {verb}.")
+    return redirect(
+        reverse("progress:cohort_learner", args=[cohort.pk, enrolment.pk]) + "#alternative-evidence"
+    ), None
+
+
+@trainer_required
+def trainer_guide(request):
+    """The trainer's guide (docs/trainer-guide.md), rendered as a page."""
+    return render(request, "progress/trainer/guide.html", {"guide": trainer_guide_html()})
 
 
 def _learner_action(request, cohort, enrolment):
@@ -368,7 +432,7 @@ def review_detail(request, submission_id):
     submission = access.submission_reviewable(
         user=request.user, roles=request.roles, pk=submission_id
     )
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(request.POST or None, criteria=submission.activity.rubric)
     if request.method == "POST" and form.is_valid():
         try:
             services.submission_review(
@@ -376,7 +440,10 @@ def review_detail(request, submission_id):
                 reviewer=request.user,
                 accept=form.cleaned_data["decision"] == "accept",
                 feedback=form.cleaned_data["feedback"],
+                marks=form.marks(),
             )
+        except services.MarksError as error:
+            form.add_marks_errors(error.by_criterion)
         except services.StudyError as error:
             # Another reviewer was first: say so beside the form, keeping what was typed.
             form.add_error(None, str(error))
@@ -389,6 +456,7 @@ def review_detail(request, submission_id):
         Submission.objects.filter(enrolment=submission.enrolment, activity=submission.activity)
         .exclude(pk=submission.pk)
         .select_related("reviewed_by")
+        .prefetch_related("marks__criterion")
     )
     return render(
         request,

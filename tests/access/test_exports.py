@@ -14,11 +14,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from progress import services
 from progress.models import Enrolment, Nudge
 from progress.nudges.delivery import nudges_deliver
 from progress.nudges.planner import nudges_plan
 from progress.timemodel import CURRENT_PACES, Milestone
 from tests.access.world import TRAINING, VISIBLE_COHORTS, World, open_as
+from tests.helpers import review_marks
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +84,28 @@ def test_report_and_exports_hold_only_the_personas_learners_whatever_the_filter(
         if not query:
             seen_unfiltered = rows
     assert seen_unfiltered == allowed
+
+
+@pytest.mark.parametrize("persona", sorted(TRAINING))
+def test_rubric_results_hold_only_the_personas_cohorts_whatever_the_filter(client, world, persona):
+    # Both cohorts' work is marked, so each has rows to leak.
+    for submission in (world.submission_a, world.submission_b):
+        services.submission_review(
+            submission=submission,
+            reviewer=world.people["staff"],
+            accept=True,
+            feedback="",
+            marks=review_marks(submission.activity),
+        )
+    allowed = set(VISIBLE_COHORTS[persona])
+    for query in filters(world):
+        exported = open_as(client, world, persona, "get", reverse("reports:criteria_csv"), query)
+        if exported.status_code == 400:
+            continue
+        assert exported.status_code == 200, query
+        text = b"".join(exported.streaming_content).decode("utf-8-sig")
+        cohorts = {row["cohort"] for row in csv.DictReader(io.StringIO(text))}
+        assert cohorts <= allowed, (query, cohorts - allowed)
 
 
 def _sent(rule: str) -> dict[str, list[str]]:

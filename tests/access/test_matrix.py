@@ -39,6 +39,7 @@ from tests.access.world import (
     is_log_in_redirect,
     open_as,
 )
+from tests.helpers import review_post
 
 pytestmark = pytest.mark.django_db
 
@@ -98,10 +99,13 @@ TABLE: dict[str, Rule] = {
         COHORT_A_MANAGERS,
     ),
     "progress:reviews": Rule(no_kwargs, TRAINING),
+    # The trainer's guide: every trainer, organisation administrator and staff.
+    "progress:trainer_guide": Rule(no_kwargs, TRAINING),
     # Open to every trainer and administrator; each sees only their own scope.
     "reports:report": Rule(no_kwargs, TRAINING),
     "reports:report_csv": Rule(no_kwargs, TRAINING),
     "reports:report_json": Rule(no_kwargs, TRAINING),
+    "reports:criteria_csv": Rule(no_kwargs, TRAINING),
     "progress:review": Rule(lambda w: {"submission_id": w.submission_a.pk}, COHORT_A_MANAGERS),
     # Public: the token is the key. A signed-in person whose address is not the
     # invited one gets the page's own refusal (403, with a log-out button).
@@ -241,7 +245,7 @@ ACTIONS = {
     "pause": Action(_learner_url, lambda w: {"action": "pause"}, _enrolment_state),
     "review": Action(
         lambda w: reverse("progress:review", args=[w.submission_a.pk]),
-        lambda w: {"decision": "accept", "feedback": ""},
+        lambda w: review_post(w.submission_a.activity, "accept"),
         _submission_state,
     ),
     "add learners": Action(

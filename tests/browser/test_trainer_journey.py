@@ -223,8 +223,11 @@ def test_trainer_invites_a_learner_and_reviews_their_practice_work(
     brief = page.get_by_role("region", name="The brief")
     assert brief.get_by_role("heading", name="Rubric").is_visible()
     for item in task.rubric:
-        assert brief.get_by_text(item["criterion"], exact=True).is_visible()
+        assert brief.get_by_text(item.name, exact=True).is_visible()
     assert FIRST_DRAFT in page.get_by_role("region", name="The work").inner_text()
+    for item in task.rubric:
+        group = page.get_by_role("group", name=item.name)
+        group.get_by_role("radio", name=re.compile(r"^Not yet:")).check()
     page.get_by_label("Return with feedback").check()
     page.get_by_role("button", name="Send the review").click()
     feedback = page.get_by_label("Feedback to the learner")
@@ -260,12 +263,16 @@ def test_trainer_invites_a_learner_and_reviews_their_practice_work(
     page.get_by_role("heading", name="Earlier attempts").wait_for()
     assert FEEDBACK in page.get_by_role("region", name="The work").inner_text()
     screenshot(page, "trainer-review-revised")
-    page.get_by_label("Accept").check()
+    for item in task.rubric:
+        group = page.get_by_role("group", name=item.name)
+        group.get_by_role("radio", name=re.compile(r"^Meets:")).check()
+    page.get_by_label("Accept", exact=True).check()
     page.get_by_role("button", name="Send the review").click()
     page.get_by_text(f"{INVITEE_NAME}'s work is accepted.").wait_for()
 
     learner.reload()
     learner.get_by_text("This task is complete.").wait_for()
+    assert learner.get_by_role("table", name="Marks against the rubric").count() == 2
     assert learner.locator(".activity-header").get_by_text("Done", exact=True).is_visible()
     assert learner.get_by_role("button", name="Submit for review").count() == 0
     screenshot(learner, "invitee-practice-complete")

@@ -175,8 +175,26 @@ def minimal_modules() -> dict[str, dict]:
                     "title": "Build a listening list",
                     "brief": "Hand in a list of ten sources.",
                     "rubric": [
-                        {"criterion": "Relevance", "description": "Sources fit the portfolio."},
-                        {"criterion": "Balance", "description": "Several kinds of voice."},
+                        {
+                            "criterion": "Relevance",
+                            "description": "Sources fit the portfolio.",
+                            "levels": {
+                                "not_yet": "Some sources miss the topic.",
+                                "meets": "Every source fits the topic.",
+                                "exceeds": "Each source says what it adds.",
+                            },
+                            "example": "A reason given for every source.",
+                        },
+                        {
+                            "criterion": "Balance",
+                            "description": "Several kinds of voice.",
+                            "levels": {
+                                "not_yet": "One kind of voice.",
+                                "meets": "Four kinds of voice.",
+                                "exceeds": "Six kinds of voice.",
+                            },
+                            "example": "Officials, experts, media and critics.",
+                        },
                     ],
                 },
             ],

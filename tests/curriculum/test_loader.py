@@ -118,6 +118,7 @@ def test_a_first_load_creates_every_row(tree):
         "module": 3,
         "activity": 9,
         "resource": 2,
+        "criterion": 2,
     }
     assert Programme.objects.get().content_digest
     assert Programme.objects.get().loaded_at is not None
@@ -196,7 +197,7 @@ def test_each_kind_keeps_its_main_text_and_its_rules(tree):
     assert resources.resources.get(slug="an-account").year == 2013
     assert resources.resources.get(slug="an-account").url == ""
     assert activity_row("daily-log").required_days == 3
-    assert [item["criterion"] for item in activity_row("listening-list").rubric] == [
+    assert [item.name for item in activity_row("listening-list").rubric] == [
         "Relevance",
         "Balance",
     ]

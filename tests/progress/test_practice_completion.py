@@ -12,6 +12,7 @@ from progress import services
 from progress.models import Completion, HistoryEvent, Submission
 from progress.selectors import activity_detail
 from tests.factories import cohort_with_learners, enrol
+from tests.helpers import review_marks
 from tests.progress.study import Kind, completed, live
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +77,11 @@ def test_returning_work_without_feedback_is_refused(coached, practice, trainer):
 
     with pytest.raises(services.StudyError, match="what to improve"):
         services.submission_review(
-            submission=submission, reviewer=trainer, accept=False, feedback=" "
+            submission=submission,
+            reviewer=trainer,
+            accept=False,
+            feedback=" ",
+            marks=review_marks(submission.activity, False),
         )
 
     submission.refresh_from_db()
@@ -86,7 +91,11 @@ def test_returning_work_without_feedback_is_refused(coached, practice, trainer):
 def test_returned_work_can_be_resubmitted(coached, practice, trainer):
     first = submit(coached, practice)
     services.submission_review(
-        submission=first, reviewer=trainer, accept=False, feedback="Add your sources."
+        submission=first,
+        reviewer=trainer,
+        accept=False,
+        feedback="Add your sources.",
+        marks=review_marks(first.activity, False),
     )
 
     second = submit(coached, practice, text="With sources")
@@ -105,7 +114,11 @@ def test_accepted_work_completes_the_task(coached, practice, trainer):
     submission = submit(coached, practice)
 
     reviewed = services.submission_review(
-        submission=submission, reviewer=trainer, accept=True, feedback=""
+        submission=submission,
+        reviewer=trainer,
+        accept=True,
+        feedback="",
+        marks=review_marks(submission.activity, True),
     )
 
     assert reviewed.status == Submission.Status.ACCEPTED
@@ -122,12 +135,20 @@ def test_work_already_reviewed_cannot_be_reviewed_again(
 ):
     submission = submit(coached, practice)
     services.submission_review(
-        submission=submission, reviewer=trainer, accept=first_accept, feedback="Noted."
+        submission=submission,
+        reviewer=trainer,
+        accept=first_accept,
+        feedback="Noted.",
+        marks=review_marks(submission.activity, first_accept),
     )
 
     with pytest.raises(services.StudyError, match="already been reviewed"):
         services.submission_review(
-            submission=submission, reviewer=trainer, accept=second_accept, feedback="Again."
+            submission=submission,
+            reviewer=trainer,
+            accept=second_accept,
+            feedback="Again.",
+            marks=review_marks(submission.activity, second_accept),
         )
 
     submission.refresh_from_db()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from progress import services
 from progress.models import Completion, HistoryEvent, Submission
 from tests.factories import cohort_with_learners, enrol
-from tests.helpers import race
+from tests.helpers import race, review_marks, review_post
 from tests.progress.cohort_world import practice
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,11 @@ def submitted(cohort) -> Submission:
 def test_returning_work_requires_feedback(submitted, trainer):
     with pytest.raises(services.StudyError, match="Say what to improve"):
         services.submission_review(
-            submission=submitted, reviewer=trainer, accept=False, feedback=" "
+            submission=submitted,
+            reviewer=trainer,
+            accept=False,
+            feedback=" ",
+            marks=review_marks(submitted.activity, False),
         )
 
     submitted.refresh_from_db()
@@ -41,7 +45,11 @@ def test_return_resubmit_accept_completes_the_task_and_keeps_every_attempt(submi
     enrolment, activity = submitted.enrolment, submitted.activity
 
     services.submission_review(
-        submission=submitted, reviewer=trainer, accept=False, feedback="Add two counterparts."
+        submission=submitted,
+        reviewer=trainer,
+        accept=False,
+        feedback="Add two counterparts.",
+        marks=review_marks(submitted.activity, False),
     )
     submitted.refresh_from_db()
     assert (submitted.status, submitted.feedback, submitted.reviewed_by) == (
@@ -54,7 +62,13 @@ def test_return_resubmit_accept_completes_the_task_and_keeps_every_attempt(submi
     second = services.practice_submit(
         enrolment=enrolment, activity=activity, text="Now with counterparts", link=""
     )
-    services.submission_review(submission=second, reviewer=trainer, accept=True, feedback="")
+    services.submission_review(
+        submission=second,
+        reviewer=trainer,
+        accept=True,
+        feedback="",
+        marks=review_marks(second.activity, True),
+    )
 
     assert Completion.objects.filter(enrolment=enrolment, activity=activity).count() == 1
     attempts = Submission.objects.filter(enrolment=enrolment, activity=activity)
@@ -68,10 +82,20 @@ def test_return_resubmit_accept_completes_the_task_and_keeps_every_attempt(submi
 
 
 def test_reviewing_twice_is_refused(submitted, trainer):
-    services.submission_review(submission=submitted, reviewer=trainer, accept=True, feedback="")
+    services.submission_review(
+        submission=submitted,
+        reviewer=trainer,
+        accept=True,
+        feedback="",
+        marks=review_marks(submitted.activity, True),
+    )
     with pytest.raises(services.StudyError, match="already been reviewed"):
         services.submission_review(
-            submission=submitted, reviewer=trainer, accept=False, feedback="Too late"
+            submission=submitted,
+            reviewer=trainer,
+            accept=False,
+            feedback="Too late",
+            marks=review_marks(submitted.activity, False),
         )
     submitted.refresh_from_db()
     assert submitted.status == Submission.Status.ACCEPTED
@@ -79,7 +103,11 @@ def test_reviewing_twice_is_refused(submitted, trainer):
 
 def test_review_page_shows_the_brief_the_rubric_and_earlier_attempts(client, submitted, trainer):
     services.submission_review(
-        submission=submitted, reviewer=trainer, accept=False, feedback="Add two counterparts."
+        submission=submitted,
+        reviewer=trainer,
+        accept=False,
+        feedback="Add two counterparts.",
+        marks=review_marks(submitted.activity, False),
     )
     second = services.practice_submit(
         enrolment=submitted.enrolment, activity=submitted.activity, text="Second try", link=""
@@ -93,7 +121,7 @@ def test_review_page_shows_the_brief_the_rubric_and_earlier_attempts(client, sub
     activity = second.activity
     assert activity.rubric
     for item in activity.rubric:
-        assert item["criterion"] in html
+        assert item.name in html
     brief_words = re.sub(r"<[^>]+>", " ", activity.body_html).split()[:6]
     assert " ".join(brief_words) in " ".join(re.sub(r"<[^>]+>", " ", html).split())
     assert "Second try" in html
@@ -107,7 +135,8 @@ def test_review_page_returns_without_feedback_show_the_error_and_change_nothing(
     client.force_login(trainer)
 
     response = client.post(
-        reverse("progress:review", args=[submitted.pk]), {"decision": "return", "feedback": ""}
+        reverse("progress:review", args=[submitted.pk]),
+        review_post(submitted.activity, "return", ""),
     )
 
     assert response.status_code == 400
@@ -120,7 +149,8 @@ def test_review_page_accepts_and_goes_back_to_the_queue(client, submitted, train
     client.force_login(trainer)
 
     response = client.post(
-        reverse("progress:review", args=[submitted.pk]), {"decision": "accept", "feedback": ""}
+        reverse("progress:review", args=[submitted.pk]),
+        review_post(submitted.activity, "accept", ""),
     )
 
     assert response.status_code == 302
@@ -134,12 +164,18 @@ def test_review_page_accepts_and_goes_back_to_the_queue(client, submitted, train
 def test_a_review_sent_after_another_keeps_the_typed_feedback_on_the_page(
     client, submitted, trainer, org_admin
 ):
-    services.submission_review(submission=submitted, reviewer=org_admin, accept=True, feedback="")
+    services.submission_review(
+        submission=submitted,
+        reviewer=org_admin,
+        accept=True,
+        feedback="",
+        marks=review_marks(submitted.activity, True),
+    )
     client.force_login(trainer)
 
     response = client.post(
         reverse("progress:review", args=[submitted.pk]),
-        {"decision": "return", "feedback": "Name three sources per account."},
+        review_post(submitted.activity, "return", "Name three sources per account."),
     )
 
     assert response.status_code == 409
@@ -169,12 +205,14 @@ def test_two_reviewers_at_once_only_one_review_counts(
             reviewer=trainer,
             accept=True,
             feedback="",
+            marks=review_marks(submission.activity, True),
         ),
         lambda: services.submission_review(
             submission=Submission.objects.get(pk=submission.pk),
             reviewer=org_admin,
             accept=second_accepts,
             feedback="Fine" if second_accepts else "Add more",
+            marks=review_marks(submission.activity, second_accepts),
         ),
     )
 

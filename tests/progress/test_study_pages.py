@@ -556,9 +556,9 @@ BUDGETS = {
     Kind.QUIZ: 13,
     Kind.RESOURCES: 9,  # + the activity, its live resources, the learner's follows
     Kind.LISTENING_LOG: 8,  # + the activity, the learner's entries
-    Kind.PRACTICE: 8,  # + the activity, submissions with their reviewers
+    Kind.PRACTICE: 10,  # + the activity, its rubric, submissions with reviewers, their marks
     Kind.REFLECTION: 8,  # + the activity, the learner's reflection
-    Kind.CHECKIN: 8,  # + the activity, the learner's check-ins
+    Kind.CHECKIN: 9,  # + the activity, the learner's check-ins, alternative evidence
 }
 
 

@@ -158,6 +158,7 @@ def test_json_figures_equal_the_headline(client, world, org_admin):
     figures = client.get(reverse(JSON_EXPORT)).json()
 
     assert figures.pop("generated_at")
+    assert figures.pop("criteria") == []  # nobody's work has been marked yet
     assert figures == report_headline(scope_of(org_admin)).as_json()
     assert figures["pace"] == {"ahead": 1, "on_track": 1, "at_risk": 1, "overdue": 2, "paused": 1}
     assert {code: row["on_time"] for code, row in figures["milestones"].items()} == {
@@ -269,9 +270,10 @@ def test_report_and_csv_run_the_same_queries_for_10_and_1000_learners(
     # filter, 6 the counts per cohort (the headline is their sum), 7 the
     # medians, 8 the standings, 9 the competences, 10 the learners' count, 11
     # every organisation's rate for the benchmark, 12 the unread notifications,
-    # 13 the ids of one page of learners, in order, 14 their rows.
-    assert len(report_ten) == len(report_thousand) == 14, "\n".join(report_thousand)
-    assert len(filtered_ten) == len(filtered_thousand) == 14, "\n".join(filtered_thousand)
+    # 13 the ids of one page of learners, in order, 14 their rows, 15 the
+    # rubric results per criterion.
+    assert len(report_ten) == len(report_thousand) == 15, "\n".join(report_thousand)
+    assert len(filtered_ten) == len(filtered_thousand) == 15, "\n".join(filtered_thousand)
     # The CSV: 1 the session, 2 the user, 3 their roles, 4 the organisations,
     # 5 the cohorts, 6 the audit record of the export, 7 the learners, one
     # query streamed in chunks.

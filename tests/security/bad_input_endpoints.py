@@ -8,6 +8,7 @@ from progress.models import Invitation, Nudge, Submission
 from progress.nudges.delivery import unsubscribe_token
 from progress.tasks import invitation_token
 from tests.factories import PASSWORD as FACTORY_PASSWORD
+from tests.helpers import review_post
 from tests.security.bad_input import (
     DATES,
     EMAILS,
@@ -207,7 +208,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             "decision": st.one_of(SHORT_TEXT, st.sampled_from(["accept", "return"])),
             "feedback": TEXT,
         },
-        lambda world: {"decision": "return", "feedback": "Shorter, please."},
+        lambda world: review_post(world.submission.activity, "return", "Shorter, please."),
         ("cohort",),
         refused=(400,),
         watched=lambda world: list(

@@ -20,6 +20,7 @@ from curriculum.models import Activity
 from progress import services
 from progress.models import Enrolment, Invitation, ListeningEntry, Submission
 from tests.factories import MembershipFactory, UserFactory
+from tests.helpers import review_marks
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -88,7 +89,11 @@ def learner(cohort_a, trainee, trainer):
         link="",
     )
     services.submission_review(
-        submission=submission, reviewer=trainer, accept=False, feedback=A_FEEDBACK
+        submission=submission,
+        reviewer=trainer,
+        accept=False,
+        feedback=A_FEEDBACK,
+        marks=review_marks(submission.activity, False),
     )
     return enrolment
 

@@ -43,6 +43,7 @@ from progress.nudges.planner import nudges_plan
 from progress.selectors import learner_progress
 from reports.views import CSV_COLUMNS, FORMULA_STARTS
 from tests.factories import enrol
+from tests.helpers import review_post
 
 pytestmark = pytest.mark.django_db
 
@@ -290,7 +291,9 @@ def test_what_a_learner_writes_is_inert_in_every_page_email_and_export(
     review_url = reverse("progress:review", args=[submission.pk])
     assert_inert(page(coach, reverse("progress:reviews")), payload, "review queue")
     assert_inert(page(coach, review_url), payload, "review page, waiting")
-    response = coach.post(review_url, {"decision": "return", "feedback": payload}, follow=True)
+    response = coach.post(
+        review_url, review_post(submission.activity, "return", payload), follow=True
+    )
     assert_inert(response.content.decode(), payload, "review queue with the message")
     submission.refresh_from_db()
     assert submission.status == Submission.Status.RETURNED
