@@ -45,7 +45,10 @@ def _competences() -> list[Competence]:
 def policy_of(organisation: Organisation | None) -> IssuingPolicy | None:
     if organisation is None:
         return None
-    return IssuingPolicy.objects.filter(organisation=organisation).first()
+    try:
+        return organisation.issuing_policy
+    except IssuingPolicy.DoesNotExist:
+        return None
 
 
 def achievements_issued(policy: IssuingPolicy | None, competences: list[Competence]) -> set[str]:
