@@ -8,7 +8,7 @@ import secrets
 import uuid
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, Exists, OuterRef, Subquery, When
 
 from accounts.models import Organisation, User
 from accounts.services import audit_record
@@ -213,16 +213,19 @@ def credential_issue_for_milestone(
     )
 
 
+def _enrolments_latest_first(enrolments):
+    """Open enrolments first, then withdrawn ones; the latest first in each."""
+    withdrawn = Case(When(status=Enrolment.Status.WITHDRAWN, then=1), default=0)
+    return enrolments.order_by(withdrawn, "-started_at", "-pk")
+
+
 def _enrolment_of(user_id: int) -> Enrolment | None:
     """The enrolment a competence was shown in: the learner's latest open one,
     or their latest of any kind."""
     enrolments = Enrolment.objects.filter(user_id=user_id).select_related(
         "user", "cohort__organisation"
     )
-    return (
-        enrolments.exclude(status=Enrolment.Status.WITHDRAWN).order_by("-started_at").first()
-        or enrolments.order_by("-started_at").first()
-    )
+    return _enrolments_latest_first(enrolments).first()
 
 
 def credential_issue_for_standing(*, standing_id: int, now: datetime.datetime) -> Credential | None:
@@ -295,20 +298,22 @@ def credentials_missing(*, limit: int) -> tuple[list[int], list[int]]:
     issued_competence = Credential.objects.filter(
         kind=Credential.Kind.COMPETENCE, user=OuterRef("user"), competence=OuterRef("competence")
     )
+    # The organisation of the enrolment `_enrolment_of` would pick, in the same query.
+    latest = _enrolments_latest_first(Enrolment.objects.filter(user=OuterRef("user")))
     standing_rows = (
         Standing.objects.filter(
-            ~Exists(issued_competence), state=Standing.State.DEMONSTRATED, user__is_active=True
+            ~Exists(issued_competence),
+            Exists(latest),
+            state=Standing.State.DEMONSTRATED,
+            user__is_active=True,
         )
+        .annotate(issuer=Subquery(latest.values("cohort__organisation")[:1]))
         .order_by("pk")
-        .values_list("pk", "competence__slug", "user_id")
+        .values_list("pk", "competence__slug", "issuer")
     )
     standings = []
-    for pk, slug, user_id in standing_rows.iterator(chunk_size=500):
-        enrolment = _enrolment_of(user_id)
-        organisation_id = (
-            enrolment.cohort.organisation_id if enrolment and enrolment.cohort_id else None
-        )
-        if enrolment is not None and allowed(organisation_id, achievements.competence_key(slug)):
+    for pk, slug, organisation_id in standing_rows.iterator(chunk_size=500):
+        if allowed(organisation_id, achievements.competence_key(slug)):
             standings.append(pk)
             if len(standings) >= limit:
                 break

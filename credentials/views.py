@@ -65,7 +65,13 @@ def mine(request):
         for credential in credentials
     ]
     managed = list(access.organisations_managed(user=request.user, roles=roles))
-    cohorts = list(access.cohorts_visible(user=request.user, roles=roles).order_by("name"))
+    # Staff see every cohort elsewhere; here, like trainers, those they train.
+    cohorts = (
+        access.cohorts_trained(user=request.user)
+        if roles.is_staff
+        else access.cohorts_visible(user=request.user, roles=roles)
+    )
+    cohorts = list(cohorts.order_by("name"))
     return render(
         request,
         "credentials/mine.html",

@@ -58,3 +58,22 @@ def test_a_learner_shares_a_credential_and_an_outsider_verifies_it(
     for width, label in [(1280, "desktop"), (390, "phone")]:
         page.set_viewport_size({"width": width, "height": 900})
         screenshot(page, f"credentials-verify-{label}")
+
+
+def test_an_organisation_administrator_chooses_what_earns_a_credential(
+    page, programme, organisation, org_admin, assert_accessible
+):
+    log_in(page, org_admin.email)
+    page.get_by_role("link", name="Credentials").click()
+    page.get_by_role("link", name=f"Credential settings of {organisation.name}").click()
+    page.get_by_label("Competence: Critique").uncheck()
+    page.get_by_label("Name on credentials").fill("Farnesina")
+    page.get_by_role("button", name="Save settings").click()
+    page.get_by_text("The credential settings are saved.").wait_for()
+
+    assert not page.get_by_label("Competence: Critique").is_checked()
+    assert page.get_by_label("Milestone: Acquainted").is_checked()
+    assert_accessible(page, name="credential settings")
+    for width, label in [(1280, "desktop"), (390, "phone")]:
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(page, f"credentials-settings-{label}")
