@@ -239,3 +239,22 @@ def test_my_credentials_page_does_not_grow_with_the_credentials(client, cohort):
         lambda _: client.get(reverse("credentials:mine")), grow, warm=True
     )
     assert len(measured.large) == 5
+
+
+def test_the_cohort_credentials_page_does_not_grow_with_its_learners(client, cohort, trainer):
+    client.force_login(trainer)
+    url = reverse("credentials:cohort", args=[cohort.pk])
+
+    def grow(size):
+        for n in range(size):
+            credential = milestone_credential(enrol(cohort, f"cohort{size}-{n}@mfa.example"))
+            if n % 2:
+                services.credential_revoke(
+                    credential=credential, by=trainer, reason="test", now=timezone.now()
+                )
+
+    # The session, the user, the roles, the cohort, the credentials with their
+    # learners and revokers, the unread notifications.
+    measured = assert_queries_do_not_grow(lambda _: client.get(url), grow, warm=True)
+    assert measured.result.status_code == 200
+    assert len(measured.large) == 6
