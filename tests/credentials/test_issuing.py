@@ -141,3 +141,12 @@ def test_a_deactivated_learner_is_issued_nothing(learner):
     call_command("issue_credentials", stdout=io.StringIO())
 
     assert not Credential.objects.exists()
+
+
+def test_beat_runs_the_sweep_and_its_task_is_registered(settings):
+    from ediplomacy.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["issue-missing-credentials"]
+
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] == 10 * 60
