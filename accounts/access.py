@@ -335,3 +335,27 @@ def submission_reviewable(*, user: User, roles: Roles, pk: int) -> Submission:
     if submission is None:
         raise Http404("No such submission.")
     return submission
+
+
+# Credentials -------------------------------------------------------------------
+
+
+def credentials_revocable(*, user: User, roles: Roles, cohort: Cohort) -> QuerySet:
+    """The credentials of a cohort's learners (`cohort` from `cohort_visible`),
+    which the cohort's trainers and its organisation's administrators may revoke."""
+    return apps.get_model("credentials", "Credential").objects.filter(enrolment__cohort=cohort)
+
+
+def credential_revocable(*, user: User, roles: Roles, public_id) -> object:
+    """A credential of a learner this person trains (staff: any learner's);
+    404 otherwise."""
+    enrolments = enrolments_visible(user=user, roles=roles).values("pk")
+    credential = (
+        apps.get_model("credentials", "Credential")
+        .objects.filter(public_id=public_id, enrolment__in=enrolments)
+        .select_related("user", "enrolment__cohort", "revoked_by")
+        .first()
+    )
+    if credential is None:
+        raise Http404("No such credential.")
+    return credential

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "curriculum",
     "progress",
     "reports",
+    "credentials",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +274,23 @@ LEARNER_CSV_MAX_BYTES = envint("LEARNER_CSV_MAX_BYTES", 1_000_000, minimum=1024)
 REPORT_BENCHMARK_MIN_ORGANISATIONS = envint("REPORT_BENCHMARK_MIN_ORGANISATIONS", 5, minimum=1)
 # Days a one-click unsubscribe link in an e-mail keeps working without a log-in.
 UNSUBSCRIBE_LINK_DAYS = envint("UNSUBSCRIBE_LINK_DAYS", 90, minimum=1)
+
+# --- Credentials --------------------------------------------------------------
+# Ed25519 keys that sign Open Badges credentials and the revocation list, as
+# comma-separated `kid=base64` entries (`manage.py credentials_key <kid>` makes
+# one). The first signs; the others still verify what they signed (rotation).
+# Required with DEBUG off (`check --deploy` fails without it); a fixed,
+# public development key otherwise, so that `make run` keeps its demo
+# credentials verifiable across restarts.
+CREDENTIALS_SIGNING_KEYS = envlist("CREDENTIALS_SIGNING_KEYS", []) or (
+    ["development=d8Dvb9cZktkF3jcRSOoNy4F30nZScRxGOgs5OuzCqYo="] if DEBUG else []
+)
+# Every 10 minutes: issue the credentials that a lost task or a broker outage
+# left behind; issuing is once per achievement, so an overlap adds nothing.
+CELERY_BEAT_SCHEDULE["issue-missing-credentials"] = {
+    "task": "credentials.tasks.issue_missing_credentials",
+    "schedule": 10 * 60,
+}
 
 # --- E-mail -----------------------------------------------------------------
 globals().update(email_settings(envstr("EMAIL_URL", "console:")))

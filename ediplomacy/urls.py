@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("progress.urls")),
     path("", include("reports.urls")),
     path("", include("curriculum.urls")),
+    path("", include("credentials.urls")),
 ]

@@ -39,6 +39,7 @@ from tests.access.world import (
     is_log_in_redirect,
     open_as,
 )
+from tests.credentials.helpers import milestone_credential
 from tests.helpers import review_post
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +63,11 @@ def no_kwargs(world: World) -> dict:
 
 def cohort_a(world: World) -> dict:
     return {"cohort_id": world.cohort_a.pk}
+
+
+def credential_a(world: World) -> dict:
+    """Trainee A's shared credential for the milestone Acquainted."""
+    return {"public_id": str(milestone_credential(world.enrolment_a, shared=True).public_id)}
 
 
 def activity_path(activity: Activity) -> dict:
@@ -139,6 +145,25 @@ TABLE: dict[str, Rule] = {
         lambda w: {**activity_path(w.attempt_a.activity), "attempt_id": w.attempt_a.pk},
         frozenset({"trainee_a"}),
     ),
+    # Credentials: the learner's own, whoever else asks for them; the cohort's
+    # trainers and administrators revoke; a shared one, the keys and the status
+    # list are public, so that anyone can verify without an account.
+    "credentials:mine": Rule(no_kwargs, SIGNED_IN),
+    "credentials:share": Rule(credential_a, frozenset({"trainee_a"}), method="post"),
+    "credentials:download_json": Rule(credential_a, frozenset({"trainee_a"})),
+    "credentials:download_jwt": Rule(credential_a, frozenset({"trainee_a"})),
+    "credentials:badge_svg": Rule(credential_a, frozenset({"trainee_a"})),
+    "credentials:badge_png": Rule(credential_a, frozenset({"trainee_a"})),
+    "credentials:certificate": Rule(credential_a, frozenset({"trainee_a"})),
+    "credentials:revoke": Rule(credential_a, COHORT_A_MANAGERS),
+    "credentials:cohort": Rule(cohort_a, COHORT_A_MANAGERS),
+    "credentials:policy": Rule(lambda w: {"slug": w.cohort_a.organisation.slug}, A_ADMINS),
+    "credentials:verify": Rule(credential_a, EVERYONE),
+    "credentials:public_jwt": Rule(credential_a, EVERYONE),
+    "credentials:status_list": Rule(no_kwargs, EVERYONE),
+    "credentials:issuer": Rule(no_kwargs, EVERYONE),
+    "credentials:framework": Rule(no_kwargs, EVERYONE),
+    "credentials:jwks": Rule(no_kwargs, EVERYONE),
 }
 
 

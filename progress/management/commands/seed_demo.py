@@ -57,6 +57,9 @@ class Command(BaseCommand):
             people, stories = self.seed_people(programme)
         # The demo learners' reminders, so the notification centre has something in it.
         call_command("plan_nudges", stdout=self.stdout)
+        # Their credentials at once, signed, rather than when the worker gets to them;
+        # by name: the credentials app sits above this one.
+        call_command("issue_credentials", stdout=self.stdout)
         self.print_logins(people)
         for story in stories:
             self.stdout.write(f"  new demo learner, {story}")
