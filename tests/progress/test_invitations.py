@@ -309,7 +309,7 @@ def test_trainer_resends_and_revokes_from_the_invitations_page(
     assert response.status_code == 302
     assert len(mailoutbox) == 2
 
-    client.post(url, {"invitation": invitation.pk, "action": "revoke"})
+    client.post(url, {"invitation": invitation.pk, "action": "revoke", "confirm": "yes"})
     invitation.refresh_from_db()
     assert (invitation.status, invitation.send_count) == (Invitation.Status.REVOKED, 2)
 
