@@ -107,7 +107,7 @@ def test_anonymous_visitor_on_the_link_is_asked_to_create_an_account(
     html = response.content.decode()
     assert "Join Spring cohort" in html
     assert INVITEE in html
-    assert f'href="{reverse("account_signup")}"' in html
+    assert f'href="{reverse("account_signup")}?email=' in html
     assert "Create my account" in html
 
 
