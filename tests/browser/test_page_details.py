@@ -1,6 +1,9 @@
 """The details people hit: buttons that look like what they do, destructive
 actions that ask first with no script, and every page at desktop and phone
-widths, kept accessible (screenshots land in test-artifacts/)."""
+widths, kept accessible and without sideways scrolling (screenshots land in
+test-artifacts/)."""
+
+import re
 
 import pytest
 from django.urls import reverse
@@ -116,8 +119,6 @@ def test_withdrawing_a_learner_asks_first_without_javascript(chromium, live_serv
 
 
 def test_organisation_invitation_prefills_sign_up_and_comes_back(page, ministry, mailoutbox):
-    import re
-
     organisation, admin, _, _ = ministry
     invitation = organisation_invite(
         organisation=organisation, email="newcomer@mfa.example", role="trainer", by=admin
