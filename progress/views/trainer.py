@@ -20,7 +20,13 @@ from curriculum.selectors import programme_default
 from ediplomacy.lib.ids import parse_id
 from progress import services, timemodel
 from progress.forms import AddLearnersForm, CohortForm, PauseForm, ReviewForm
-from progress.models import Enrolment, FollowingCheckin, ListeningEntry, Submission
+from progress.models import (
+    Enrolment,
+    FollowingCheckin,
+    Invitation,
+    ListeningEntry,
+    Submission,
+)
 from progress.selectors import (
     cohort_learners,
     cohort_rows,
@@ -277,7 +283,8 @@ def cohort_invitations(request, cohort_id):
         if invitation_id is None:
             raise Http404("No such invitation.")
         invitation = get_object_or_404(cohort.invitations, pk=invitation_id)
-        if request.POST.get("action") == "revoke" and not _confirmed(request):
+        pending = invitation.status == Invitation.Status.PENDING
+        if request.POST.get("action") == "revoke" and pending and not _confirmed(request):
             return _confirmation(
                 request,
                 title=f"Revoke the invitation to {invitation.email}?",
