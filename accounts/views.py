@@ -7,6 +7,7 @@ from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import access
@@ -39,6 +40,15 @@ def _roles(request):
     return request.roles
 
 
+def _confirmed(request) -> bool:
+    return request.POST.get("confirm") == "yes"
+
+
+def _confirmation(request, **confirm):
+    """The page that asks before a destructive action; nothing has changed yet."""
+    return render(request, "confirm.html", {"confirm": confirm})
+
+
 @login_required
 def organisations(request):
     managed = list(access.organisations_managed(user=request.user, roles=_roles(request)))
@@ -54,6 +64,7 @@ def people(request, slug):
     organisation = access.organisation_managed(user=request.user, roles=_roles(request), slug=slug)
     form = AddPersonForm(request.POST if request.POST.get("action") == "add" else None)
     pause_form = PauseNudgesForm(request.POST if request.POST.get("action") == "pause" else None)
+    people_url = reverse("accounts:people", args=[organisation.slug])
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "pause" and pause_form.is_valid():
@@ -88,6 +99,22 @@ def people(request, slug):
                     organisation.invitations.filter(status=OrganisationInvitation.Status.PENDING),
                     pk=parse_id(request.POST.get("invitation")) or 0,
                 )
+                if action == "revoke" and not _confirmed(request):
+                    return _confirmation(
+                        request,
+                        title=f"Revoke the invitation to {invitation.email}?",
+                        what=(
+                            f"The link in the invitation e-mail stops working: {invitation.email} "
+                            f"cannot take the role {invitation.get_role_display().lower()} at "
+                            f"{organisation.name} with it."
+                        ),
+                        undo="a revoked invitation cannot be revived; you can invite the "
+                        "address again from the people page.",
+                        action=people_url,
+                        fields=[("invitation", invitation.pk), ("action", "revoke")],
+                        button="Revoke the invitation",
+                        back=people_url,
+                    )
                 if action == "resend":
                     organisation_invitation_resend(invitation=invitation, by=request.user)
                     messages.success(
@@ -102,6 +129,23 @@ def people(request, slug):
                     organisation.memberships.select_related("user"),
                     pk=parse_id(request.POST.get("member")) or 0,
                 )
+                if action == "remove" and not _confirmed(request):
+                    return _confirmation(
+                        request,
+                        title=f"Remove {membership.user} from {organisation.name}?",
+                        what=(
+                            f"{membership.user} loses the role "
+                            f"{membership.get_role_display().lower()} at {organisation.name}, "
+                            "and with it every page that role opens there. Their account and "
+                            "their learning record stay."
+                        ),
+                        undo="to give them a role again, invite their address from the people "
+                        "page; they take the role once they accept.",
+                        action=people_url,
+                        fields=[("member", membership.pk), ("action", "remove")],
+                        button="Remove from the organisation",
+                        back=people_url,
+                    )
                 role = request.POST.get("role") if action == "role" else None
                 if role is not None and role not in Membership.Role.values:
                     raise MembershipError("Choose a role from the list.")

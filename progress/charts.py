@@ -16,8 +16,21 @@ from progress.timemodel import (
 )
 
 TIMELINE_WIDTH = 800
-TIMELINE_LEFT = 40
+# Room on the left for the "Start" label, which sits before the axis.
+TIMELINE_LEFT = 56
 TIMELINE_RIGHT = 760
+TIMELINE_AXIS_Y = 60
+TODAY_LABEL_Y = 16
+# Milestone labels hang below the axis, in as many rows as they need.
+MARK_FIRST_ROW_Y = 96
+MARK_ROW_STEP = 32
+# Generous estimates of the chart's 12px text, so boxes err on the wide side.
+CHAR_WIDTH = 7.0
+CHAR_WIDTH_STRONG = 7.8
+TEXT_ASCENT = 11  # above the baseline
+TEXT_DESCENT = 3  # below it
+LABEL_GAP = 10
+DATE_TEXT = "30 Sep 2026"  # the longest "j M Y" date
 
 # CSS class per status: the colours live in the stylesheet, not in the SVG.
 PACE_TONES = {
@@ -33,6 +46,29 @@ PACE_TONES = {
 
 
 @dataclass(frozen=True)
+class ChartLabel:
+    """One line of text in a chart, with the box it covers (x from left to
+    right, y from top to bottom), so a layout can keep labels apart."""
+
+    text: str
+    x: float
+    y: float  # the baseline
+    anchor: str  # SVG text-anchor: start, middle or end
+    strong: bool = False
+
+    @property
+    def width(self) -> float:
+        return len(self.text) * (CHAR_WIDTH_STRONG if self.strong else CHAR_WIDTH)
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        left = {"start": self.x, "middle": self.x - self.width / 2, "end": self.x - self.width}[
+            self.anchor
+        ]
+        return (left, self.y - TEXT_ASCENT, left + self.width, self.y + TEXT_DESCENT)
+
+
+@dataclass(frozen=True)
 class TimelineMark:
     x: float
     label: str
@@ -43,6 +79,14 @@ class TimelineMark:
     label_y: int
     anchor: str
 
+    @property
+    def labels(self) -> tuple[ChartLabel, ChartLabel]:
+        """The milestone's name and, on the line below, its date."""
+        return (
+            ChartLabel(self.label, self.x, self.label_y, self.anchor, strong=True),
+            ChartLabel(DATE_TEXT, self.x, self.label_y + 14, self.anchor),
+        )
+
 
 @dataclass(frozen=True)
 class Timeline:
@@ -52,6 +96,27 @@ class Timeline:
     marks: tuple[TimelineMark, ...]
     start: datetime.datetime
     now: datetime.datetime
+    start_label: ChartLabel
+    today_label: ChartLabel
+    height: int
+
+    @property
+    def axis_y(self) -> int:
+        return TIMELINE_AXIS_Y
+
+    @property
+    def today_line(self) -> tuple[float, float]:
+        """Top and bottom of the dashed line for today: from under its label
+        to just past the axis, above every milestone label."""
+        return (self.today_label.y + 6, TIMELINE_AXIS_Y + 18)
+
+    @property
+    def labels(self) -> tuple[ChartLabel, ...]:
+        return (
+            self.start_label,
+            self.today_label,
+            *(label for mark in self.marks for label in mark.labels),
+        )
 
 
 def timeline(
@@ -65,6 +130,10 @@ def timeline(
     On a linear axis the day and the month would sit on top of the start
     (1 : 30 : 365); log(1 + t), with t in standard-programme days, spreads them
     while keeping their order and the year at the far end.
+
+    Labels never overlap, however close the dates: "Start" stands before the
+    axis, "Today" alone above it, and the milestones below it, each in the
+    first row where it clears the labels already placed.
     """
     unit = length_days / 365  # one standard day, in this programme's days
     latest = max(
@@ -77,27 +146,46 @@ def timeline(
         share = math.log1p(standard_days) / math.log1p(span)
         return round(TIMELINE_LEFT + share * (TIMELINE_RIGHT - TIMELINE_LEFT), 1)
 
-    marks = tuple(
-        TimelineMark(
-            x=x_of(m.achieved_at or m.due_at),
-            label=MILESTONE_LABELS[m.milestone],
-            date=m.achieved_at or m.due_at,
-            status=PACE_LABELS[m.status],
-            tone=PACE_TONES[m.status],
-            achieved=m.achieved_at is not None,
-            # Alternate label rows so close marks never overlap.
-            label_y=96 if index % 2 == 0 else 122,
-            anchor=_anchor(x_of(m.achieved_at or m.due_at)),
+    rows: list[float] = []  # the right edge of the last label in each row
+    marks = []
+    for m in sorted(milestones, key=lambda m: x_of(m.achieved_at or m.due_at)):
+        x = x_of(m.achieved_at or m.due_at)
+        anchor = _anchor(x)
+        name = ChartLabel(MILESTONE_LABELS[m.milestone], x, 0, anchor, strong=True)
+        date = ChartLabel(DATE_TEXT, x, 0, anchor)
+        left = min(name.box[0], date.box[0])
+        right = max(name.box[2], date.box[2])
+        row = next((i for i, edge in enumerate(rows) if edge + LABEL_GAP <= left), len(rows))
+        if row == len(rows):
+            rows.append(right)
+        else:
+            rows[row] = right
+        marks.append(
+            TimelineMark(
+                x=x,
+                label=name.text,
+                date=m.achieved_at or m.due_at,
+                status=PACE_LABELS[m.status],
+                tone=PACE_TONES[m.status],
+                achieved=m.achieved_at is not None,
+                label_y=MARK_FIRST_ROW_Y + row * MARK_ROW_STEP,
+                anchor=anchor,
+            )
         )
-        for index, m in enumerate(milestones)
-    )
+    # Back in the milestones' own order, which the text alternative follows.
+    order = [MILESTONE_LABELS[m.milestone] for m in milestones]
+    marks.sort(key=lambda mark: order.index(mark.label))
+    today_x = x_of(now)
     return Timeline(
         start_x=TIMELINE_LEFT,
         end_x=TIMELINE_RIGHT,
-        today_x=x_of(now),
-        marks=marks,
+        today_x=today_x,
+        marks=tuple(marks),
         start=start,
         now=now,
+        start_label=ChartLabel("Start", TIMELINE_LEFT - 12, TIMELINE_AXIS_Y + 4, "end"),
+        today_label=ChartLabel("Today", today_x, TODAY_LABEL_Y, _anchor(today_x), strong=True),
+        height=MARK_FIRST_ROW_Y + (max(len(rows), 1) - 1) * MARK_ROW_STEP + 14 + 8,
     )
 
 

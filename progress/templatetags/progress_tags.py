@@ -1,4 +1,8 @@
+import datetime
+
 from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince
 
 from progress.timemodel import PACE_LABELS, Pace
 
@@ -12,3 +16,14 @@ def pace_label(value: str) -> str:
         return PACE_LABELS[Pace(value)].capitalize()
     except ValueError:
         return "—"
+
+
+@register.filter
+def ago(value: datetime.datetime | None) -> str:
+    """How long ago a moment was: "just now" under a minute (Django's
+    `timesince` would say "0 minutes"), else "3 hours ago"."""
+    if not value:
+        return ""
+    if timezone.now() - value < datetime.timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(value)} ago"

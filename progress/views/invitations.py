@@ -29,7 +29,14 @@ def invitation(request, token):
         problem = "revoked"
     elif found.is_expired(now):
         problem = "expired"
-    context = {"invitation": found, "problem": problem}
+    context = {
+        "invitation": found,
+        "problem": problem,
+        # Back from signing up: confirming the address already joined them.
+        "joined": problem == "accepted"
+        and request.user.is_authenticated
+        and found.accepted_by_id == request.user.pk,
+    }
     if problem:
         return render(request, "progress/invitation.html", context, status=410)
 

@@ -32,6 +32,7 @@ from progress.models import (
     AlternativeEvidence,
     Enrolment,
     FollowingCheckin,
+    Invitation,
     ListeningEntry,
     Submission,
 )
@@ -69,6 +70,15 @@ def trainer_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def _confirmed(request) -> bool:
+    return request.POST.get("confirm") == "yes"
+
+
+def _confirmation(request, **confirm):
+    """The page that asks before a destructive action; nothing has changed yet."""
+    return render(request, "confirm.html", {"confirm": confirm})
 
 
 @trainer_required
@@ -214,6 +224,21 @@ def cohort_edit(request, cohort_id):
 def cohort_archive(request, cohort_id):
     cohort = access.cohort_visible(user=request.user, roles=request.roles, pk=cohort_id)
     archive = request.POST.get("action") != "restore"
+    if archive and not _confirmed(request):
+        return _confirmation(
+            request,
+            title=f"Archive “{cohort.name}”?",
+            what=(
+                "Its learners stop receiving reminders, its trainers stop getting its weekly "
+                "digest, and nobody can be added to it. Every learner's work and the cohort's "
+                "figures in the reports stay."
+            ),
+            undo="you can restore the cohort at any time from its page, and all of this resumes.",
+            action=reverse("progress:cohort_archive", args=[cohort.pk]),
+            fields=[("action", "archive")],
+            button="Archive the cohort",
+            back=cohort.get_absolute_url(),
+        )
     services.cohort_archive(cohort=cohort, archived=archive, by=request.user)
     if archive:
         messages.success(request, f"“{cohort.name}” is archived. You can restore it at any time.")
@@ -268,6 +293,22 @@ def cohort_invitations(request, cohort_id):
         if invitation_id is None:
             raise Http404("No such invitation.")
         invitation = get_object_or_404(cohort.invitations, pk=invitation_id)
+        pending = invitation.status == Invitation.Status.PENDING
+        if request.POST.get("action") == "revoke" and pending and not _confirmed(request):
+            return _confirmation(
+                request,
+                title=f"Revoke the invitation to {invitation.email}?",
+                what=(
+                    f"The link in the invitation e-mail stops working, and {invitation.email} "
+                    f"cannot join “{cohort.name}” with it, even by signing up."
+                ),
+                undo="a revoked invitation cannot be revived; to invite the address again, "
+                "add it to the cohort again.",
+                action=reverse("progress:cohort_invitations", args=[cohort.pk]),
+                fields=[("invitation", invitation.pk), ("action", "revoke")],
+                button="Revoke the invitation",
+                back=reverse("progress:cohort_invitations", args=[cohort.pk]),
+            )
         try:
             if request.POST.get("action") == "revoke":
                 services.invitation_revoke(invitation=invitation, by=request.user)
@@ -368,6 +409,22 @@ def trainer_guide(request):
 
 def _learner_action(request, cohort, enrolment):
     action = request.POST.get("action")
+    if action == "withdraw" and not _confirmed(request):
+        learner_url = reverse("progress:cohort_learner", args=[cohort.pk, enrolment.pk])
+        return _confirmation(
+            request,
+            title=f"Withdraw {enrolment.user} from “{cohort.name}”?",
+            what=(
+                f"{enrolment.user} leaves the cohort: they no longer appear among its learners "
+                "(unless you choose to show withdrawn learners) and get no more reminders. "
+                "Their completed work, practice submissions and reviews are kept."
+            ),
+            undo="you can restore them to the cohort from their page, with all their work.",
+            action=learner_url,
+            fields=[("action", "withdraw")],
+            button="Withdraw from the cohort",
+            back=learner_url,
+        )
     try:
         if action == "pause":
             form = PauseForm(request.POST)

@@ -47,7 +47,7 @@ def remove_on_the_people_page(client, organisation, org_admin, trainer):
     membership = Membership.objects.get(user=trainer, organisation=organisation)
     response = client.post(
         reverse("accounts:people", args=[organisation.slug]),
-        {"action": "remove", "member": membership.pk},
+        {"action": "remove", "member": membership.pk, "confirm": "yes"},
     )
     assert response.status_code == 302
 

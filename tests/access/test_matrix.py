@@ -253,7 +253,9 @@ def _cohort_url(name: str) -> Callable[[World], str]:
 
 
 ACTIONS = {
-    "archive": Action(_cohort_url("progress:cohort_archive"), lambda w: {}, _cohort_state),
+    "archive": Action(
+        _cohort_url("progress:cohort_archive"), lambda w: {"confirm": "yes"}, _cohort_state
+    ),
     "edit": Action(
         _cohort_url("progress:cohort_edit"),
         lambda w: {
@@ -266,7 +268,9 @@ ACTIONS = {
         },
         _cohort_state,
     ),
-    "withdraw": Action(_learner_url, lambda w: {"action": "withdraw"}, _enrolment_state),
+    "withdraw": Action(
+        _learner_url, lambda w: {"action": "withdraw", "confirm": "yes"}, _enrolment_state
+    ),
     "pause": Action(_learner_url, lambda w: {"action": "pause"}, _enrolment_state),
     "review": Action(
         lambda w: reverse("progress:review", args=[w.submission_a.pk]),
@@ -280,7 +284,7 @@ ACTIONS = {
     ),
     "revoke invitation": Action(
         _cohort_url("progress:cohort_invitations"),
-        lambda w: {"invitation": w.invitation_a.pk, "action": "revoke"},
+        lambda w: {"invitation": w.invitation_a.pk, "action": "revoke", "confirm": "yes"},
         lambda w: list(Invitation.objects.values_list("email", "status").order_by("email")),
     ),
 }
@@ -320,7 +324,8 @@ def test_own_cohort_in_the_url_does_not_open_another_cohorts_learner(client, wor
     before = _enrolment_state(world)
 
     assert open_as(client, world, persona, "get", url).status_code == 404
-    assert open_as(client, world, persona, "post", url, {"action": "withdraw"}).status_code == 404
+    withdraw = {"action": "withdraw", "confirm": "yes"}
+    assert open_as(client, world, persona, "post", url, withdraw).status_code == 404
     assert _enrolment_state(world) == before
 
 
@@ -333,7 +338,7 @@ def test_cohort_page_cannot_revoke_another_cohorts_invitation(client, world):
         "trainer_a",
         "post",
         url,
-        {"invitation": world.invitation_b.pk, "action": "revoke"},
+        {"invitation": world.invitation_b.pk, "action": "revoke", "confirm": "yes"},
     )
 
     assert response.status_code == 404

@@ -100,7 +100,9 @@ def test_org_admin_changes_a_role_and_removes_a_member(client, org_admin, traine
     )
     membership.refresh_from_db()
     assert membership.role == "trainer"
-    client.post(people_url(organisation), {"action": "remove", "member": membership.pk})
+    client.post(
+        people_url(organisation), {"action": "remove", "member": membership.pk, "confirm": "yes"}
+    )
     assert not Membership.objects.filter(pk=membership.pk).exists()
 
 
@@ -113,7 +115,9 @@ def test_the_last_administrator_cannot_demote_or_remove_themselves(client, org_a
         follow=True,
     )
     assert "needs at least one administrator" in response.content.decode()
-    client.post(people_url(organisation), {"action": "remove", "member": membership.pk})
+    client.post(
+        people_url(organisation), {"action": "remove", "member": membership.pk, "confirm": "yes"}
+    )
     membership.refresh_from_db()
     assert membership.role == "org_admin"
 

@@ -29,9 +29,9 @@ def test_visitor_signs_up_confirms_logs_out_and_back_in(
     page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
     assert_accessible(page, name="sign-up")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
 
-    page.get_by_role("heading", name="Verify Your Email Address").wait_for()
+    page.get_by_role("heading", name="Check your e-mail").wait_for()
     assert_accessible(page, name="verification sent")
     link = confirmation_link(mailoutbox)
 
@@ -53,7 +53,7 @@ def test_visitor_signs_up_confirms_logs_out_and_back_in(
     assert_accessible(page, name="log-in")
     page.get_by_label("Email").fill("ada@ministry.example")
     page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.get_by_role("button", name="Log out").wait_for()
     navigation = page.get_by_role("navigation", name="Main")
     assert navigation.get_by_role("link", name="Profile").is_visible()

@@ -164,21 +164,29 @@ def test_trainer_invites_a_learner_and_reviews_their_practice_work(
     learner.get_by_role("heading", name=f"Join {COHORT}").wait_for()
     assert_accessible(learner, name="invitation")
     screenshot(learner, "invitee-invitation")
+    invitation_path = urlsplit(learner.url).path
     learner.get_by_role("link", name="Create my account").click()
-    learner.get_by_label("Email").fill(INVITEE)
+    # The sign-up form already holds the invited address.
+    assert learner.get_by_label("Email").input_value() == INVITEE
     learner.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
     learner.get_by_label("Password (again)").fill(PASSWORD)
-    learner.get_by_role("button", name="Sign Up").click()
-    learner.get_by_role("heading", name="Verify Your Email Address").wait_for()
+    learner.get_by_role("button", name="Sign up").click()
+    learner.get_by_role("heading", name="Check your e-mail").wait_for()
 
     assert len(mailoutbox) == 2, "the sign-up sends one confirmation e-mail"
     learner.goto(link_in(mailoutbox[1], r"https?://\S+/accounts/confirm-email/\S+/"))
     learner.get_by_role("button", name="Confirm").click()
+    # Back on the invitation, which confirming the address has accepted.
+    learner.get_by_role("heading", name=f"You are in {COHORT}").wait_for()
+    assert urlsplit(learner.url).path == invitation_path
+    learner.get_by_text(f"You have joined the cohort “{COHORT}”.").wait_for()
+    assert_accessible(learner, name="invitation accepted")
+    screenshot(learner, "invitee-joined")
+    learner.get_by_role("link", name="Go to my dashboard").click()
     learner.get_by_role("heading", name="Your day, month and year").wait_for()
     assert urlsplit(learner.url).path == "/dashboard/"
     # The name the trainer gave in the CSV becomes the account's name.
     learner.get_by_role("heading", name=f"Welcome, {INVITEE_NAME}").wait_for()
-    learner.get_by_text(f"You have joined the cohort “{COHORT}”.").wait_for()
     screenshot(learner, "invitee-dashboard")
 
     enrolment = Enrolment.objects.select_related("cohort").get(user__email=INVITEE)

@@ -107,7 +107,7 @@ def test_anonymous_visitor_on_the_link_is_asked_to_create_an_account(
     html = response.content.decode()
     assert "Join Spring cohort" in html
     assert INVITEE in html
-    assert f'href="{reverse("account_signup")}"' in html
+    assert f'href="{reverse("account_signup")}?email=' in html
     assert "Create my account" in html
 
 
@@ -309,7 +309,7 @@ def test_trainer_resends_and_revokes_from_the_invitations_page(
     assert response.status_code == 302
     assert len(mailoutbox) == 2
 
-    client.post(url, {"invitation": invitation.pk, "action": "revoke"})
+    client.post(url, {"invitation": invitation.pk, "action": "revoke", "confirm": "yes"})
     invitation.refresh_from_db()
     assert (invitation.status, invitation.send_count) == (Invitation.Status.REVOKED, 2)
 

@@ -282,7 +282,7 @@ def test_learner_removed_from_their_organisation_stays_closed_to_every_other(
     membership = Membership.objects.get(user=trainee, organisation=organisation)
     client.post(
         reverse("accounts:people", args=[organisation.slug]),
-        {"action": "remove", "member": membership.pk},
+        {"action": "remove", "member": membership.pk, "confirm": "yes"},
     )
     assert not trainee.memberships.exists()
 
