@@ -1,7 +1,7 @@
 """The house: which app may import which, and no module importing itself back.
 
 Dependencies point one way, as docs/architecture.md draws them:
-reports -> progress -> curriculum -> competences -> accounts, with
+(reports, credentials) -> progress -> curriculum -> competences -> accounts, with
 `ediplomacy.lib` below them all. A lower app never imports a higher one,
 not even inside a function; where it must hear from one, it offers a hook
 (a signal, or a registry such as the digests of `progress.nudges.content`).
@@ -16,7 +16,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # Lowest first.
-LAYERS = ["ediplomacy.lib", "accounts", "competences", "curriculum", "progress", "reports"]
+LAYERS = [
+    "ediplomacy.lib",
+    "accounts",
+    "competences",
+    "curriculum",
+    "progress",
+    "reports",
+    "credentials",
+]
 PACKAGES = [*LAYERS, "ediplomacy"]
 
 
