@@ -292,8 +292,8 @@ def newcomer_reaches_acquainted_at_night(page, product: Product) -> None:
     page.get_by_label("Email").fill(NEWCOMER)
     page.get_by_label(re.compile(r"^Password:?$")).fill(NEWCOMER_PASSWORD)
     page.get_by_label("Password (again)").fill(NEWCOMER_PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
-    page.get_by_role("heading", name="Verify Your Email Address").wait_for()
+    page.get_by_role("button", name="Sign up").click()
+    page.get_by_role("heading", name="Check your e-mail").wait_for()
     # Verification is mandatory; the e-mail prints to the command's output.
     link = product.wait_for_log(
         rf"To: {re.escape(NEWCOMER)}[\s\S]*?({re.escape(product.url)}/accounts/confirm-email/\S+/)",
