@@ -109,14 +109,11 @@ def _complete(
     services.progress_refresh(enrolment=enrolment, now=at)
 
 
-def _listening_share(
-    orientation: list[Activity], curate: list[Activity], share: float
-) -> list[Activity]:
-    """The Curate activities that, with the whole orientation, make `share` of
-    the e-Listener milestone's work: each story keeps its pace whatever the
-    number of activities the programme's stages hold."""
-    wanted = round(share * (len(orientation) + len(curate))) - len(orientation)
-    return curate[: max(0, wanted)]
+def _curate_share(curate: list[Activity], share: float) -> list[Activity]:
+    """The first Curate activities, `share` of them: the month's own work,
+    which the schedule spreads over the month after the first day. Each story
+    keeps its pace whatever the number of activities the stage holds."""
+    return curate[: round(share * len(curate))]
 
 
 def seed_learners(
@@ -160,7 +157,7 @@ def seed_learners(
 
     if enrolment := enrol("on_track", autumn, 12):
         _complete(enrolment, orientation, enrolment.started_at + 0.5 * DAY, trainer)
-        _complete(enrolment, _listening_share(orientation, curate, 0.48), now - 1 * DAY, trainer)
+        _complete(enrolment, _curate_share(curate, 0.45), now - 1 * DAY, trainer)
         stories.append("on track: twelve days in, Acquainted on time, e-Listener on track")
 
     if enrolment := enrol("ahead", autumn, 10):
@@ -177,17 +174,17 @@ def seed_learners(
 
     if enrolment := enrol("behind", autumn, 20):
         _complete(enrolment, orientation, enrolment.started_at + 3 * DAY, trainer)
-        _complete(enrolment, _listening_share(orientation, curate, 0.44), now - 9 * DAY, trainer)
+        _complete(enrolment, _curate_share(curate, 0.25), now - 9 * DAY, trainer)
         stories.append("behind: twenty days in, Acquainted late, at risk for e-Listener")
 
     if enrolment := enrol("overdue", autumn, 45):
         _complete(enrolment, orientation, enrolment.started_at + 0.8 * DAY, trainer)
-        _complete(enrolment, _listening_share(orientation, curate, 0.68), now - 20 * DAY, trainer)
+        _complete(enrolment, _curate_share(curate, 0.6), now - 20 * DAY, trainer)
         stories.append("overdue: forty-five days in, e-Listener overdue")
 
     if enrolment := enrol("paused", autumn, 25):
         _complete(enrolment, orientation, enrolment.started_at + 0.5 * DAY, trainer)
-        _complete(enrolment, _listening_share(orientation, curate, 0.56), now - 11 * DAY, trainer)
+        _complete(enrolment, _curate_share(curate, 0.45), now - 11 * DAY, trainer)
         Pause.objects.create(
             enrolment=enrolment,
             started_at=now - 10 * DAY,

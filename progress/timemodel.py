@@ -14,11 +14,15 @@ horizon + the paused time that fell before that moment. A pause that begins
 after a milestone was already due does not move it: the learner was already
 late, or already done.
 
-Pace compares, for a pending milestone, the share of its horizon that has
-elapsed with the share of its work that is done, and projects a finishing date
-at the learner's current rate once there is enough evidence for one (a share
-of the horizon elapsed and a share of the work done), never sooner than work
-that counts only on distinct days allows. Everything is judged as known at ``now``: an
+A milestone needs its own horizon's work and all the earlier horizons' work,
+but the earlier work is due by its own, earlier, date. So pace compares, for a
+pending milestone, the work done with what the standard schedule expects by
+now: each earlier horizon's work by its due date, and the milestone's own work
+spread evenly over its own stretch (from the previous horizon to its own).
+The projected finishing date extends the rate of the milestone's own work over
+its stretch, once there is enough evidence for one (a share of the stretch
+elapsed and a share of the own work done), never sooner than work that counts
+only on distinct days allows. Everything is judged as known at ``now``: an
 achievement dated after ``now`` has not happened yet.
 
 No Django and no database: callers pass facts and an aware ``now``. Every
@@ -37,8 +41,10 @@ from datetime import UTC, date, datetime, timedelta
 
 STANDARD_YEAR_DAYS = 365
 
+# Pace compares the work done with what the standard schedule expects by now,
+# the gap measured as a share of the milestone's own work (see `assess`).
 # Work arrives in lumps (finishing a module completes several activities at
-# once), so small gaps between the two shares are noise. Praise needs a clear
+# once), so small gaps are noise. Praise needs a clear
 # lead; a warning needs a wider gap still, because AT_RISK draws a trainer's
 # attention and triggers nudges, and a false alarm costs more than a missed
 # compliment.
@@ -197,10 +203,23 @@ class MilestoneWork:
     # Days after today on which work must still be logged, because it counts
     # only on distinct days (the listening habit): no rate finishes sooner.
     days_to_go: int = 0
+    # The part of `done` and `required` that belongs to earlier milestones'
+    # horizons: the schedule expects it by their own due dates.
+    done_before: int = 0
+    required_before: int = 0
 
     def __post_init__(self) -> None:
         if self.done < 0 or self.required < 0:
             raise ValueError(f"work counts cannot be negative: {self.done}/{self.required}")
+        if not 0 <= self.required_before <= self.required:
+            raise ValueError(
+                f"earlier work {self.required_before} must lie within {self.required} required"
+            )
+        if not 0 <= self.done_before <= min(self.done, self.required_before):
+            raise ValueError(
+                f"earlier work done {self.done_before} must lie within {self.done} done "
+                f"and {self.required_before} required before"
+            )
         if self.days_to_go < 0:
             raise ValueError(f"days_to_go cannot be negative: {self.days_to_go}")
         if self.achieved_at is not None:
@@ -232,16 +251,20 @@ def milestone_work(
     achieved = achieved or {}
     work = {}
     for milestone in Milestone:
-        needed = horizons_needed(milestone)
-        required_count = sum(required.get(horizon, 0) for horizon in needed)
-        done_count = sum(done.get(horizon, 0) for horizon in needed)
+        *earlier, own = horizons_needed(milestone)
+        required_before = sum(required.get(h, 0) for h in earlier)
+        done_before = sum(min(done.get(h, 0), required.get(h, 0)) for h in earlier)
+        required_count = required_before + required.get(own, 0)
+        done_count = done_before + min(done.get(own, 0), required.get(own, 0))
         if milestone is FOLLOWING_MILESTONE:
             required_count += 1
             done_count += int(stable_following)
         work[milestone] = MilestoneWork(
-            done=min(done_count, required_count),
+            done=done_count,
             required=required_count,
             achieved_at=achieved.get(milestone),
+            done_before=done_before,
+            required_before=required_before,
         )
     return work
 
@@ -276,6 +299,9 @@ class MilestoneAssessment:
     elapsed_share_unclamped: float  # above 1 tells how far past the horizon
     work_share: float
     projected_at: datetime | None
+    # The share of the work the standard schedule expects done by now; pace
+    # compares `work_share` with it (see `assess`).
+    expected_share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -365,17 +391,23 @@ def has_projection_evidence(work: MilestoneWork, elapsed_share: float) -> bool:
 
 
 def _projected_at(
-    work: MilestoneWork, active_elapsed: timedelta, horizon: timedelta, now: datetime
+    work: MilestoneWork, in_stretch: timedelta, stretch: timedelta, now: datetime
 ) -> datetime | None:
-    """When the work is done at the rate so far, never sooner than its
-    distinct days allow; None without enough evidence for a rate."""
-    if active_elapsed <= timedelta(0) or not has_projection_evidence(
-        work, active_elapsed / horizon
-    ):
+    """When the work is done at the rate the learner has kept on this
+    milestone's own work since its stretch began, never sooner than its
+    distinct days allow; None without enough evidence for a rate.
+
+    The earlier milestones' work is left out of the rate: it was done on a
+    faster schedule (a day, a month), and counting it would promise the year
+    months too soon."""
+    own = MilestoneWork(
+        done=work.done - work.done_before, required=work.required - work.required_before
+    )
+    if in_stretch <= timedelta(0) or not has_projection_evidence(own, in_stretch / stretch):
         return None
     remaining = max(work.required - work.done, 0)
     try:
-        at_rate = now + active_elapsed * (remaining / work.done)
+        at_rate = now + in_stretch * (remaining / own.done)
         earliest = now + timedelta(days=work.days_to_go)
     except OverflowError:
         # Beyond datetime's range: at this rate the learner will not finish.
@@ -393,18 +425,18 @@ def listening_days_after_today(required_days: int, days_logged: int, logged_toda
     return missing
 
 
-def _pending_pace(
-    *, started: bool, paused: bool, overdue: bool, work_share: float, elapsed_share: float
-) -> Pace:
+def _pending_pace(*, started: bool, paused: bool, overdue: bool, lead: float) -> Pace:
+    """`lead`: how far the work done is ahead of the schedule (negative:
+    behind), as a share of the milestone's own work."""
     if not started:
         return Pace.NOT_STARTED
     if paused:
         return Pace.PAUSED
     if overdue:
         return Pace.OVERDUE
-    if work_share >= elapsed_share + AHEAD_MARGIN:
+    if lead >= AHEAD_MARGIN:
         return Pace.AHEAD
-    if work_share < elapsed_share - AT_RISK_TOLERANCE:
+    if lead < -AT_RISK_TOLERANCE:
         return Pace.AT_RISK
     return Pace.ON_TRACK
 
@@ -417,11 +449,21 @@ def assess(enrolment: EnrolmentFacts, now: datetime) -> EnrolmentAssessment:
     is_paused = _is_paused(enrolment.pauses, now)
 
     assessments = []
+    # Where each milestone's own stretch begins (the previous horizon), and
+    # how much of the earlier milestones' work the schedule expects by now.
+    stretch_start, expected_before = timedelta(0), 0.0
     for milestone, horizon in horizons(enrolment.length_days).items():
         work = enrolment.work[milestone]
         due_at = _due_at(start, horizon, paused)
         elapsed_unclamped = active_elapsed / horizon
         work_share = 1.0 if work.required == 0 else min(work.done / work.required, 1.0)
+        stretch = horizon - stretch_start
+        into_stretch = min(max((active_elapsed - stretch_start) / stretch, 0.0), 1.0)
+        expected_done = (
+            min(expected_before, work.required_before)
+            + (work.required - work.required_before) * into_stretch
+        )
+        expected_share = into_stretch if work.required == 0 else expected_done / work.required
         achieved_at = work.achieved_at if work.achieved_at and work.achieved_at <= now else None
         if achieved_at is not None:
             on_time: bool | None = achieved_at <= due_at
@@ -433,14 +475,17 @@ def assess(enrolment: EnrolmentFacts, now: datetime) -> EnrolmentAssessment:
                 started=now >= start,
                 paused=is_paused,
                 overdue=now > due_at,
-                work_share=work_share,
-                elapsed_share=elapsed_unclamped,
+                # Measured against the milestone's own work, so a fifth behind
+                # means the same for the month as for the year, whose own
+                # work is two thirds of what it needs.
+                lead=(min(work.done, work.required) - expected_done)
+                / ((work.required - work.required_before) or work.required or 1),
             )
             # While paused the clock stands still, and so does any rate.
             projected_at = (
                 None
                 if status in (Pace.PAUSED, Pace.NOT_STARTED)
-                else _projected_at(work, active_elapsed, horizon, now)
+                else _projected_at(work, active_elapsed - stretch_start, stretch, now)
             )
         assessments.append(
             MilestoneAssessment(
@@ -453,8 +498,10 @@ def assess(enrolment: EnrolmentFacts, now: datetime) -> EnrolmentAssessment:
                 elapsed_share_unclamped=elapsed_unclamped,
                 work_share=work_share,
                 projected_at=projected_at,
+                expected_share=expected_share,
             )
         )
+        stretch_start, expected_before = horizon, expected_done
 
     pending = [item for item in assessments if item.achieved_at is None]
     next_assessment = pending[0] if pending else assessments[-1]

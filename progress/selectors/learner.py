@@ -1,3 +1,4 @@
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
@@ -185,7 +186,7 @@ class Dashboard:
                 "status": timemodel.PACE_LABELS[item.status],
                 "tone": charts.PACE_TONES[item.status],
                 "work_percent": round(100 * item.work_share),
-                "time_percent": round(100 * item.elapsed_share),
+                "expected_percent": round(100 * item.expected_share),
             }
             for item in self.assessment.milestones
         ]
@@ -272,9 +273,8 @@ def learner_dashboard(
         state, entries, listening_days, enrolment, enrolment.local_today(now)
     )
     work = {
-        milestone: timemodel.MilestoneWork(
-            done=facts.done,
-            required=facts.required,
+        milestone: dataclasses.replace(
+            facts,
             achieved_at=achieved.get(milestone.value),
             days_to_go=max(
                 (days_to_go.get(h, 0) for h in timemodel.horizons_needed(milestone)), default=0

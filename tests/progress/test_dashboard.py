@@ -47,7 +47,9 @@ PACES = [
     ("overdue", Milestone.E_LISTENER, Pace.OVERDUE),
     ("paused", Milestone.E_LISTENER, Pace.PAUSED),
     ("achieved", None, Pace.ACHIEVED_ON_TIME),
-    ("self_paced", Milestone.E_LISTENER, Pace.AHEAD),
+    # Orientation done, nothing of the month's own work yet: the schedule
+    # expects only a little of it after three days.
+    ("self_paced", Milestone.E_LISTENER, Pace.ON_TRACK),
 ]
 
 

@@ -1,6 +1,6 @@
-"""A projected date needs evidence: a share of the horizon elapsed and a share
-of the work done, and it never comes sooner than work counted on distinct days
-allows. Pure: no database, `now` passed in."""
+"""A projected date needs evidence: a share of the milestone's own stretch of
+time elapsed and a share of its own work done, and it never comes sooner
+than work counted on distinct days allows. Pure: no database, `now` passed in."""
 
 import zoneinfo
 from datetime import timedelta
@@ -74,20 +74,27 @@ def test_the_trainer_hears_that_it_is_too_early_for_a_date():
 
 
 def test_with_enough_evidence_the_date_is_said():
-    # Ten days of the month and 10 of 20 items: ten more days at this rate.
+    # The month's own stretch begins after the first day. Nine days into it,
+    # 8 of its 16 items are done: nine more days at this rate.
     enrolment = facts(
-        acquainted=MilestoneWork(done=5, required=5, achieved_at=at(0.5)),
-        e_listener=MilestoneWork(done=10, required=20),
+        acquainted=MilestoneWork(done=4, required=4, achieved_at=at(0.5)),
+        e_listener=MilestoneWork(done=12, required=20, done_before=4, required_before=4),
     )
     assessment = assess(enrolment, at(10))
-    assert assessment.for_milestone(Milestone.E_LISTENER).projected_at == at(20)
-    message = pace_message(assessment, UTC_ZONE, at(10), remaining=10)
-    assert message.endswith("at your current rate you will get there on 26 January.")
+    assert assessment.for_milestone(Milestone.E_LISTENER).projected_at == at(19)
+    message = pace_message(assessment, UTC_ZONE, at(10), remaining=8)
+    assert message.endswith("at your current rate you will get there on 25 January.")
+
+
+def month_stretch():
+    """Where the month's own stretch begins, and how long it is."""
+    begins = horizons(365)[Milestone.ACQUAINTED]
+    return begins, horizons(365)[Milestone.E_LISTENER] - begins
 
 
 def test_just_below_either_threshold_there_is_no_date():
-    month = horizons(365)[Milestone.E_LISTENER]
-    early = START + month * PROJECTION_MIN_ELAPSED_SHARE - timedelta(seconds=1)
+    begins, stretch = month_stretch()
+    early = START + begins + stretch * PROJECTION_MIN_ELAPSED_SHARE - timedelta(seconds=1)
     assert projection(facts(e_listener=MilestoneWork(10, 20)), early).projected_at is None
     enough = early + timedelta(seconds=1)
     assert projection(facts(e_listener=MilestoneWork(10, 20)), enough).projected_at is not None
@@ -171,9 +178,10 @@ def test_with_the_evidence_a_pending_milestone_always_has_a_date(
 ):
     done = max(1, -(-int(required * work_share * 1000) // 1000))
     assume(done >= required * PROJECTION_MIN_WORK_SHARE and done <= required)
-    month = horizons(length_days)[Milestone.E_LISTENER]
-    now = START + month * elapsed_share
-    assume((now - START) / month >= PROJECTION_MIN_ELAPSED_SHARE)
+    begins = horizons(length_days)[Milestone.ACQUAINTED]
+    stretch = horizons(length_days)[Milestone.E_LISTENER] - begins
+    now = START + begins + stretch * elapsed_share
+    assume((now - START - begins) / stretch >= PROJECTION_MIN_ELAPSED_SHARE)
     enrolment = facts(
         length_days=length_days,
         e_listener=MilestoneWork(done=done, required=required, days_to_go=days_to_go),

@@ -3,6 +3,7 @@
 No database and no Django: every rule is checked with facts and an explicit now.
 """
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -257,13 +258,29 @@ def test_datetimes_in_different_time_zones_compare_by_instant():
 
 def test_projection_extends_the_current_rate():
     enrolment = facts(e_listener=MilestoneWork(done=2, required=10))
-    assert assess(enrolment, at(10)).for_milestone(Milestone.E_LISTENER).projected_at == at(50)
+    # The month's own stretch began after the first day: 2 units in 9 days,
+    # so 8 more take 36.
+    assert assess(enrolment, at(10)).for_milestone(Milestone.E_LISTENER).projected_at == at(46)
 
 
 def test_projection_ignores_paused_time():
     enrolment = facts(pauses=(Pause(at(2), at(7)),), e_listener=MilestoneWork(2, 10))
-    # 5 active days for 2 units: 8 more units take 20 days.
-    assert assess(enrolment, at(10)).for_milestone(Milestone.E_LISTENER).projected_at == at(30)
+    # 4 active days of the month's stretch for 2 units: 8 more units take 16 days.
+    assert assess(enrolment, at(10)).for_milestone(Milestone.E_LISTENER).projected_at == at(26)
+
+
+def test_year_projection_reads_the_rate_of_the_years_own_work():
+    # The day's and the month's work went fast, as they should; the year's
+    # rate is read from the year's own work only: 15 units in the 70 days
+    # since the month's horizon, so the 43 left (the stable following among
+    # them) take 70 x 43 / 15 days.
+    work = milestone_work(
+        {"day": 13, "month": 17, "year": 57},
+        {"day": 13, "month": 17, "year": 15},
+        stable_following=False,
+    )
+    projected = assess(facts(**work_by_name(work)), at(100)).for_milestone(Milestone.ACTIVE)
+    assert projected.projected_at == at(100) + timedelta(days=70) * 43 / 15
 
 
 def test_projection_when_work_is_complete_is_now():
@@ -280,6 +297,63 @@ def test_no_projection_without_work_or_elapsed_time():
 def test_no_projection_beyond_the_calendar():
     enrolment = facts(active=MilestoneWork(done=1, required=10**9))
     assert assess(enrolment, at(365)).for_milestone(Milestone.ACTIVE).projected_at is None
+
+
+# The standard schedule: earlier milestones' work is due by their own dates
+
+
+def work_by_name(work):
+    return {milestone.name.lower(): item for milestone, item in work.items()}
+
+
+SHIPPED = {"day": 13, "month": 17, "year": 57}
+
+
+def year_pace(done_in_year: int, day: float) -> Pace:
+    work = milestone_work(
+        SHIPPED, {"day": 13, "month": 17, "year": done_in_year}, stable_following=False
+    )
+    work[Milestone.ACQUAINTED] = replace(work[Milestone.ACQUAINTED], achieved_at=at(1))
+    work[Milestone.E_LISTENER] = replace(work[Milestone.E_LISTENER], achieved_at=at(29))
+    return status_of(facts(**work_by_name(work)), at(day), Milestone.ACTIVE)
+
+
+def test_a_learner_on_the_standard_schedule_is_on_track_for_the_year_not_ahead():
+    # Day 100 on schedule: the day's and the month's work done, and the year's
+    # own work done for 70 of its 335 days. A third of all the work is the
+    # day's and the month's, so comparing all the work with a year's elapsed
+    # share would call every punctual learner "ahead".
+    assert year_pace(round(57 * 70 / 335), 100) == Pace.ON_TRACK
+
+
+def test_the_years_own_work_sets_the_year_pace():
+    assert year_pace(40, 100) == Pace.AHEAD
+    assert year_pace(0, 150) == Pace.AT_RISK
+    assert year_pace(25, 150) == Pace.ON_TRACK
+
+
+def test_the_expected_share_follows_the_schedule_of_every_horizon():
+    work = milestone_work(SHIPPED, {}, stable_following=False)
+    result = assess(facts(**work_by_name(work)), at(15.5))
+    expected = {item.milestone: item.expected_share for item in result.milestones}
+    assert expected[Milestone.ACQUAINTED] == 1.0
+    assert expected[Milestone.E_LISTENER] == pytest.approx((13 + 17 * 0.5) / 30)
+    assert expected[Milestone.ACTIVE] == pytest.approx((13 + 17 * 0.5) / 88)
+
+
+def test_milestone_work_says_which_part_is_earlier_work():
+    work = milestone_work(SHIPPED, {"day": 20, "month": 5}, stable_following=True)
+    assert (work[Milestone.ACQUAINTED].done, work[Milestone.ACQUAINTED].required) == (13, 13)
+    assert work[Milestone.ACQUAINTED].required_before == 0
+    month = work[Milestone.E_LISTENER]
+    assert (month.done, month.required, month.done_before, month.required_before) == (
+        18,
+        30,
+        13,
+        13,
+    )
+    year = work[Milestone.ACTIVE]
+    assert (year.done, year.required, year.done_before, year.required_before) == (19, 88, 18, 30)
 
 
 # The enrolment as a whole
@@ -594,11 +668,11 @@ def test_milestone_work_adds_up_earlier_horizons_and_the_following():
     )
     assert work == {
         Milestone.ACQUAINTED: MilestoneWork(3, 3, achieved_at=at(0.5)),
-        Milestone.E_LISTENER: MilestoneWork(7, 13),
-        Milestone.ACTIVE: MilestoneWork(7, 54),
+        Milestone.E_LISTENER: MilestoneWork(7, 13, done_before=3, required_before=3),
+        Milestone.ACTIVE: MilestoneWork(7, 54, done_before=7, required_before=13),
     }
     stable = milestone_work({"day": 3}, {"day": 3}, stable_following=True)
-    assert stable[Milestone.ACTIVE] == MilestoneWork(4, 4)
+    assert stable[Milestone.ACTIVE] == MilestoneWork(4, 4, done_before=3, required_before=3)
 
 
 def test_milestone_work_reads_achievements_keyed_by_code():
