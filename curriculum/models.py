@@ -245,14 +245,13 @@ def translated_questions(questions: list[dict], texts: dict) -> tuple[list[dict]
     complete = True
     shown = []
     for question in questions:
-        text = texts.get(question["slug"]) or {}
+        text = texts.get(question.get("slug")) or {}
         choices = text.get("choices") or []
-        if not text.get("prompt") or len(choices) != len(question["choices"]):
-            complete = False
+        whole = bool(text.get("prompt")) and len(choices) == len(question["choices"])
         shown_choices = []
         for position, choice in enumerate(question["choices"]):
             words = choices[position] if position < len(choices) else {}
-            complete = complete and bool(words.get("text") and words.get("feedback"))
+            whole = whole and bool(words.get("text") and words.get("feedback"))
             shown_choices.append(
                 {
                     **choice,
@@ -265,8 +264,11 @@ def translated_questions(questions: list[dict], texts: dict) -> tuple[list[dict]
                 **question,
                 "prompt": text.get("prompt") or question["prompt"],
                 "choices": shown_choices,
+                # Some of this question's words are the source's.
+                "untranslated": not whole,
             }
         )
+        complete = complete and whole
     return shown, complete
 
 
