@@ -878,6 +878,7 @@ def _save_activity(
             "config": config,
             "retired_at": None,
             "translations": overlays.activity_translations(translated, data),
+            "body_translations": overlays.activity_body_translations(translated, data),
         },
         report,
         "activity",

@@ -114,8 +114,8 @@ class ActivityQuerySet(models.QuerySet):
 
 
 class Activity(TranslatableModel):
-    # `body` and `body_html` are translated together; a quiz's questions are
-    # translated in `translations[lang]["questions"]` by question slug.
+    # `translations` holds the title only, so lists and the outline stay light;
+    # the long text is in `body_translations`, read with `body` and `config`.
     TRANSLATED = ("title",)
 
     class Kind(models.TextChoices):
@@ -140,6 +140,9 @@ class Activity(TranslatableModel):
     # required (resources), required_days and required_weeks (listening_log),
     # min_words (reflection). A practice activity's rubric is its `criteria`.
     config = models.JSONField(default=dict, blank=True)
+    # Per language: the main text as authored and as rendered (`body`,
+    # `body_html`) and a quiz's words by question slug (`questions`).
+    body_translations = models.JSONField(default=dict, blank=True)
     retired_at = models.DateTimeField(null=True, blank=True)
 
     objects = ActivityQuerySet.as_manager()
@@ -177,8 +180,11 @@ class Activity(TranslatableModel):
     def is_retired(self) -> bool:
         return self.retired_at is not None
 
-    def localise_more(self, texts: dict) -> set[str]:
+    def localise_more(self, language: str, texts: dict) -> set[str]:
         missing = set()
+        if "body_translations" not in self.__dict__:
+            return missing  # the long text was not read: none of it is shown
+        texts = (self.body_translations or {}).get(language) or {}
         if "body" in self.__dict__ and "body_html" in self.__dict__:
             if texts.get("body"):
                 self.body, self.body_html = texts["body"], texts.get("body_html", "")

@@ -235,11 +235,18 @@ def _activity(data: dict, slug: str) -> dict:
 
 
 def activity_translations(overlays: dict[str, dict], activity: dict) -> dict:
+    """An activity's title per language (its row's `translations`)."""
+    return _by_language(overlays, lambda data: _text(_activity(data, activity["slug"]), "title"))
+
+
+def activity_body_translations(overlays: dict[str, dict], activity: dict) -> dict:
+    """An activity's main text, rendered, and a quiz's words by question slug,
+    per language (its row's `body_translations`)."""
     slug, kind = activity["slug"], activity["kind"]
 
     def pick(data):
         overlay = _activity(data, slug)
-        texts = _text(overlay, "title")
+        texts = {}
         body = _text(overlay, BODY_FIELDS[kind]).get(BODY_FIELDS[kind])
         if body:
             texts["body"], texts["body_html"] = body, render_markdown(body)

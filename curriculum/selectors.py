@@ -43,7 +43,7 @@ def programme_outline_forget() -> None:
 
 def _outline_build(programme: Programme) -> list[Stage]:
     activities = Activity.objects.filter(retired_at__isnull=True).defer(
-        "body", "body_html", "config"
+        "body", "body_html", "config", "body_translations"
     )
     modules = Module.objects.filter(retired_at__isnull=True).prefetch_related(
         Prefetch("activities", queryset=activities)

@@ -101,12 +101,13 @@ class TranslatableModel(models.Model):
                 setattr(self, name, texts[name])
             elif getattr(self, name):
                 missing.add(name)
-        missing |= self.localise_more(texts)
+        missing |= self.localise_more(language, texts)
         self.untranslated = frozenset(missing)
         self.shown_language = language
 
-    def localise_more(self, texts: dict) -> set[str]:
-        """A model's translated text beyond plain fields; returns those missing."""
+    def localise_more(self, language: str, texts: dict) -> set[str]:
+        """A model's translated text beyond its `TRANSLATED` fields (`texts` is
+        this row's `translations[language]`); returns the names shown in English."""
         return set()
 
     def is_untranslated(self, name: str) -> bool:

@@ -120,10 +120,12 @@ def test_overlays_are_stored_per_row_and_a_second_load_changes_nothing(french):
         quiz = Activity.objects.get(slug="first-quiz")
     assert module.title == "First steps"
     assert module.translations == {"fr": {"title": "Premiers pas", "summary": "Par où commencer."}}
-    assert quiz.translations["fr"]["questions"]["q1"]["prompt"] == (
+    assert quiz.translations == {"fr": {"title": "Vérifiez votre compréhension"}}
+    assert quiz.body_translations["fr"]["questions"]["q1"]["prompt"] == (
         "Quelle compétence vient en premier ?"
     )
-    assert "body" not in Activity.objects.get(slug="welcome").translations["fr"]
+    # The reading's overlay translates its title only: no body to store.
+    assert Activity.objects.get(slug="welcome").body_translations == {}
     criterion = Criterion.objects.get(slug="relevance")
     assert criterion.translations["fr"]["name"] == "Pertinence"
     assert Stage.objects.get(slug="curate").translations == {}
@@ -440,3 +442,32 @@ def test_a_quiz_answered_in_french_grades_as_in_english(french):
     ]
     assert fr_paper[0]["prompt"] == "Quelle compétence vient en premier ?"
     assert en_paper[0]["prompt"] == "Which competence comes first?"
+
+
+@pytest.mark.django_db
+def test_the_outline_is_built_once_per_language(french):
+    from curriculum.selectors import programme_outline
+
+    french.load()
+    programme = Programme.objects.get()
+
+    with translation.override("fr"):
+        french_titles = [m.title for m in programme_outline(programme)[0].modules.all()]
+    with translation.override("en"):
+        english_titles = [m.title for m in programme_outline(programme)[0].modules.all()]
+
+    assert french_titles == ["Premiers pas"]
+    assert english_titles == ["First steps"]
+
+
+# The shipped programme.
+
+
+def test_the_shipped_french_overlays_load_cleanly_and_cover_the_whole_programme():
+    content = read_content()
+
+    done, total = content.coverage.total("fr")
+    assert done == total > 0
+    assert all(done == total for done, total in content.coverage.counts["fr"].values()), (
+        content.coverage.counts["fr"]
+    )
