@@ -112,3 +112,25 @@ class TranslatableModel(models.Model):
 
     def is_untranslated(self, name: str) -> bool:
         return name in self.untranslated
+
+
+class SourceTextAdmin:
+    """A `ModelAdmin` mixin for content models: their admin pages read and save
+    the English source whatever the interface language, rendering inside
+    `source_text()` so lazily read rows (inlines) are English too."""
+
+    def _in_source_text(self, view, *args, **kwargs):
+        with source_text():
+            response = view(*args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        return response
+
+    def changeform_view(self, *args, **kwargs):
+        return self._in_source_text(super().changeform_view, *args, **kwargs)
+
+    def changelist_view(self, *args, **kwargs):
+        return self._in_source_text(super().changelist_view, *args, **kwargs)
+
+    def delete_view(self, *args, **kwargs):
+        return self._in_source_text(super().delete_view, *args, **kwargs)

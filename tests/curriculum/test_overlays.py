@@ -471,3 +471,23 @@ def test_the_shipped_french_overlays_load_cleanly_and_cover_the_whole_programme(
     assert all(done == total for done, total in content.coverage.counts["fr"].values()), (
         content.coverage.counts["fr"]
     )
+
+
+@pytest.mark.django_db
+def test_the_competence_admin_edits_the_english_source_on_a_french_page(tree, client):
+    from django.contrib.auth import get_user_model
+
+    tree.write()
+    write_competences_fr(tree, {"curate": {"name": "Veiller"}})
+    apply_content(read_content(tree.content_dir, tree.competences_file))
+    admin = get_user_model().objects.create_superuser(email="admin@example.org", password="x")
+    client.force_login(admin)
+    with source_text():
+        curate = Competence.objects.get(slug="curate")
+    url = reverse("admin:competences_competence_change", args=[curate.pk])
+
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert page.status_code == 200
+    assert 'value="Curate"' in page.content.decode()
+    assert "Veiller" not in page.content.decode()
