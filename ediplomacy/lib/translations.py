@@ -81,6 +81,14 @@ class TranslatableModel(models.Model):
             )
         super().save(*args, **kwargs)
 
+    def refresh_from_db(self, *args, **kwargs):
+        # Reload the source, then show it as this row was shown: a row made in
+        # English is never filled with a translation it could then save.
+        with source_text():
+            super().refresh_from_db(*args, **kwargs)
+        if self.shown_language != SOURCE_LANGUAGE:
+            self.localise(self.shown_language)
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)

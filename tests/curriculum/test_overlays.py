@@ -491,3 +491,18 @@ def test_the_competence_admin_edits_the_english_source_on_a_french_page(tree, cl
     assert page.status_code == 200
     assert 'value="Curate"' in page.content.decode()
     assert "Veiller" not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_refreshing_a_row_keeps_the_language_it_was_shown_in(french):
+    french.load()
+    with source_text():
+        english = Module.objects.get(slug="first-steps")
+    with translation.override("fr"):
+        french_row = Module.objects.get(slug="first-steps")
+        english.refresh_from_db()
+        french_row.refresh_from_db()
+
+    assert english.title == "First steps"
+    english.save()  # still the source: saving it writes English
+    assert french_row.title == "Premiers pas"
