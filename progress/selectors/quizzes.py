@@ -31,6 +31,7 @@ def learner_quizzes(enrolment: Enrolment, now: datetime.datetime) -> list[QuizRo
             "score",
             "passed",
             "activity__title",
+            "activity__translations",
             "activity__slug",
             "activity__config",
             "activity__order",
