@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.db import models
 
+from ediplomacy.lib.translations import TranslatableModel
 
-class Competence(models.Model):
+
+class Competence(TranslatableModel):
     """One of the five core e-competences, learned in `order`."""
+
+    TRANSLATED = ("name", "tagline", "description")
 
     slug = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=80)
@@ -18,8 +22,10 @@ class Competence(models.Model):
         return self.name
 
 
-class Outcome(models.Model):
+class Outcome(TranslatableModel):
     """Something a learner who has the competence can be seen to do."""
+
+    TRANSLATED = ("text",)
 
     competence = models.ForeignKey(Competence, on_delete=models.CASCADE, related_name="outcomes")
     order = models.PositiveSmallIntegerField()

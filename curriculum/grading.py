@@ -89,6 +89,35 @@ def _paper_question(question: Mapping, index: int, order: list[int]) -> dict:
     }
 
 
+def paper_in_words(paper: Sequence[Mapping], questions: Sequence[Mapping]) -> list[dict]:
+    """The paper with its words taken from `questions` (the quiz's questions as
+    now shown, e.g. in the reader's language), matched by question slug and
+    choice key; order, keys and correct flags stay the paper's, so what is
+    graded never depends on the language. A question gone from the content
+    keeps the words it was shown with."""
+    by_slug = {question.get("slug"): question for question in questions}
+    shown = []
+    for question in paper:
+        words = by_slug.get(question.get("slug"))
+        if words is None:
+            shown.append(dict(question))
+            continue
+        choices = []
+        for position, choice in enumerate(question["choices"]):
+            key = _key(choice, position)
+            source = words["choices"][key] if key < len(words["choices"]) else choice
+            choices.append({**choice, "text": source["text"], "feedback": source["feedback"]})
+        shown.append(
+            {
+                **question,
+                "prompt": words["prompt"],
+                "untranslated": bool(words.get("untranslated")),
+                "choices": choices,
+            }
+        )
+    return shown
+
+
 def clean_answers(
     questions: Sequence[Mapping], raw: Mapping[str, Sequence]
 ) -> dict[str, list[int]]:

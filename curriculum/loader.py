@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from competences.models import Competence, Outcome
+from curriculum import overlays
 from curriculum.grading import RetakePolicy
 from curriculum.models import (
     Activity,
@@ -32,6 +33,7 @@ from curriculum.models import (
     Stage,
 )
 from curriculum.rendering import render_markdown
+from ediplomacy.lib.translations import CONTENT_LANGUAGES, source_text
 
 CONTENT_DIR = Path(settings.BASE_DIR) / "curriculum" / "content"
 COMPETENCES_FILE = Path(settings.BASE_DIR) / "competences" / "content" / "competences.yaml"
@@ -92,6 +94,10 @@ class Content:
     digest: str
     # Problems worth a reader's attention that do not stop loading.
     warnings: list[Problem] = field(default_factory=list)
+    # Each source's overlays by language: keys `programme`, `competences` and
+    # `<stage>/<module>`, values {language: overlay data}.
+    translated: dict[str, dict[str, Any]] = field(default_factory=dict)
+    coverage: overlays.Coverage = field(default_factory=overlays.Coverage)
 
 
 @dataclass
@@ -176,7 +182,9 @@ def read_content(
     digest = hashlib.sha256()
     files = [
         competences_file,
+        *sorted(competences_file.parent.glob(f"{competences_file.stem}.*.yaml")),
         content_dir / "programme.yaml",
+        *sorted(content_dir.glob("programme.*.yaml")),
         *sorted(content_dir.glob("*/*.yaml")),
     ]
     for path in files:
@@ -207,6 +215,8 @@ def read_content(
             )
         seen: set[str] = set()
         for path in sorted(folder.glob("*.yaml")):
+            if overlays.overlay_language(path):
+                continue  # read with its source below
             module = _check_module(path, root, seen, problems)
             if module is not None:
                 modules[folder.name].append(module)
@@ -215,8 +225,75 @@ def read_content(
     _check_unlocks(content_dir / "programme.yaml", root, programme, modules, problems)
     if problems:
         raise ContentError(problems)
+    found, coverage = _read_overlays(
+        content_dir, competences_file, root, competences, programme, module_files, problems
+    )
+    if problems:
+        raise ContentError(problems)
     warnings = [warning for file, module in module_files for warning in quiz_warnings(module, file)]
-    return Content(competences, programme, modules, digest.hexdigest(), warnings)
+    return Content(competences, programme, modules, digest.hexdigest(), warnings, found, coverage)
+
+
+def _read_overlays(
+    content_dir: Path,
+    competences_file: Path,
+    root: Path,
+    competences: list[dict],
+    programme: dict,
+    module_files: list[tuple[str, dict]],
+    problems: list[Problem],
+) -> tuple[dict[str, dict[str, Any]], overlays.Coverage]:
+    """Reads and checks every overlay of the (valid) sources, and counts how
+    much of each source every language translates."""
+    stage_of = {file: file.split("/")[-2] for file, _ in module_files}
+    sources: dict[str, tuple[str, str, dict]] = {
+        str(competences_file.relative_to(root)): (
+            "competences",
+            "competences",
+            overlays.competences_shape(competences),
+        ),
+        str((content_dir / "programme.yaml").relative_to(root)): (
+            "programme",
+            "programme",
+            overlays.programme_shape(programme),
+        ),
+    }
+    for file, module in module_files:
+        key = f"{stage_of[file]}/{module['slug']}"
+        sources[file] = (key, stage_of[file], overlays.module_shape(module))
+    candidates = [
+        *sorted(competences_file.parent.glob("*.yaml")),
+        *sorted(content_dir.glob("*.yaml")),
+        *sorted(content_dir.glob("*/*.yaml")),
+    ]
+    found: dict[str, dict[str, Any]] = {}
+    stages = [stage["slug"] for stage in programme["stages"]]
+    coverage = overlays.Coverage(parts=["programme", "competences", *stages])
+    for path in candidates:
+        named = overlays.overlay_language(path)
+        if named is None:
+            continue
+        file = str(path.relative_to(root))
+        source_name, language = named
+        source = str((path.parent / source_name).relative_to(root))
+        check = Checker(file, problems)
+        if language not in CONTENT_LANGUAGES:
+            check.problem("", overlays.unknown_language_message(language))
+            continue
+        if source not in sources:
+            check.problem("", f"has no source file {source}")
+            continue
+        data = _parse(path, root, problems)
+        key, _, shape = sources[source]
+        before = len(problems)
+        overlays.check_overlay(check, data, shape)
+        if len(problems) == before:
+            found.setdefault(key, {})[language] = data or {}
+    for key, part, shape in sources.values():
+        for language in sorted({language for by in found.values() for language in by}):
+            done, total = overlays.count_fields(shape, found.get(key, {}).get(language))
+            coverage.add(language, part, done, total)
+    return found, coverage
 
 
 def _check_competences(path: Path, root: Path, problems: list[Problem]) -> list[dict]:
@@ -584,16 +661,24 @@ def _retire(queryset, report: Report, name: str, now) -> None:
         report.retired[name] = report.retired.get(name, 0) + count
 
 
-@transaction.atomic
 def apply_content(content: Content) -> Report:
+    # Rows are compared and written in their English source text, whatever
+    # language is active.
+    with source_text(), transaction.atomic():
+        return _apply(content)
+
+
+def _apply(content: Content) -> Report:
     report = Report()
     now = timezone.now()
     competences = {}
+    competence_overlays = content.translated.get("competences", {})
     for item in content.competences:
         competence = _save(
             Competence,
             {"slug": item["slug"]},
-            {key: item[key] for key in ("name", "order", "tagline", "description")},
+            {key: item[key] for key in ("name", "order", "tagline", "description")}
+            | {"translations": overlays.competence_translations(competence_overlays, item["slug"])},
             report,
             "competence",
         )
@@ -602,17 +687,27 @@ def apply_content(content: Content) -> Report:
             _save(
                 Outcome,
                 {"competence": competence, "order": order},
-                {"text": text},
+                {
+                    "text": text,
+                    "translations": overlays.outcome_translations(
+                        competence_overlays, item["slug"], order - 1
+                    ),
+                },
                 report,
                 "outcome",
             )
         Outcome.objects.filter(competence=competence, order__gt=len(item["outcomes"])).delete()
 
     data = content.programme
+    programme_overlays = content.translated.get("programme", {})
     programme = _save(
         Programme,
         {"slug": data["slug"]},
-        {"title": data["title"], "summary": data["summary"]},
+        {
+            "title": data["title"],
+            "summary": data["summary"],
+            "translations": overlays.programme_translations(programme_overlays),
+        },
         report,
         "programme",
     )
@@ -631,12 +726,14 @@ def apply_content(content: Content) -> Report:
                 "order": stage_order,
                 "competence": competences.get(stage_data["competence"]),
                 "retired_at": None,
+                "translations": overlays.stage_translations(programme_overlays, stage_data["slug"]),
             },
             report,
             "stage",
         )
         stages[stage.slug] = stage
         for module_order, module_data in enumerate(content.modules.get(stage.slug, []), start=1):
+            module_overlays = content.translated.get(f"{stage.slug}/{module_data['slug']}", {})
             module = _save(
                 Module,
                 {"stage": stage, "slug": module_data["slug"]},
@@ -647,6 +744,7 @@ def apply_content(content: Content) -> Report:
                     "horizon": module_data["horizon"],
                     "effort_minutes": module_data["effort_minutes"],
                     "retired_at": None,
+                    "translations": overlays.module_translations(module_overlays),
                 },
                 report,
                 "module",
@@ -662,6 +760,7 @@ def apply_content(content: Content) -> Report:
                     live_resources,
                     now,
                     quiz_defaults=data.get("quizzes") or {},
+                    translated=module_overlays,
                 )
                 live_activities.add(activity.pk)
 
@@ -721,6 +820,7 @@ def _save_activity(
     now,
     *,
     quiz_defaults: dict,
+    translated: dict[str, Any],
 ) -> Activity:
     kind = data["kind"]
     body = (data.get(BODY_FIELD[kind]) or "").strip()
@@ -742,7 +842,7 @@ def _save_activity(
             "retakes": retakes,
             "questions": [
                 {
-                    "slug": question.get("slug") or f"q{number}",
+                    "slug": overlays.question_slug(question, number),
                     "prompt": question["prompt"].strip(),
                     "multiple": question.get("multiple", False),
                     "choices": [
@@ -777,6 +877,7 @@ def _save_activity(
             "body_html": render_markdown(body),
             "config": config,
             "retired_at": None,
+            "translations": overlays.activity_translations(translated, data),
         },
         report,
         "activity",
@@ -795,17 +896,22 @@ def _save_activity(
                     "description": item["description"].strip(),
                     "order": resource_order,
                     "retired_at": None,
+                    "translations": overlays.resource_translations(
+                        translated, data["slug"], item["slug"]
+                    ),
                 },
                 report,
                 "resource",
             )
             live_resources.add(resource.pk)
     if kind == "practice":
-        _save_rubric(activity, data["rubric"], report, now)
+        _save_rubric(activity, data["rubric"], report, now, translated)
     return activity
 
 
-def _save_rubric(activity: Activity, rubric: list[dict], report: Report, now) -> None:
+def _save_rubric(
+    activity: Activity, rubric: list[dict], report: Report, now, translated: dict[str, Any]
+) -> None:
     """Upserts the criteria by the slug of their names; retires those gone."""
     live = []
     for order, item in enumerate(rubric, start=1):
@@ -822,6 +928,9 @@ def _save_rubric(activity: Activity, rubric: list[dict], report: Report, now) ->
                 "example": item["example"].strip(),
                 "order": order,
                 "retired_at": None,
+                "translations": overlays.criterion_translations(
+                    translated, activity.slug, item["criterion"]
+                ),
             },
             report,
             "criterion",

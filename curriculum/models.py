@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from competences.models import Competence
 from curriculum.grading import RetakePolicy
+from ediplomacy.lib.translations import TranslatableModel
 
 
 class Horizon(models.TextChoices):
@@ -24,7 +25,9 @@ class Horizon(models.TextChoices):
 HORIZON_ORDER = {Horizon.DAY: 1, Horizon.MONTH: 2, Horizon.YEAR: 3}
 
 
-class Programme(models.Model):
+class Programme(TranslatableModel):
+    TRANSLATED = ("title", "summary")
+
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
     summary = models.TextField()
@@ -37,7 +40,9 @@ class Programme(models.Model):
         return self.title
 
 
-class Stage(models.Model):
+class Stage(TranslatableModel):
+    TRANSLATED = ("title", "summary")
+
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="stages")
     slug = models.SlugField(max_length=80)
     title = models.CharField(max_length=200)
@@ -74,7 +79,9 @@ class Stage(models.Model):
         return reverse("progress:programme") + f"#stage-{self.slug}"
 
 
-class Module(models.Model):
+class Module(TranslatableModel):
+    TRANSLATED = ("title", "summary")
+
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="modules")
     slug = models.SlugField(max_length=80)
     title = models.CharField(max_length=200)
@@ -106,7 +113,11 @@ class ActivityQuerySet(models.QuerySet):
         return self.filter(retired_at__isnull=True, module__retired_at__isnull=True)
 
 
-class Activity(models.Model):
+class Activity(TranslatableModel):
+    # `body` and `body_html` are translated together; a quiz's questions are
+    # translated in `translations[lang]["questions"]` by question slug.
+    TRANSLATED = ("title",)
+
     class Kind(models.TextChoices):
         READING = "reading", "Reading"
         QUIZ = "quiz", "Quiz"
@@ -166,6 +177,22 @@ class Activity(models.Model):
     def is_retired(self) -> bool:
         return self.retired_at is not None
 
+    def localise_more(self, texts: dict) -> set[str]:
+        missing = set()
+        if "body" in self.__dict__ and "body_html" in self.__dict__:
+            if texts.get("body"):
+                self.body, self.body_html = texts["body"], texts.get("body_html", "")
+            elif self.body:
+                missing.add("body")
+        if "config" in self.__dict__ and self.config.get("questions"):
+            questions, complete = translated_questions(
+                self.config["questions"], texts.get("questions") or {}
+            )
+            self.config = {**self.config, "questions": questions}
+            if not complete:
+                missing.add("questions")
+        return missing
+
     @property
     def pass_mark(self) -> int:
         return int(self.config.get("pass_mark", 80))
@@ -211,8 +238,44 @@ class Activity(models.Model):
         return int(self.config.get("min_words", 30))
 
 
-class Resource(models.Model):
+def translated_questions(questions: list[dict], texts: dict) -> tuple[list[dict], bool]:
+    """A quiz's questions with their prompts, choices and feedback in the
+    translation `texts` (by question slug) where it has them; and whether it
+    had them all. Order, count and correctness are the source's."""
+    complete = True
+    shown = []
+    for question in questions:
+        text = texts.get(question.get("slug")) or {}
+        choices = text.get("choices") or []
+        whole = bool(text.get("prompt")) and len(choices) == len(question["choices"])
+        shown_choices = []
+        for position, choice in enumerate(question["choices"]):
+            words = choices[position] if position < len(choices) else {}
+            whole = whole and bool(words.get("text") and words.get("feedback"))
+            shown_choices.append(
+                {
+                    **choice,
+                    "text": words.get("text") or choice["text"],
+                    "feedback": words.get("feedback") or choice["feedback"],
+                }
+            )
+        shown.append(
+            {
+                **question,
+                "prompt": text.get("prompt") or question["prompt"],
+                "choices": shown_choices,
+                # Some of this question's words are the source's.
+                "untranslated": not whole,
+            }
+        )
+        complete = complete and whole
+    return shown, complete
+
+
+class Resource(TranslatableModel):
     """A core resource a learner can follow (a guide, an account, a blog...)."""
+
+    TRANSLATED = ("title", "description")
 
     class Category(models.TextChoices):
         GUIDE = "guide", "Guide"
@@ -255,9 +318,11 @@ class RubricLevel(models.TextChoices):
 ACCEPTING_LEVELS = frozenset({RubricLevel.MEETS, RubricLevel.EXCEEDS})
 
 
-class Criterion(models.Model):
+class Criterion(TranslatableModel):
     """One criterion of a practice activity's rubric, with a one-line descriptor
     per level and an example of meeting it. Trainers mark submissions against it."""
+
+    TRANSLATED = ("name", "description", "not_yet", "meets", "exceeds", "example")
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="criteria")
     # From the criterion's name in the content file: renaming one starts a new

@@ -1,6 +1,7 @@
 from django.db.models import Prefetch
 
 from curriculum.models import Activity, Module, Programme, Stage
+from ediplomacy.lib.translations import content_language
 
 DEFAULT_PROGRAMME_SLUG = "digital-diplomacy"
 
@@ -11,8 +12,8 @@ def programme_default() -> Programme | None:
     )
 
 
-# Per process: programme pk -> ((content digest, loaded at), stages).
-_OUTLINES: dict[int, tuple[tuple, list[Stage]]] = {}
+# Per process: (programme pk, content language) -> ((content digest, loaded at), stages).
+_OUTLINES: dict[tuple[int, str | None], tuple[tuple, list[Stage]]] = {}
 
 
 def programme_outline(programme: Programme) -> list[Stage]:
@@ -24,12 +25,14 @@ def programme_outline(programme: Programme) -> list[Stage]:
     anyway. Callers only read the outline, so the instances are shared across
     a worker's threads. Building it takes three queries whatever the amount of
     content (stages with their competence, modules, activities), activity
-    bodies left out.
+    bodies left out. The rows speak the active language, so there is one
+    outline per language.
     """
     version = (programme.content_digest, programme.loaded_at)
-    memo = _OUTLINES.get(programme.pk)
+    key = (programme.pk, content_language())
+    memo = _OUTLINES.get(key)
     if memo is None or memo[0] != version:
-        memo = _OUTLINES[programme.pk] = (version, _outline_build(programme))
+        memo = _OUTLINES[key] = (version, _outline_build(programme))
     return memo[1]
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from curriculum.grading import grade, paper_in_content_order
+from curriculum.grading import grade, paper_in_content_order, paper_in_words
 from curriculum.models import Activity, Programme
 from curriculum.selectors import programme_default
 from ediplomacy.lib.ids import parse_id
@@ -135,6 +135,9 @@ def activity(request, stage_slug, module_slug, activity_slug):
     invalid = form is not None
     if current.kind == Activity.Kind.QUIZ:
         context["draw"] = _quiz_paper(enrolment, current)
+        if context["draw"] is not None:
+            # The paper's words in the reader's language; its keys grade it.
+            context["paper"] = paper_in_words(context["draw"].paper, current.questions)
     if current.kind == Activity.Kind.CHECKIN:
         # The check-in page has a second form: alternative evidence of a following.
         if isinstance(form, AlternativeEvidenceForm):
@@ -296,7 +299,9 @@ def quiz_result(request, stage_slug, module_slug, activity_slug, attempt_id):
         activity__module__stage__slug=stage_slug,
     )
     activity = attempt.activity
-    paper = attempt.paper or paper_in_content_order(activity.questions)
+    paper = paper_in_words(
+        attempt.paper or paper_in_content_order(activity.questions), activity.questions
+    )
     result = grade(paper, attempt.answers, activity.pass_mark)
     return render(
         request,

@@ -30,6 +30,7 @@ class Command(BaseCommand):
         )
         if check:
             self.stdout.write(self.style.SUCCESS(f"Content is valid: {summary}."))
+            self.write_coverage(content.coverage)
             return
         report = apply_content(content)
         if not report.changed:
@@ -45,3 +46,25 @@ class Command(BaseCommand):
             if counts
         ]
         self.stdout.write(self.style.SUCCESS(f"Curriculum loaded ({summary}): {'; '.join(parts)}."))
+
+    def write_coverage(self, coverage):
+        """Per language, the fields translated of those in the source, in all
+        and per part (programme.yaml, competences.yaml, then each stage)."""
+        if not coverage.counts:
+            self.stdout.write("Translations: none (the programme is in English only).")
+            return
+        self.stdout.write("Translations (fields translated / fields in the source):")
+        width = max(len(part) for part in coverage.parts)
+        for language in sorted(coverage.counts):
+            done, total = coverage.total(language)
+            self.stdout.write(f"  {language}: {done}/{total} ({_percent(done, total)})")
+            for part in coverage.parts:
+                done, total = coverage.counts[language].get(part, (0, 0))
+                self.stdout.write(
+                    f"    {part:<{width}}  {done:>5}/{total:<5} {_percent(done, total):>5}"
+                )
+
+
+def _percent(done: int, total: int) -> str:
+    # Floored, so that 100% means complete.
+    return f"{100 * done // total if total else 100}%"
