@@ -10,12 +10,13 @@ import datetime
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from curriculum.models import Activity, Programme
+from curriculum.models import Activity, Programme, RubricLevel
 from progress import services
 from progress.assessments import snapshots_refresh
 from progress.models import (
     Cohort,
     Completion,
+    CriterionMark,
     Enrolment,
     Follow,
     FollowingCheckin,
@@ -78,7 +79,7 @@ def _complete(
                     },
                 )
         elif activity.kind == Activity.Kind.PRACTICE:
-            Submission.objects.create(
+            submission = Submission.objects.create(
                 enrolment=enrolment,
                 activity=activity,
                 text="My work for this task, following the brief and the rubric.",
@@ -91,6 +92,19 @@ def _complete(
                 reviewed_at=at if trainer else None,
                 created_at=at - DAY,
             )
+            if trainer:
+                # A trainer's review marks each criterion: most work meets
+                # it, and the first criterion of every other task goes beyond.
+                CriterionMark.objects.bulk_create(
+                    CriterionMark(
+                        submission=submission,
+                        criterion=criterion,
+                        level=RubricLevel.EXCEEDS
+                        if place == 0 and activity.pk % 2
+                        else RubricLevel.MEETS,
+                    )
+                    for place, criterion in enumerate(activity.criteria.order_by("order"))
+                )
         elif activity.kind == Activity.Kind.CHECKIN:
             FollowingCheckin.objects.get_or_create(
                 enrolment=enrolment,

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership
+from curriculum.models import RubricLevel
 from progress import services
 from progress.demo import seed_learners
-from progress.models import Enrolment, Nudge
+from progress.models import CriterionMark, Enrolment, Nudge, Submission
 from progress.selectors import learner_dashboard
 from progress.timemodel import Milestone, Pace
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -78,6 +79,18 @@ def test_achieved_learner_has_all_three_milestones_a_stable_following_and_a_comp
     assert data.enrolment.status == Enrolment.Status.COMPLETED
     assert data.state.next_activity is None
     assert all(stage.percent == 100 for stage in data.competence_stages)
+
+
+def test_the_demo_trainers_reviews_mark_every_criterion(learners):
+    accepted = Submission.objects.filter(
+        enrolment__user=learners["achieved"], status=Submission.Status.ACCEPTED
+    ).prefetch_related("marks", "activity__criteria")
+    assert accepted
+    for submission in accepted:
+        marked = {mark.criterion_id for mark in submission.marks.all()}
+        assert marked == {criterion.pk for criterion in submission.activity.criteria.all()}
+    levels = set(CriterionMark.objects.values_list("level", flat=True))
+    assert levels == {RubricLevel.MEETS, RubricLevel.EXCEEDS}
 
 
 SENTENCES = [
