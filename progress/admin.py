@@ -77,3 +77,14 @@ class NudgeAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     raw_id_fields = ["recipient", "enrolment", "submission"]
     readonly_fields = ["created_at", "claimed_at", "sent_at", "attempts", "last_error"]
+
+    # A record of what happened: its once-only key is what stops a second
+    # e-mail, so nobody edits, adds or deletes a row by hand.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
