@@ -29,6 +29,7 @@ ERRORS = {
     "403": "The token may not do this (a read-only token writing).",
     "404": "Nothing of this organisation is found here.",
     "405": "This address does not take this method.",
+    "409": "The change cannot be made as things stand (e.g. a learner already withdrawn).",
     "406": "The response cannot be given in the media type asked for.",
     "415": "The request's body is not JSON.",
     "429": "Too many requests for this token: wait `retry_after` seconds.",
@@ -43,6 +44,8 @@ def problem_responses(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             for code, description in ERRORS.items():
                 if code in ("400", "415") and method == "get" and not operation.get("parameters"):
+                    continue
+                if code == "409" and method == "get":
                     continue
                 responses.setdefault(
                     code,

@@ -62,9 +62,11 @@ class CohortCreateSerializer(serializers.Serializer):
 
 class LearnerRowSerializer(serializers.Serializer):
     email = serializers.CharField(max_length=254)
-    name = serializers.CharField(max_length=150, required=False, default="", allow_blank=True)
+    name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     language = serializers.ChoiceField(
-        choices=[code for code, _ in settings.LANGUAGES], required=False, default=""
+        choices=[code for code, _ in settings.LANGUAGES],
+        required=False,
+        help_text=_("The language of the invitation e-mail; the site's own when not given."),
     )
 
 
@@ -163,6 +165,6 @@ class ReportSerializer(serializers.Serializer):
 
 
 class ReportQuerySerializer(serializers.Serializer):
-    cohort = serializers.IntegerField(required=False, min_value=1)
+    cohort = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     started_from = serializers.DateField(required=False)
     started_to = serializers.DateField(required=False)

@@ -65,7 +65,7 @@ class PersonViewSet(TokenViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.PersonSerializer
     model = Membership
     filterset_fields = ["role"]
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]{1,18}"
 
     def reached(self):
         return access.organisation_members(**self.reach(), organisation=self.token.organisation)
@@ -77,14 +77,14 @@ class CohortViewSet(TokenViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     serializer_class = serializers.CohortSerializer
     model = Cohort
     filterset_class = filters.CohortFilter
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]{1,18}"
 
     def reached(self):
         return access.cohorts_visible(**self.reach())
 
     @extend_schema(
         request=serializers.CohortCreateSerializer,
-        responses={201: serializers.CohortSerializer, 409: OpenApiTypes.OBJECT},
+        responses={201: serializers.CohortSerializer},
     )
     def create(self, request, *args, **kwargs):
         given = serializers.CohortCreateSerializer(data=request.data)
@@ -129,7 +129,7 @@ class CohortViewSet(TokenViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     @extend_schema(
         methods=["POST"],
         request=serializers.AddLearnersSerializer,
-        responses={200: serializers.AddLearnersResultSerializer, 409: OpenApiTypes.OBJECT},
+        responses={200: serializers.AddLearnersResultSerializer},
         description=(
             "Adds learners by e-mail: members of the organisation are enrolled, "
             "everyone else is invited (they join when they accept)."
@@ -151,7 +151,7 @@ class CohortViewSet(TokenViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         given = serializers.AddLearnersSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         rows = [
-            services.LearnerRow(line, row["email"], row["name"], row["language"])
+            services.LearnerRow(line, row["email"], row.get("name", ""), row.get("language", ""))
             for line, row in enumerate(given.validated_data["learners"], start=1)
         ]
         _, problems = services.learner_rows_check(cohort=cohort, rows=rows)
@@ -195,7 +195,7 @@ class EnrolmentViewSet(TokenViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.EnrolmentSerializer
     model = Enrolment
     filterset_class = filters.EnrolmentFilter
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]{1,18}"
 
     @staticmethod
     def with_related(enrolments):
@@ -206,9 +206,7 @@ class EnrolmentViewSet(TokenViewMixin, viewsets.ReadOnlyModelViewSet):
     def reached(self):
         return self.with_related(access.enrolments_visible(**self.reach()))
 
-    @extend_schema(
-        request=None, responses={200: serializers.EnrolmentSerializer, 409: OpenApiTypes.OBJECT}
-    )
+    @extend_schema(request=None, responses={200: serializers.EnrolmentSerializer})
     @action(detail=True, methods=["post"], filterset_class=None)
     def withdraw(self, request, pk=None):
         """Takes the learner out of the cohort; their work stays."""
@@ -266,7 +264,7 @@ class CompletionViewSet(TokenViewMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.CompletionSerializer
     model = Completion
     filterset_class = filters.CompletionFilter
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[0-9]{1,18}"
 
     def reached(self):
         return access.completions_visible(**self.reach()).select_related(
