@@ -4,6 +4,7 @@ Every variable is documented in `.env.example`. Readers in `ediplomacy.lib.env`
 fail loudly on values they cannot parse.
 """
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -339,6 +340,8 @@ SPECTACULAR_SETTINGS = {
 # Requests one token may make, per minute (DRF throttling on the cache: Redis
 # when REDIS_URL is set, so every web process counts together).
 API_RATE_LIMIT = envstr("API_RATE_LIMIT", "600/min")
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", API_RATE_LIMIT):
+    raise ImproperlyConfigured(f"API_RATE_LIMIT must read like 600/min, not {API_RATE_LIMIT!r}.")
 # Webhook delivery: seconds before the first retry (doubling each time, up to
 # the maximum), attempts before giving up, and the time one request may take.
 WEBHOOK_RETRY_BASE_SECONDS = float(envint("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1))
