@@ -199,3 +199,25 @@ class WebhookAttempt(models.Model):
     @property
     def succeeded(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300
+
+
+class IdempotentRequest(models.Model):
+    """A write made with an `Idempotency-Key` header, and what it answered:
+    the same key again (a client retrying after a timeout) gets the same
+    answer, and nothing is written twice."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    # What the key was used for: the same key on another request is refused.
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "key"], name="idempotent_request_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.key} ({self.status_code})"

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from accounts import access
 from accounts.models import Membership, Organisation
+from api import idempotency
 from api import services as api_services
 from api.v1 import filters, serializers
 from competences.models import Competence, Standing
@@ -85,8 +86,12 @@ class CohortViewSet(TokenViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     @extend_schema(
         request=serializers.CohortCreateSerializer,
         responses={201: serializers.CohortSerializer},
+        parameters=[idempotency.PARAMETER],
     )
     def create(self, request, *args, **kwargs):
+        return idempotency.idempotent(request, lambda: self._create(request))
+
+    def _create(self, request):
         given = serializers.CohortCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
@@ -128,6 +133,7 @@ class CohortViewSet(TokenViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
     )
     @extend_schema(
         methods=["POST"],
+        parameters=[idempotency.PARAMETER],
         request=serializers.AddLearnersSerializer,
         responses={200: serializers.AddLearnersResultSerializer},
         description=(
@@ -148,6 +154,9 @@ class CohortViewSet(TokenViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
             )
         if not self.token.can_write:
             raise exceptions.PermissionDenied()
+        return idempotency.idempotent(request, lambda: self._add_learners(request, cohort))
+
+    def _add_learners(self, request, cohort):
         given = serializers.AddLearnersSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         rows = [
@@ -206,10 +215,17 @@ class EnrolmentViewSet(TokenViewMixin, viewsets.ReadOnlyModelViewSet):
     def reached(self):
         return self.with_related(access.enrolments_visible(**self.reach()))
 
-    @extend_schema(request=None, responses={200: serializers.EnrolmentSerializer})
+    @extend_schema(
+        request=None,
+        responses={200: serializers.EnrolmentSerializer},
+        parameters=[idempotency.PARAMETER],
+    )
     @action(detail=True, methods=["post"], filterset_class=None)
     def withdraw(self, request, pk=None):
         """Takes the learner out of the cohort; their work stays."""
+        return idempotency.idempotent(request, lambda: self._withdraw(request))
+
+    def _withdraw(self, request):
         enrolment = self.get_object()
         with transaction.atomic():
             try:

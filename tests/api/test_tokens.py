@@ -264,3 +264,52 @@ def test_an_administrator_cannot_revoke_another_organisations_token(client, ours
 
     assert client.post(url, {"confirm": "yes"}).status_code == 404
     assert ApiToken.objects.get(pk=theirs.token.pk).revoked_at is None
+
+
+# Retries
+
+
+def test_a_retried_write_with_the_same_key_writes_once_and_answers_the_same(api, ours):
+    body = {"name": "Retried intake", "starts_on": "2030-09-01"}
+    headers = {"HTTP_IDEMPOTENCY_KEY": "5f0c7d5e-retry"}
+
+    first = api.post("/api/v1/cohorts/", body, content_type="application/json", **headers)
+    again = api.post("/api/v1/cohorts/", body, content_type="application/json", **headers)
+
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert Cohort.objects.filter(name="Retried intake").count() == 1
+    assert AuditEvent.objects.filter(action="api.cohort.create").count() == 1
+
+
+def test_a_key_used_for_another_request_is_refused(api, ours):
+    headers = {"HTTP_IDEMPOTENCY_KEY": "reused"}
+    api.post(
+        "/api/v1/cohorts/",
+        {"name": "One", "starts_on": "2030-09-01"},
+        content_type="application/json",
+        **headers,
+    )
+
+    other = api.post(
+        "/api/v1/cohorts/",
+        {"name": "Two", "starts_on": "2030-09-01"},
+        content_type="application/json",
+        **headers,
+    )
+
+    body = assert_problem(other, 400)
+    assert body["errors"][0]["field"] == "Idempotency-Key"
+    assert not Cohort.objects.filter(name="Two").exists()
+
+
+def test_a_retried_withdrawal_answers_as_the_first_did(api, ours):
+    url = f"/api/v1/enrolments/{ours.enrolments[0].pk}/withdraw/"
+    headers = {"HTTP_IDEMPOTENCY_KEY": "withdraw-once"}
+
+    first = api.post(url, **headers)
+    again = api.post(url, **headers)
+
+    assert first.status_code == again.status_code == 200
+    assert again.json()["status"] == "withdrawn"
