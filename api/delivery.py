@@ -1,6 +1,7 @@
 """Sending one delivery: claim it, POST it, log the attempt, and say when to
 try again. Called by `api.tasks`; the task and the sweep are thin."""
 
+import base64
 import datetime
 import ipaddress
 import json
@@ -150,8 +151,6 @@ def _request(delivery: WebhookDelivery, now: datetime.datetime) -> urllib.reques
 
 
 def _basic(username: str, password: str) -> str:
-    import base64
-
     return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts import access
 from api import services
 from api.forms import TokenForm, WebhookForm
-from api.models import WebhookAttempt
+from api.models import WebhookAttempt, WebhookEndpoint
 from ediplomacy.lib.ids import parse_id
 
 
@@ -92,13 +92,15 @@ def webhooks(request, slug):
     form = WebhookForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        lrs = data["format"] == WebhookEndpoint.Format.XAPI
         services.webhook_endpoint_create(
             organisation=organisation,
             url=data["url"],
             events=data["events"],
             format=data["format"],
-            username=data["username"],
-            secret=data["secret"],
+            # A webhook's signing secret is made for it, never typed in.
+            username=data["username"] if lrs else "",
+            secret=data["secret"] if lrs else "",
             by=request.user,
             now=timezone.now(),
         )
