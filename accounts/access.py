@@ -359,3 +359,91 @@ def credential_revocable(*, user: User, roles: Roles, public_id) -> object:
     if credential is None:
         raise Http404("No such credential.")
     return credential
+
+
+# The API --------------------------------------------------------------------
+#
+# An API token belongs to one organisation and reaches it as its administrators
+# do, never further: no staff reach, no other organisation. The API asks the
+# same functions as the pages, with the roles `api_roles` gives the token.
+
+
+def api_roles(*, organisation_id: int) -> Roles:
+    """What a token of `organisation_id` may see: that organisation, as its
+    administrators see it."""
+    return Roles(is_authenticated=True, admin_of=frozenset({organisation_id}))
+
+
+def api_token_for_key(*, key_hash: str):
+    """The live token with this hash, with its organisation and its creator,
+    or None: revoked, unknown, or its creator no longer administers the
+    organisation (nor is staff). One query."""
+    creator_administers = Membership.objects.filter(
+        user=OuterRef("created_by_id"),
+        organisation=OuterRef("organisation_id"),
+        role=Membership.Role.ORG_ADMIN,
+    )
+    return (
+        apps.get_model("api", "ApiToken")
+        .objects.filter(key_hash=key_hash, revoked_at__isnull=True, created_by__is_active=True)
+        .filter(Exists(creator_administers) | Q(created_by__is_staff=True))
+        .select_related("organisation", "created_by")
+        .first()
+    )
+
+
+def api_tokens(*, user: User, roles: Roles, organisation: Organisation) -> QuerySet:
+    """An organisation's API tokens, newest first, for someone who manages it."""
+    if not roles.can_manage(organisation):
+        raise Http404("No such organisation.")
+    return (
+        apps.get_model("api", "ApiToken")
+        .objects.filter(organisation=organisation)
+        .select_related("created_by", "revoked_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def webhook_endpoints(*, user: User, roles: Roles, organisation: Organisation) -> QuerySet:
+    """An organisation's webhook endpoints, for someone who manages it."""
+    if not roles.can_manage(organisation):
+        raise Http404("No such organisation.")
+    return (
+        apps.get_model("api", "WebhookEndpoint")
+        .objects.filter(organisation=organisation)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def webhook_deliveries(*, user: User, roles: Roles, organisation: Organisation) -> QuerySet:
+    """The deliveries to an organisation's endpoints, newest first."""
+    if not roles.can_manage(organisation):
+        raise Http404("No such organisation.")
+    return (
+        apps.get_model("api", "WebhookDelivery")
+        .objects.filter(endpoint__organisation=organisation)
+        .select_related("event", "endpoint")
+        .order_by("-event__occurred_at", "-pk")
+    )
+
+
+def webhook_endpoints_live(*, cohort_id: int) -> QuerySet:
+    """The endpoints of the organisation of a cohort that receive its events
+    (the caller keeps those that asked for the event at hand: a few rows).
+    One query, so a learner's progress costs one more when nobody listens."""
+    return apps.get_model("api", "WebhookEndpoint").objects.filter(
+        organisation__cohorts=cohort_id, disabled_at__isnull=True
+    )
+
+
+def organisation_members(*, user: User, roles: Roles, organisation: Organisation) -> QuerySet:
+    """An organisation's memberships with their people, for someone who manages it."""
+    if not roles.can_manage(organisation):
+        raise Http404("No such organisation.")
+    return Membership.objects.filter(organisation=organisation).select_related("user")
+
+
+def completions_visible(*, user: User, roles: Roles) -> QuerySet:
+    """The completions of the enrolments this person may report on."""
+    enrolments = enrolments_visible(user=user, roles=roles).values("pk")
+    return _model("Completion").objects.filter(enrolment__in=enrolments)

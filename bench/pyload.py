@@ -19,8 +19,16 @@ def _percentile(ordered: list[float], share: float) -> float:
 
 
 def python_load(
-    port: int, path: str, concurrency: int, seconds: float, sessions_file: Path | None
+    port: int,
+    path: str,
+    concurrency: int,
+    seconds: float,
+    sessions_file: Path | None,
+    *,
+    headers: dict[str, str] | None = None,
 ) -> dict:
+    """`headers` go with every request (the API's token)."""
+    fixed = dict(headers or {})
     sessions = sessions_file.read_text().split() if sessions_file else []
     latencies: list[float] = []
     counts = {"not_ok": 0, "socket_errors": 0, "timeouts": 0, "bytes": 0}
@@ -31,13 +39,13 @@ def python_load(
         position = number
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         while time.monotonic() < deadline:
-            headers = {}
+            request_headers = dict(fixed)
             if sessions:
-                headers["Cookie"] = f"sessionid={sessions[position % len(sessions)]}"
+                request_headers["Cookie"] = f"sessionid={sessions[position % len(sessions)]}"
                 position += 1
             started = time.perf_counter()
             try:
-                connection.request("GET", path, headers=headers)
+                connection.request("GET", path, headers=request_headers)
                 response = connection.getresponse()
                 body = response.read()
             except TimeoutError:

@@ -131,6 +131,25 @@ def markdown(results: dict) -> str:
                 f"| {name} | {profile['queries']} | {_number(profile['cpu_ms'])} "
                 f"| {_number(profile['sql_ms'])} | {_number(profile['wall_ms'])} |"
             )
+    if api := results.get("api"):
+        lines += [
+            "",
+            "The API, with a read-only token (Python load loop; in-process median of 5):",
+            "",
+            "| endpoint | clients | p50 ms | p95 ms | req/s | not 200 "
+            "| queries | CPU ms | SQL ms |",
+            "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+        ]
+        for endpoint in api.values():
+            profile = endpoint.get("in_process") or {}
+            for level, run in endpoint["levels"].items():
+                lines.append(
+                    f"| `{endpoint['path']}` | {level} | {_number(run['p50_ms'])} "
+                    f"| {_number(run['p95_ms'])} | {_number(run['rps'])} "
+                    f"| {run['not_ok'] + run['socket_errors'] + run['timeouts']} "
+                    f"| {profile.get('queries', '-')} | {_number(profile.get('cpu_ms'))} "
+                    f"| {_number(profile.get('sql_ms'))} |"
+                )
     csv, nudges = results.get("csv") or {}, results.get("nudges") or {}
     if csv:
         lines += [

@@ -45,6 +45,7 @@ import gunicorn
 import psycopg2
 import redis
 
+from bench import apiload
 from bench.procfs import MemorySampler, rss_kib
 from bench.pyload import python_load
 from bench.results import judge, markdown
@@ -458,10 +459,18 @@ def run(args) -> dict:
         results["csv"] = measure_csv(server, CSV_PATH, staff)
         log(f"CSV: {results['csv']}")
         results["endpoints"] = load(port, plan, files, seconds)
+        log("API: each list endpoint with a read-only token of the target's organisation")
+        key = apiload.api_token(targets)
+        api_levels = (TINY_LEVEL,) if args.scale == "tiny" else (1, 4)
+        results["api"] = apiload.load(port, key, targets, api_levels, seconds)
+        for endpoint in results["api"].values():
+            log(f"{endpoint['path']}: {endpoint['levels']}")
     log("Each page once more, in-process: queries, CPU and SQL time")
     for page in plan:
         page_sessions = [sessions[pk] for pk in people[page.who]]
         results["endpoints"][page.name]["in_process"] = profile_page(page.path, page_sessions)
+    for endpoint in results["api"].values():
+        endpoint["in_process"] = apiload.profile(key, endpoint["path"])
     log("Nudge planner (dry run) in its own process")
     # The next planner tick after the data was written: a run as beat would start it.
     planned_at = datetime.datetime.fromisoformat(meta["generated_at"]) + PLANNER_TICK

@@ -4,6 +4,7 @@ Every variable is documented in `.env.example`. Readers in `ediplomacy.lib.env`
 fail loudly on values they cannot parse.
 """
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -50,6 +51,11 @@ INSTALLED_APPS = [
     "progress",
     "reports",
     "credentials",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -290,6 +296,67 @@ CREDENTIALS_SIGNING_KEYS = envlist("CREDENTIALS_SIGNING_KEYS", []) or (
 CELERY_BEAT_SCHEDULE["issue-missing-credentials"] = {
     "task": "credentials.tasks.issue_missing_credentials",
     "schedule": 10 * 60,
+}
+
+# --- The API and webhooks (docs/api.md) -------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerToken"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ediplomacy API",
+    "DESCRIPTION": (
+        "Organisations, people, cohorts, enrolments, completions and report figures "
+        "for an organisation's HR and learning systems. Authenticate with "
+        "`Authorization: Bearer <token>`; errors are application/problem+json (RFC 9457)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.problem_responses",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # One name per choice set, where two fields share a name or a set.
+    "ENUM_NAME_OVERRIDES": {
+        "SnapshotStatusEnum": "api.v1.serializers.SNAPSHOT_CODES",
+        "EnrolmentStatusEnum": "progress.models.Enrolment.Status",
+        "StandingStateEnum": "competences.models.Standing.State",
+    },
+}
+# Requests one token may make, per minute (DRF throttling on the cache: Redis
+# when REDIS_URL is set, so every web process counts together).
+API_RATE_LIMIT = envstr("API_RATE_LIMIT", "600/min")
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", API_RATE_LIMIT):
+    raise ImproperlyConfigured(f"API_RATE_LIMIT must read like 600/min, not {API_RATE_LIMIT!r}.")
+# Webhook delivery: seconds before the first retry (doubling each time, up to
+# the maximum), attempts before giving up, and the time one request may take.
+WEBHOOK_RETRY_BASE_SECONDS = float(envint("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1))
+WEBHOOK_RETRY_MAX_SECONDS = float(envint("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600, minimum=1))
+WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 10, minimum=1)
+WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+# Endpoints on loopback or private addresses are refused unless this is set
+# (development against a receiver on this machine; the tests).
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = envbool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", DEBUG)
+# Every minute: send the deliveries that are due but were never queued or
+# whose retry was lost (a broker outage, a worker killed); claiming a
+# delivery before sending makes an overlap harmless.
+CELERY_BEAT_SCHEDULE["deliver-due-webhooks"] = {
+    "task": "api.tasks.deliver_due_webhooks",
+    "schedule": 60,
 }
 
 # --- E-mail -----------------------------------------------------------------

@@ -18,4 +18,6 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("curriculum.urls")),
     path("", include("credentials.urls")),
+    path("", include("api.urls")),
+    path("api/", include("api.v1.urls")),
 ]

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.tasks import organisation_invitation_token
+from api.services import api_token_create, webhook_endpoint_create
 from curriculum.models import Activity
 from progress.models import (
     Cohort,
@@ -68,6 +70,29 @@ def cohort_a(world: World) -> dict:
 def credential_a(world: World) -> dict:
     """Trainee A's shared credential for the milestone Acquainted."""
     return {"public_id": str(milestone_credential(world.enrolment_a, shared=True).public_id)}
+
+
+def token_a(world: World) -> dict:
+    """An API token of A's organisation, made by its administrator."""
+    made = api_token_create(
+        organisation=world.cohort_a.organisation,
+        name="HR system",
+        scope="read",
+        by=world.people["admin_a"],
+        now=timezone.now(),
+    )
+    return {"slug": world.cohort_a.organisation.slug, "token_id": made.token.pk}
+
+
+def endpoint_a(world: World) -> dict:
+    endpoint = webhook_endpoint_create(
+        organisation=world.cohort_a.organisation,
+        url="https://hr.example/hooks",
+        events=["milestone.reached"],
+        by=world.people["admin_a"],
+        now=timezone.now(),
+    )
+    return {"slug": world.cohort_a.organisation.slug, "endpoint_id": endpoint.pk}
 
 
 def activity_path(activity: Activity) -> dict:
@@ -164,6 +189,12 @@ TABLE: dict[str, Rule] = {
     "credentials:issuer": Rule(no_kwargs, EVERYONE),
     "credentials:framework": Rule(no_kwargs, EVERYONE),
     "credentials:jwks": Rule(no_kwargs, EVERYONE),
+    # API tokens, webhooks and their delivery log: the organisation's administrators.
+    "api:tokens": Rule(lambda w: {"slug": w.cohort_a.organisation.slug}, A_ADMINS),
+    "api:token_revoke": Rule(token_a, A_ADMINS, method="post"),
+    "api:webhooks": Rule(lambda w: {"slug": w.cohort_a.organisation.slug}, A_ADMINS),
+    "api:webhook_disable": Rule(endpoint_a, A_ADMINS, method="post"),
+    "api:deliveries": Rule(lambda w: {"slug": w.cohort_a.organisation.slug}, A_ADMINS),
 }
 
 
@@ -175,7 +206,9 @@ def site_url_names() -> set[str]:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 module = getattr(pattern.urlconf_module, "__name__", "")
-                if pattern.namespace == "admin" or module.startswith("allauth"):
+                # The API answers to tokens, not to these sessions:
+                # tests/api/test_reach.py walks its URLs the same way.
+                if pattern.namespace in ("admin", "apiv1") or module.startswith("allauth"):
                     continue
                 inner = pattern.namespace
                 walk(pattern.url_patterns, f"{namespace}{inner}:" if inner else namespace)

@@ -1,0 +1,317 @@
+"""/api/v1/: thin views over the access module, the selectors and the services.
+
+Every read starts from `accounts.access` with the token's roles, so a token
+sees its organisation only and anything else answers 404; every write calls
+the service the pages call, in one transaction with its audit line.
+"""
+
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import access
+from accounts.models import Membership, Organisation
+from api import idempotency
+from api import services as api_services
+from api.v1 import filters, serializers
+from competences.models import Competence, Standing
+from curriculum.models import Activity
+from curriculum.selectors import programme_default
+from progress import services
+from progress.models import Cohort, Completion, Enrolment, MilestoneAchievement
+from reports.selectors import Filters, report_figures
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class TokenViewMixin:
+    @property
+    def token(self):
+        return self.request.auth
+
+    def reach(self) -> dict:
+        """The arguments every access function takes: the token's reach."""
+        return {"user": self.request.user, "roles": self.token.roles}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema is being drawn
+            return self.model.objects.none()
+        return self.reached()
+
+
+class OrganisationViewSet(TokenViewMixin, viewsets.ReadOnlyModelViewSet):
+    """The token's organisation (a list of one)."""
+
+    serializer_class = serializers.OrganisationSerializer
+    model = Organisation
+    lookup_field = "slug"
+    pagination_class = None
+
+    def reached(self):
+        return access.organisations_managed(**self.reach())
+
+
+class PersonViewSet(TokenViewMixin, viewsets.ReadOnlyModelViewSet):
+    """The organisation's people and their roles."""
+
+    serializer_class = serializers.PersonSerializer
+    model = Membership
+    filterset_fields = ["role"]
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def reached(self):
+        return access.organisation_members(**self.reach(), organisation=self.token.organisation)
+
+
+class CohortViewSet(TokenViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The organisation's cohorts; create one, add learners by e-mail."""
+
+    serializer_class = serializers.CohortSerializer
+    model = Cohort
+    filterset_class = filters.CohortFilter
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def reached(self):
+        return access.cohorts_visible(**self.reach())
+
+    @extend_schema(
+        request=serializers.CohortCreateSerializer,
+        responses={201: serializers.CohortSerializer},
+        parameters=[idempotency.PARAMETER],
+    )
+    def create(self, request, *args, **kwargs):
+        return idempotency.idempotent(request, lambda: self._create(request))
+
+    def _create(self, request):
+        given = serializers.CohortCreateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        organisation = self.token.organisation
+        eligible = {
+            user.email.lower(): user
+            for user in access.trainers_eligible(organisations=[organisation.pk])
+        }
+        unknown = [email for email in data["trainers"] if email.lower() not in eligible]
+        if unknown:
+            raise exceptions.ValidationError(
+                {"trainers": [_("Not a trainer of this organisation: %s") % ", ".join(unknown)]}
+            )
+        programme = programme_default()
+        with transaction.atomic():
+            try:
+                cohort = services.cohort_create(
+                    organisation=organisation,
+                    programme=programme,
+                    name=data["name"],
+                    starts_on=data["starts_on"],
+                    length_days=data["length_days"],
+                    trainers=[eligible[email.lower()] for email in data["trainers"]],
+                    by=request.user,
+                )
+            except services.CohortError as error:
+                raise Conflict(str(error)) from None
+            api_services.api_write_record(
+                token=self.token, action="cohort.create", target=cohort.name, cohort=cohort.pk
+            )
+        cohort = access.cohort_visible(**self.reach(), pk=cohort.pk)
+        return Response(serializers.CohortSerializer(cohort).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"],
+        responses=serializers.EnrolmentSerializer(many=True),
+        filters=False,
+        description="The cohort's learners (its enrolments).",
+    )
+    @extend_schema(
+        methods=["POST"],
+        parameters=[idempotency.PARAMETER],
+        request=serializers.AddLearnersSerializer,
+        responses={200: serializers.AddLearnersResultSerializer},
+        description=(
+            "Adds learners by e-mail: members of the organisation are enrolled, "
+            "everyone else is invited (they join when they accept)."
+        ),
+    )
+    @action(detail=True, methods=["get", "post"], filterset_class=None)
+    def learners(self, request, pk=None):
+        cohort = access.cohort_visible(**self.reach(), pk=self._pk(pk))
+        if request.method == "GET":
+            enrolments = EnrolmentViewSet.with_related(
+                access.enrolments_visible(**self.reach()).filter(cohort=cohort)
+            )
+            page = self.paginate_queryset(enrolments)
+            return self.get_paginated_response(
+                serializers.EnrolmentSerializer(page, many=True).data
+            )
+        if not self.token.can_write:
+            raise exceptions.PermissionDenied()
+        return idempotency.idempotent(request, lambda: self._add_learners(request, cohort))
+
+    def _add_learners(self, request, cohort):
+        given = serializers.AddLearnersSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        rows = [
+            services.LearnerRow(line, row["email"], row.get("name", ""), row.get("language", ""))
+            for line, row in enumerate(given.validated_data["learners"], start=1)
+        ]
+        _, problems = services.learner_rows_check(cohort=cohort, rows=rows)
+        if problems:
+            raise exceptions.ValidationError(
+                {f"learners[{p.line - 1}].email": [p.reason] for p in problems if p.line}
+                or {"learners": [str(p) for p in problems]}
+            )
+        with transaction.atomic():
+            try:
+                result = services.cohort_add_learners(cohort=cohort, rows=rows, by=request.user)
+            except services.CohortError as error:
+                raise Conflict(str(error)) from None
+            api_services.api_write_record(
+                token=self.token,
+                action="cohort.add_learners",
+                target=cohort.name,
+                cohort=cohort.pk,
+                enrolled=len(result.enrolled) + len(result.restored),
+                invited=len(result.invited),
+            )
+        return Response(
+            {
+                "enrolled": [user.email for user in result.enrolled],
+                "restored": [user.email for user in result.restored],
+                "invited": [invitation.email for invitation in result.invited],
+            }
+        )
+
+    @staticmethod
+    def _pk(value) -> int:
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise exceptions.NotFound() from None
+
+
+class EnrolmentViewSet(TokenViewMixin, viewsets.ReadOnlyModelViewSet):
+    """Learners' enrolments with their pace and milestones; withdraw one."""
+
+    serializer_class = serializers.EnrolmentSerializer
+    model = Enrolment
+    filterset_class = filters.EnrolmentFilter
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    @staticmethod
+    def with_related(enrolments):
+        return enrolments.select_related("user", "programme").prefetch_related(
+            Prefetch("achievements", MilestoneAchievement.objects.order_by())
+        )
+
+    def reached(self):
+        return self.with_related(access.enrolments_visible(**self.reach()))
+
+    @extend_schema(
+        request=None,
+        responses={200: serializers.EnrolmentSerializer},
+        parameters=[idempotency.PARAMETER],
+    )
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def withdraw(self, request, pk=None):
+        """Takes the learner out of the cohort; their work stays."""
+        return idempotency.idempotent(request, lambda: self._withdraw(request))
+
+    def _withdraw(self, request):
+        enrolment = self.get_object()
+        with transaction.atomic():
+            try:
+                services.enrolment_withdraw(enrolment=enrolment, by=request.user)
+            except services.CohortError as error:
+                raise Conflict(str(error)) from None
+            api_services.api_write_record(
+                token=self.token,
+                action="enrolment.withdraw",
+                target=enrolment.user.email,
+                enrolment=enrolment.pk,
+            )
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(responses=serializers.CompetenceProgressSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def competences(self, request, pk=None):
+        """Completions per competence: four queries whatever the programme."""
+        enrolment = self.get_object()
+        completed = dict(
+            enrolment.completions.filter(activity__module__stage__competence__isnull=False)
+            .order_by()
+            .values_list("activity__module__stage__competence")
+            .annotate(n=Count("pk"))
+        )
+        totals = dict(
+            Activity.objects.live()
+            .filter(module__stage__programme=enrolment.programme_id)
+            .order_by()
+            .values_list("module__stage__competence")
+            .annotate(n=Count("pk"))
+        )
+        states = dict(
+            Standing.objects.filter(user=enrolment.user_id).values_list("competence_id", "state")
+        )
+        rows = [
+            {
+                "competence": competence.slug,
+                "name": competence.name,
+                "completed": completed.get(competence.pk, 0),
+                "total": totals.get(competence.pk, 0),
+                "state": states.get(competence.pk, Standing.State.NOT_STARTED),
+            }
+            for competence in Competence.objects.order_by("order")
+        ]
+        return Response(serializers.CompetenceProgressSerializer(rows, many=True).data)
+
+
+class CompletionViewSet(TokenViewMixin, viewsets.ReadOnlyModelViewSet):
+    """Activities completed, each with its competence."""
+
+    serializer_class = serializers.CompletionSerializer
+    model = Completion
+    filterset_class = filters.CompletionFilter
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def reached(self):
+        return access.completions_visible(**self.reach()).select_related(
+            "activity__module__stage__competence"
+        )
+
+
+class ReportView(TokenViewMixin, APIView):
+    """The completion report's figures for the organisation, as its report page counts them."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("cohort", int, description="One cohort only."),
+            OpenApiParameter("started_from", OpenApiTypes.DATE),
+            OpenApiParameter("started_to", OpenApiTypes.DATE),
+        ],
+        responses=serializers.ReportSerializer,
+    )
+    def get(self, request):
+        query = serializers.ReportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        enrolments = Filters(**query.validated_data).apply(
+            access.enrolments_visible(**self.reach())
+        )
+        headline, cohorts = report_figures(enrolments)
+        rows = [
+            {
+                "cohort": row["cohort_id"],
+                "name": row["cohort__name"],
+                **{k: v for k, v in row.items() if not k.startswith("cohort_") and "__" not in k},
+            }
+            for row in cohorts
+        ]
+        return Response(headline.as_json() | {"cohorts": rows})

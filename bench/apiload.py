@@ -1,0 +1,83 @@
+"""The API's section of the bench: the list endpoints an HR or learning system
+reads, under load and one request at a time.
+
+A read-only token of the target cohort's organisation is made through the
+service the token page uses (issued by the staff target, who may issue one
+for any organisation); each endpoint is loaded by the Python loop with the
+token's header (wrk's script signs in with sessions), then profiled
+in-process: queries, CPU and SQL time.
+"""
+
+import statistics
+import time
+
+from bench.pyload import python_load
+
+PROFILE_REQUESTS = 5
+
+
+def api_paths(targets: dict) -> dict[str, str]:
+    cohort = targets["cohort"]
+    return {
+        "api_enrolments": f"/api/v1/enrolments/?cohort={cohort}",
+        "api_completions": f"/api/v1/completions/?cohort={cohort}",
+        "api_cohort_learners": f"/api/v1/cohorts/{cohort}/learners/",
+        "api_report": f"/api/v1/report/?cohort={cohort}",
+        "api_people": "/api/v1/people/",
+    }
+
+
+def api_token(targets: dict) -> str:
+    from django.utils import timezone
+
+    from accounts.models import User
+    from api.services import api_token_create
+    from progress.models import Cohort
+
+    cohort = Cohort.objects.select_related("organisation").get(pk=targets["cohort"])
+    made = api_token_create(
+        organisation=cohort.organisation,
+        name="bench",
+        scope="read",
+        by=User.objects.get(pk=targets["staff"]),
+        now=timezone.now(),
+    )
+    return made.key
+
+
+def load(port: int, key: str, targets: dict, levels: tuple[int, ...], seconds: int) -> dict:
+    headers = {"Authorization": f"Bearer {key}"}
+    endpoints = {}
+    for name, path in api_paths(targets).items():
+        runs = {
+            str(level): python_load(port, path, level, seconds, None, headers=headers)
+            for level in levels
+        }
+        endpoints[name] = {"path": path, "as": "api token", "levels": runs}
+    return endpoints
+
+
+def profile(key: str, path: str) -> dict:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {key}")
+    client.get(path)  # warm
+    queries, cpu, wall, sql = [], [], [], []
+    for _ in range(PROFILE_REQUESTS):
+        with CaptureQueriesContext(connection) as captured:
+            started, cpu_started = time.perf_counter(), time.process_time()
+            response = client.get(path)
+            wall.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code} in-process")
+        queries.append(len(captured))
+        sql.append(sum(float(query["time"]) for query in captured.captured_queries))
+    return {
+        "queries": max(queries),
+        "cpu_ms": round(1000 * statistics.median(cpu), 1),
+        "sql_ms": round(1000 * statistics.median(sql), 1),
+        "wall_ms": round(1000 * statistics.median(wall), 1),
+    }
