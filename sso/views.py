@@ -1,0 +1,138 @@
+from allauth.socialaccount.adapter import get_adapter
+from allauth.socialaccount.providers.base import AuthProcess
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import access
+from sso import selectors, services
+from sso.forms import DomainForm, IdentityProviderForm, initial_from
+
+
+@require_POST
+def discover(request):
+    """The log-in page's “Continue with single sign-on”: the address's
+    verified domain leads to its organisation's identity provider; any other
+    address is sent back to log in with a password."""
+    email = request.POST.get("login", "").strip()
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = None
+    try:
+        validate_email(email)
+    except ValidationError:
+        messages.error(request, _("Enter your e-mail address first."))
+        return redirect("account_login")
+    provider = selectors.identity_provider_for_email(email=email)
+    if provider is None:
+        messages.info(
+            request,
+            _("Your organisation has no single sign-on here: log in with your password."),
+        )
+        return redirect("account_login")
+    allauth_provider = get_adapter().get_provider(request, provider.app.provider_id)
+    return allauth_provider.redirect(request, AuthProcess.LOGIN, next_url=next_url)
+
+
+def _urls_for_the_provider(request, provider) -> dict:
+    """What the organisation's IdP administrator is given, for this site."""
+    slug = provider.app.client_id if provider and provider.protocol == "saml" else None
+    oidc_id = provider.app.provider_id if provider and provider.protocol != "saml" else None
+    urls = {}
+    if oidc_id:
+        urls["redirect_uri"] = request.build_absolute_uri(
+            reverse("openid_connect_callback", kwargs={"provider_id": oidc_id})
+        )
+    if slug:
+        urls["acs"] = request.build_absolute_uri(reverse("saml_acs", args=[slug]))
+        urls["metadata"] = request.build_absolute_uri(reverse("saml_metadata", args=[slug]))
+    return urls
+
+
+@login_required
+def configure(request, slug):
+    roles = access.user_roles(request.user)
+    request.roles = roles  # the navigation reuses them
+    organisation = access.organisation_sign_in_configurable(
+        user=request.user, roles=roles, slug=slug
+    )
+    provider = getattr(organisation, "identity_provider", None)
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = IdentityProviderForm(
+        request.POST if action == "save" else None,
+        initial=initial_from(provider),
+        has_secret=bool(provider and provider.app.secret),
+        saml_idp=provider.app.settings.get("idp") if provider else None,
+    )
+    domain_form = DomainForm(request.POST if action == "add_domain" else None)
+    here = reverse("sso:configure", args=[organisation.slug])
+    if action == "save" and form.is_valid():
+        data = form.cleaned_data
+        services.identity_provider_save(
+            organisation=organisation,
+            by=request.user,
+            protocol=data["protocol"],
+            client_id=data["client_id"],
+            client_secret=data["client_secret"],
+            issuer_url=data["issuer_url"],
+            saml_idp=data.get("saml_idp"),
+            group_claim=data["group_claim"],
+            trainer_groups=data["trainer_groups"],
+            admin_groups=data["admin_groups"],
+            sso_required=data["sso_required"],
+        )
+        messages.success(request, _("The sign-in settings are saved."))
+        return redirect(here)
+    if action == "remove" and provider is not None:
+        services.identity_provider_remove(organisation=organisation, by=request.user)
+        messages.success(request, _("Single sign-on is off: everyone logs in with a password."))
+        return redirect(here)
+    if action == "add_domain" and domain_form.is_valid():
+        services.domain_add(
+            organisation=organisation, domain=domain_form.cleaned_data["domain"], by=request.user
+        )
+        messages.success(request, _("The domain waits for a platform administrator's check."))
+        return redirect(here)
+    if action in {"verify_domain", "remove_domain"}:
+        try:
+            pk = int(request.POST.get("domain", ""))
+        except ValueError:
+            raise Http404("No such domain.") from None
+        domain = access.email_domain_configurable(
+            user=request.user, roles=roles, organisation=organisation, pk=pk
+        )
+        if action == "remove_domain":
+            services.domain_remove(domain=domain, by=request.user)
+            messages.success(request, _("The domain is removed."))
+        elif access.email_domains_verifiable(roles=roles):
+            try:
+                services.domain_verify(domain=domain, by=request.user)
+            except services.DomainTaken:
+                messages.error(request, _("Another organisation has this domain verified."))
+            else:
+                messages.success(request, _("The domain is verified."))
+        else:
+            raise Http404("No such page.")
+        return redirect(here)
+    return render(
+        request,
+        "sso/configure.html",
+        {
+            "organisation": organisation,
+            "provider": provider,
+            "form": form,
+            "domain_form": domain_form,
+            "domains": list(organisation.email_domains.all()),
+            "may_verify": access.email_domains_verifiable(roles=roles),
+            "urls": _urls_for_the_provider(request, provider),
+        },
+    )
