@@ -1,3 +1,6 @@
+import logging
+
+import requests
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
@@ -10,10 +13,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from onelogin.saml2.errors import OneLogin_Saml2_Error
 
 from accounts import access
 from sso import selectors, services
 from sso.forms import DomainForm, IdentityProviderForm, initial_from
+
+logger = logging.getLogger(__name__)
 
 
 @require_POST
@@ -40,7 +46,19 @@ def discover(request):
         )
         return redirect("account_login")
     allauth_provider = get_adapter().get_provider(request, provider.app.provider_id)
-    return allauth_provider.redirect(request, AuthProcess.LOGIN, next_url=next_url)
+    try:
+        return allauth_provider.redirect(request, AuthProcess.LOGIN, next_url=next_url)
+    except (requests.RequestException, OneLogin_Saml2_Error, KeyError, ValueError):
+        # The provider's discovery document or metadata cannot be read.
+        logger.exception("Identity provider of %s unreachable", provider.organisation.slug)
+        messages.error(
+            request,
+            _(
+                "Your organisation's log-in service does not answer right now. "
+                "Try again in a few minutes, or ask your administrator."
+            ),
+        )
+        return redirect("account_login")
 
 
 def _urls_for_the_provider(request, provider) -> dict:

@@ -1,0 +1,165 @@
+"""Where single sign-on is required, passwords are refused; an address with
+no organisation's provider logs in with its password as before."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Membership
+from sso import services
+from tests.factories import PASSWORD, MembershipFactory, UserFactory
+
+REFUSAL = "Your organisation signs you in through its own log-in service"
+
+
+@pytest.fixture
+def required(ministry):
+    return services.identity_provider_save(
+        organisation=ministry,
+        by=UserFactory(),
+        protocol="openid_connect",
+        issuer_url="https://login.mfa.test",
+        client_id="ediplomacy",
+        client_secret="secret",
+        sso_required=True,
+    )
+
+
+def log_in(client, email):
+    return client.post(reverse("account_login"), {"login": email, "password": PASSWORD})
+
+
+def test_required_sso_refuses_a_password_log_in_with_a_clear_message(client, required):
+    member = UserFactory(email="hana@mfa.test")
+    MembershipFactory(user=member, organisation=required.organisation)
+
+    answer = log_in(client, "hana@mfa.test")
+
+    assert answer.status_code == 200
+    assert REFUSAL in answer.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_required_sso_refuses_password_reset_and_sign_up(client, required):
+    UserFactory(email="hana@mfa.test")
+
+    reset = client.post(reverse("account_reset_password"), {"email": "hana@mfa.test"})
+    signup = client.post(
+        reverse("account_signup"),
+        {
+            "email": "new@mfa.test",
+            "password1": "a long pass phrase",
+            "password2": "a long pass phrase",
+        },
+    )
+
+    assert REFUSAL in reset.content.decode()
+    assert REFUSAL in signup.content.decode()
+    assert not required.organisation.memberships.exists()
+
+
+def test_sso_not_required_leaves_passwords_working(client, required):
+    required.sso_required = False
+    required.save()
+    UserFactory(email="hana@mfa.test")
+
+    answer = log_in(client, "hana@mfa.test")
+
+    assert answer.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_other_domains_still_log_in_with_a_password(client, required):
+    UserFactory(email="visitor@elsewhere.test")
+
+    assert log_in(client, "visitor@elsewhere.test").status_code == 302
+
+
+def test_unknown_domain_falls_back_to_the_password_log_in(client, required):
+    answer = client.post(reverse("sso:discover"), {"login": "someone@elsewhere.test"}, follow=True)
+
+    assert answer.redirect_chain[-1][0] == reverse("account_login")
+    assert "log in with your password" in answer.content.decode()
+
+
+def test_an_unverified_domain_leads_nowhere(client, required):
+    required.organisation.email_domains.create(domain="embassy.test")
+
+    answer = client.post(reverse("sso:discover"), {"login": "consul@embassy.test"})
+
+    assert answer.url == reverse("account_login")
+
+
+def test_a_verified_domain_leads_to_its_provider(client, required, settings, monkeypatch):
+    # The redirect reads the provider's discovery document; this one is not
+    # served, so the test stops where the browser would leave for the IdP.
+    from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
+
+    monkeypatch.setattr(
+        OpenIDConnectOAuth2Adapter,
+        "openid_config",
+        {
+            "authorization_endpoint": "https://login.mfa.test/authorize",
+            "token_endpoint": "https://login.mfa.test/token",
+        },
+    )
+
+    answer = client.post(reverse("sso:discover"), {"login": "Hana@MFA.test"})
+
+    assert answer.status_code == 302
+    assert answer.url.startswith("https://login.mfa.test/authorize?")
+    assert "client_id=ediplomacy" in answer.url
+
+
+def test_a_provider_that_does_not_answer_gets_a_clear_message(client, required):
+    app = required.app
+    app.settings = {"server_url": "http://127.0.0.1:9"}  # nothing listens there
+    app.save()
+
+    answer = client.post(reverse("sso:discover"), {"login": "hana@mfa.test"}, follow=True)
+
+    assert answer.status_code == 200
+    assert "does not answer right now" in answer.content.decode()
+
+
+def test_a_bad_address_is_asked_again(client, required):
+    answer = client.post(reverse("sso:discover"), {"login": "not an address"}, follow=True)
+
+    assert "Enter your e-mail address first" in answer.content.decode()
+
+
+def test_group_mapping_never_demotes_the_last_administrator(ministry):
+    provider = services.identity_provider_save(
+        organisation=ministry,
+        by=UserFactory(),
+        protocol="openid_connect",
+        issuer_url="https://login.mfa.test",
+        client_id="c",
+        client_secret="s",
+        group_claim="groups",
+        admin_groups=["it"],
+    )
+    admin = UserFactory(email="chief@mfa.test")
+    MembershipFactory(user=admin, organisation=ministry, role=Membership.Role.ORG_ADMIN)
+
+    services.sso_member_sync(provider=provider, user=admin, groups=["everyone"])
+
+    assert ministry.memberships.get(user=admin).role == Membership.Role.ORG_ADMIN
+
+
+def test_no_group_claim_sent_keeps_the_role(ministry):
+    provider = services.identity_provider_save(
+        organisation=ministry,
+        by=UserFactory(),
+        protocol="openid_connect",
+        issuer_url="https://login.mfa.test",
+        client_id="c",
+        client_secret="s",
+        group_claim="groups",
+        trainer_groups=["trainers"],
+    )
+    trainer = UserFactory(email="t@mfa.test")
+    MembershipFactory(user=trainer, organisation=ministry, role=Membership.Role.TRAINER)
+
+    services.sso_member_sync(provider=provider, user=trainer, groups=provider.groups_in({}))
+
+    assert ministry.memberships.get(user=trainer).role == Membership.Role.TRAINER
