@@ -3,6 +3,7 @@ import logging
 import requests
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.providers.base import AuthProcess
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -27,6 +28,8 @@ def discover(request):
     """The log-in page's “Continue with single sign-on”: the address's
     verified domain leads to its organisation's identity provider; any other
     address is sent back to log in with a password."""
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)  # already in
     email = request.POST.get("login", "").strip()
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
