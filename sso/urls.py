@@ -6,6 +6,7 @@ app_name = "sso"
 urlpatterns = [
     path("organisation/<slug:slug>/sign-in/", views.configure, name="configure"),
     path("accounts/sso/", views.discover, name="discover"),
+    path("accounts/sso/start/", views.start, name="start"),
 ]
 
 # Answers on allauth's own callback URL (it comes first in the root URLs):

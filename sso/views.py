@@ -1,4 +1,6 @@
 import logging
+import secrets
+from urllib.parse import urlencode
 
 import requests
 from allauth.socialaccount.adapter import get_adapter
@@ -11,6 +13,7 @@ from django.core.validators import validate_email
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +24,7 @@ from sso import selectors, services
 from sso.forms import DomainForm, IdentityProviderForm, initial_from
 
 logger = logging.getLogger(__name__)
+START_KEY = "sso_start"
 
 
 @require_POST
@@ -48,12 +52,37 @@ def discover(request):
             _("Your organisation has no single sign-on here: log in with your password."),
         )
         return redirect("account_login")
-    allauth_provider = get_adapter().get_provider(request, provider.app.provider_id)
+    # The log-in form's CSP (form-action 'self') forbids a form post that
+    # redirects to another origin, so the IdP is reached by a plain
+    # navigation from a page of ours, with a one-time token of this session.
+    token = secrets.token_urlsafe(24)
+    request.session[START_KEY] = {
+        "provider_id": provider.app.provider_id,
+        "next": next_url,
+        "token": token,
+    }
+    start_url = f"{reverse('sso:start')}?{urlencode({'token': token})}"
+    return render(
+        request,
+        "sso/continue.html",
+        {"organisation": provider.organisation, "start_url": start_url},
+    )
+
+
+def start(request):
+    """Leaves for the identity provider that `discover` chose for this session."""
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    chosen = request.session.pop(START_KEY, None)
+    token = request.GET.get("token", "")
+    if not chosen or not constant_time_compare(chosen["token"], token):
+        return redirect("account_login")
+    allauth_provider = get_adapter().get_provider(request, chosen["provider_id"])
     try:
-        return allauth_provider.redirect(request, AuthProcess.LOGIN, next_url=next_url)
+        return allauth_provider.redirect(request, AuthProcess.LOGIN, next_url=chosen["next"])
     except (requests.RequestException, OneLogin_Saml2_Error, KeyError, ValueError):
         # The provider's discovery document or metadata cannot be read.
-        logger.exception("Identity provider of %s unreachable", provider.organisation.slug)
+        logger.exception("Identity provider %s unreachable", chosen["provider_id"])
         messages.error(
             request,
             _(

@@ -169,6 +169,7 @@ TABLE: dict[str, Rule] = {
     # visitors (one signed in already is sent home).
     "sso:configure": Rule(lambda w: {"slug": w.cohort_a.organisation.slug}, A_ADMINS),
     "sso:discover": Rule(no_kwargs, SIGNED_IN, method="post"),
+    "sso:start": Rule(no_kwargs, SIGNED_IN),
 }
 
 

@@ -1,3 +1,4 @@
+import html
 import re
 
 import pytest
@@ -9,6 +10,7 @@ from sso.models import OrganisationDomain
 from tests.factories import OrganisationFactory, UserFactory
 from tests.sso.idp import OidcProvider, SamlProvider, Served
 
+REFRESH = re.compile(r'http-equiv="refresh" content="0;url=([^"]+)"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FORM_FIELD = re.compile(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', re.IGNORECASE)
 FORM_ACTION = re.compile(r'<form[^>]*action="([^"]+)"', re.IGNORECASE)
@@ -62,11 +64,16 @@ class Visitor:
 
     def sso(self, email: str) -> requests.Response:
         """Log-in page, e-mail, “Continue with single sign-on”."""
-        return self.http.post(
+        page = self.http.post(
             f"{self.site}/accounts/sso/",
             data={"csrfmiddlewaretoken": self.csrf(), "login": email},
             timeout=20,
         )
+        onward = REFRESH.search(page.text)
+        if onward is None:
+            return page
+        # The page's refresh: a plain navigation, as a browser makes it.
+        return self.http.get(f"{self.site}{html.unescape(onward.group(1))}", timeout=20)
 
     def post_form(self, page: requests.Response) -> requests.Response:
         """What a browser does with the identity provider's self-posting form."""

@@ -103,8 +103,10 @@ def test_a_verified_domain_leads_to_its_provider(client, required, settings, mon
         },
     )
 
-    answer = client.post(reverse("sso:discover"), {"login": "Hana@MFA.test"})
+    page = client.post(reverse("sso:discover"), {"login": "Hana@MFA.test"})
+    answer = client.get(page.context["start_url"])
 
+    assert page.status_code == 200
     assert answer.status_code == 302
     assert answer.url.startswith("https://login.mfa.test/authorize?")
     assert "client_id=ediplomacy" in answer.url
@@ -115,10 +117,20 @@ def test_a_provider_that_does_not_answer_gets_a_clear_message(client, required):
     app.settings = {"server_url": "http://127.0.0.1:9"}  # nothing listens there
     app.save()
 
-    answer = client.post(reverse("sso:discover"), {"login": "hana@mfa.test"}, follow=True)
+    page = client.post(reverse("sso:discover"), {"login": "hana@mfa.test"})
+    answer = client.get(page.context["start_url"], follow=True)
 
     assert answer.status_code == 200
     assert "does not answer right now" in answer.content.decode()
+
+
+def test_the_way_to_the_provider_is_for_this_session_once(client, required):
+    page = client.post(reverse("sso:discover"), {"login": "hana@mfa.test"})
+    forged = client.get(reverse("sso:start") + "?token=guessed")
+
+    assert forged.url == reverse("account_login")
+    # The token was spent with the failed try: the real one is gone too.
+    assert client.get(page.context["start_url"]).url == reverse("account_login")
 
 
 def test_a_bad_address_is_asked_again(client, required):
