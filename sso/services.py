@@ -91,7 +91,8 @@ def identity_provider_save(
         app.client_id = client_id
         if client_secret:
             app.secret = secret_seal(client_secret)
-        app.settings = {"server_url": issuer_url.rstrip("/")}
+        # PKCE binds the code to this browser's log-in, even for a confidential client.
+        app.settings = {"server_url": issuer_url.rstrip("/"), "oauth_pkce_enabled": True}
     else:
         # allauth's SAML URLs name the organisation by the app's client id.
         app.client_id = organisation.slug

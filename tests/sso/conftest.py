@@ -83,3 +83,19 @@ class Visitor:
     def logged_in(self) -> bool:
         profile = self.http.get(f"{self.site}/profile/", allow_redirects=False, timeout=10)
         return profile.status_code == 200
+
+
+@pytest.fixture
+def visitor_at(live_server):
+    """Makes visitors of the live server, and closes their connections after
+    the test: the server's threads end, and their database connections with
+    them, before the test database is dropped."""
+    made: list[Visitor] = []
+
+    def make() -> Visitor:
+        made.append(Visitor(live_server.url))
+        return made[-1]
+
+    yield make
+    for visitor in made:
+        visitor.http.close()

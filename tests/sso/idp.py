@@ -7,13 +7,15 @@ without asking: the tests are about the service provider's side.
 
 from __future__ import annotations
 
+import base64
 import datetime
+import hashlib
 import json
 import secrets
 import threading
 import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, unquote_plus, urlencode
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 from cryptography import x509
@@ -55,6 +57,16 @@ def _query(environ) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(environ.get("QUERY_STRING", "")).items()}
 
 
+def _pkce_holds(grant: dict, verifier: str) -> bool:
+    """RFC 7636: the verifier hashes to the challenge sent with the request."""
+    if grant["challenge"] is None:
+        return True
+    if grant["method"] != "S256":
+        return False
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode() == grant["challenge"]
+
+
 def _json(start_response, payload, status="200 OK"):
     start_response(status, [("Content-Type", "application/json")])
     return [json.dumps(payload).encode()]
@@ -74,6 +86,21 @@ class OidcProvider:
         self.codes: dict[str, dict] = {}
         self.tokens: dict[str, dict] = {}
         self.issuer = ""
+        self.pkce_checked = False
+
+    def _client_authenticated(self, environ, form) -> bool:
+        """client_secret_post, or client_secret_basic."""
+        basic = environ.get("HTTP_AUTHORIZATION", "")
+        if basic.startswith("Basic "):
+            client_id, _, secret = base64.b64decode(basic[6:]).decode().partition(":")
+            return (unquote_plus(client_id), unquote_plus(secret)) == (
+                self.client_id,
+                self.client_secret,
+            )
+        return (form.get("client_id"), form.get("client_secret")) == (
+            self.client_id,
+            self.client_secret,
+        )
 
     def forge_signatures(self):
         self.signing_key = jwk.JWK.generate(kty="RSA", size=2048, kid="idp-1", alg="RS256")
@@ -105,15 +132,23 @@ class OidcProvider:
             if query.get("client_id") != self.client_id:
                 return _json(start_response, {"error": "unauthorized_client"}, "400 Bad Request")
             code = secrets.token_urlsafe(16)
-            self.codes[code] = {"nonce": query.get("nonce"), "person": dict(self.person)}
+            self.codes[code] = {
+                "nonce": query.get("nonce"),
+                "challenge": query.get("code_challenge"),
+                "method": query.get("code_challenge_method"),
+                "person": dict(self.person),
+            }
             target = f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query['state']})}"
             start_response("302 Found", [("Location", target)])
             return [b""]
         if path == "/token":
             form = _read(environ)
             grant = self.codes.pop(form.get("code", ""), None)
-            if form.get("client_secret") != self.client_secret or grant is None:
+            if not self._client_authenticated(environ, form) or grant is None:
                 return _json(start_response, {"error": "invalid_grant"}, "400 Bad Request")
+            if not _pkce_holds(grant, form.get("code_verifier", "")):
+                return _json(start_response, {"error": "invalid_grant"}, "400 Bad Request")
+            self.pkce_checked = grant["challenge"] is not None
             access_token = secrets.token_urlsafe(16)
             self.tokens[access_token] = grant["person"]
             now = int(time.time())

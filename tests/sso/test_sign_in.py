@@ -6,7 +6,6 @@ import pytest
 from accounts.models import Membership, User
 from sso import services
 from tests.factories import UserFactory
-from tests.sso.conftest import Visitor
 
 AFFILIATION = "urn:oid:1.3.6.1.4.1.5923.1.1.1.1"  # eduPersonAffiliation
 
@@ -44,33 +43,34 @@ def configure_saml(organisation, idp, visitor, **mapping):
     return provider
 
 
-def test_oidc_first_log_in_provisions_a_trainee(live_server, ministry, oidc_idp):
+def test_oidc_first_log_in_provisions_a_trainee(visitor_at, ministry, oidc_idp):
     configure_oidc(ministry, oidc_idp)
     oidc_idp.person = {"sub": "u-100", "email": "amina@mfa.test", "name": "Amina Diallo"}
-    visitor = Visitor(live_server.url)
+    visitor = visitor_at()
 
     visitor.sso("amina@mfa.test")
 
     assert visitor.logged_in()
+    assert oidc_idp.pkce_checked
     user = User.objects.get(email="amina@mfa.test")
     assert user.display_name == "Amina Diallo"
     assert not user.has_usable_password()
     assert ministry.memberships.get(user=user).role == Membership.Role.TRAINEE
 
 
-def test_oidc_group_claim_makes_a_trainer_and_follows_the_provider(live_server, ministry, oidc_idp):
+def test_oidc_group_claim_makes_a_trainer_and_follows_the_provider(visitor_at, ministry, oidc_idp):
     configure_oidc(
         ministry, oidc_idp, group_claim="groups", trainer_groups=["trainers"], admin_groups=["it"]
     )
     oidc_idp.person = {"sub": "u-7", "email": "lea@mfa.test", "name": "Léa", "groups": ["trainers"]}
-    visitor = Visitor(live_server.url)
+    visitor = visitor_at()
     visitor.sso("lea@mfa.test")
     user = User.objects.get(email="lea@mfa.test")
     assert ministry.memberships.get(user=user).role == Membership.Role.TRAINER
 
     # The provider moves her to the IT group: the next log-in follows it.
     oidc_idp.person["groups"] = ["it", "staff"]
-    again = Visitor(live_server.url)
+    again = visitor_at()
     again.sso("lea@mfa.test")
 
     assert again.logged_in()
@@ -78,11 +78,11 @@ def test_oidc_group_claim_makes_a_trainer_and_follows_the_provider(live_server, 
     assert User.objects.filter(email="lea@mfa.test").count() == 1
 
 
-def test_oidc_existing_password_account_is_the_same_person(live_server, ministry, oidc_idp):
+def test_oidc_existing_password_account_is_the_same_person(visitor_at, ministry, oidc_idp):
     existing = UserFactory(email="omar@mfa.test")
     configure_oidc(ministry, oidc_idp)
     oidc_idp.person = {"sub": "u-9", "email": "omar@mfa.test", "name": "Omar"}
-    visitor = Visitor(live_server.url)
+    visitor = visitor_at()
 
     visitor.sso("omar@mfa.test")
 
@@ -91,11 +91,11 @@ def test_oidc_existing_password_account_is_the_same_person(live_server, ministry
     assert ministry.memberships.get(user=existing).role == Membership.Role.TRAINEE
 
 
-def test_oidc_forged_id_token_signature_is_refused(live_server, ministry, oidc_idp):
+def test_oidc_forged_id_token_signature_is_refused(visitor_at, ministry, oidc_idp):
     configure_oidc(ministry, oidc_idp)
     oidc_idp.person = {"sub": "u-1", "email": "eve@mfa.test", "name": "Eve"}
     oidc_idp.forge_signatures()
-    visitor = Visitor(live_server.url)
+    visitor = visitor_at()
 
     visitor.sso("eve@mfa.test")
 
@@ -103,12 +103,12 @@ def test_oidc_forged_id_token_signature_is_refused(live_server, ministry, oidc_i
     assert not User.objects.filter(email="eve@mfa.test").exists()
 
 
-def test_oidc_address_outside_the_verified_domains_is_refused(live_server, ministry, oidc_idp):
+def test_oidc_address_outside_the_verified_domains_is_refused(visitor_at, ministry, oidc_idp):
     configure_oidc(ministry, oidc_idp)
     # The ministry's provider speaks for someone of another organisation.
     oidc_idp.person = {"sub": "u-2", "email": "minister@other.test", "name": "Not theirs"}
     victim = UserFactory(email="minister@other.test")
-    visitor = Visitor(live_server.url)
+    visitor = visitor_at()
 
     answer = visitor.sso("someone@mfa.test")
 
@@ -118,8 +118,8 @@ def test_oidc_address_outside_the_verified_domains_is_refused(live_server, minis
     assert not victim.socialaccount_set.exists()
 
 
-def test_saml_first_log_in_provisions_with_the_group_mapped_role(live_server, ministry, saml_idp):
-    visitor = Visitor(live_server.url)
+def test_saml_first_log_in_provisions_with_the_group_mapped_role(visitor_at, ministry, saml_idp):
+    visitor = visitor_at()
     # The attribute's name as the provider sends it (pysaml2: URI names).
     configure_saml(ministry, saml_idp, visitor, group_claim=AFFILIATION, admin_groups=["faculty"])
     saml_idp.uid = "saml-42"
@@ -138,8 +138,8 @@ def test_saml_first_log_in_provisions_with_the_group_mapped_role(live_server, mi
     assert ministry.memberships.get(user=user).role == Membership.Role.ORG_ADMIN
 
 
-def test_saml_forged_signature_is_refused(live_server, ministry, saml_idp, caplog):
-    visitor = Visitor(live_server.url)
+def test_saml_forged_signature_is_refused(visitor_at, ministry, saml_idp, caplog):
+    visitor = visitor_at()
     configure_saml(ministry, saml_idp, visitor)
     saml_idp.uid = "saml-66"
     saml_idp.person = {"mail": ["mallory@mfa.test"], "displayName": ["Mallory"]}
