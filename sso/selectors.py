@@ -10,7 +10,9 @@ from sso.models import IdentityProvider, OrganisationDomain
 
 
 def email_domain(email: str) -> str:
-    return email.rpartition("@")[2].strip().lower()
+    """The domain of an address, lower case; empty for something with no @."""
+    local, at, domain = email.rpartition("@")
+    return domain.strip().lower() if local and at else ""
 
 
 def _verified(email: str) -> OrganisationDomain | None:

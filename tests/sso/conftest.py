@@ -1,3 +1,4 @@
+import contextlib
 import html
 import re
 
@@ -16,14 +17,19 @@ FORM_FIELD = re.compile(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', re.IGN
 FORM_ACTION = re.compile(r'<form[^>]*action="([^"]+)"', re.IGNORECASE)
 
 
-@pytest.fixture
-def ministry(db) -> Organisation:
+def ministry_with_domain() -> Organisation:
+    """The ministry, its domain mfa.test verified by a platform administrator."""
     organisation = OrganisationFactory(name="Ministry of Foreign Affairs", slug="mfa")
     staff = UserFactory(email="platform@ediplomacy.test", is_staff=True)
     OrganisationDomain.objects.create(
         organisation=organisation, domain="mfa.test", verified_at=timezone.now(), verified_by=staff
     )
     return organisation
+
+
+@pytest.fixture
+def ministry(db) -> Organisation:
+    return ministry_with_domain()
 
 
 @pytest.fixture
@@ -35,11 +41,17 @@ def plain_http_cookies(settings):
     settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 
 
-@pytest.fixture
-def oidc_idp():
+@contextlib.contextmanager
+def served_oidc_provider():
     provider = OidcProvider()
     with Served(provider) as served:
         provider.issuer = served.url
+        yield provider
+
+
+@pytest.fixture
+def oidc_idp():
+    with served_oidc_provider() as provider:
         yield provider
 
 

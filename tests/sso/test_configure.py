@@ -6,6 +6,7 @@ from django.urls import reverse
 from accounts.models import Membership
 from sso.models import IdentityProvider
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.helpers import assert_queries_do_not_grow
 from tests.sso.idp import SamlProvider
 
 
@@ -139,3 +140,32 @@ def test_another_organisations_domain_is_not_found(client, ministry, admin):
 
     assert answer.status_code == 404
     assert other.email_domains.filter(pk=theirs.pk).exists()
+
+
+def test_the_sign_in_page_runs_the_same_queries_whatever_the_domains(client, ministry, admin):
+    client.force_login(admin)
+    client.post(page(ministry), OIDC)
+
+    def grow(size):
+        for number in range(ministry.email_domains.count(), size):
+            ministry.email_domains.create(domain=f"post{number}.mfa.test")
+
+    def request(_):
+        response = client.get(page(ministry))
+        assert response.status_code == 200
+        return response
+
+    # Session, user, roles, the organisation, its provider and app, its domains.
+    measured = assert_queries_do_not_grow(request, grow, sizes=(2, 20), warm=True)
+    assert len(measured.large) <= 8, measured.large
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["amina@mfa.test", "AMINA@MFA.TEST", "someone@elsewhere.test", "no-at-sign"],
+)
+def test_discovery_is_one_query(ministry, email, django_assert_num_queries):
+    from sso import selectors
+
+    with django_assert_num_queries(0 if "@" not in email else 1):
+        selectors.identity_provider_for_email(email=email)
