@@ -5,6 +5,7 @@ import pytest
 
 from accounts.models import Membership, User
 from sso import services
+from sso.forms import IdentityProviderForm
 from tests.factories import UserFactory
 
 AFFILIATION = "urn:oid:1.3.6.1.4.1.5923.1.1.1.1"  # eduPersonAffiliation
@@ -28,13 +29,16 @@ def configure_oidc(organisation, idp, **mapping):
     )
 
 
-def configure_saml(organisation, idp, visitor, **mapping):
+def configure_saml(organisation, idp, visitor, *, pasted=False, **mapping):
+    """The provider's metadata by its URL, or pasted as XML on the sign-in page."""
+    if pasted:
+        form = IdentityProviderForm({"protocol": "saml", "metadata_xml": idp.metadata()})
+        assert form.is_valid(), form.errors
+        saml_idp = form.cleaned_data["saml_idp"]
+    else:
+        saml_idp = {"metadata_url": f"{idp.url}/metadata", "entity_id": idp.entity_id}
     provider = services.identity_provider_save(
-        organisation=organisation,
-        by=UserFactory(),
-        protocol="saml",
-        saml_idp={"metadata_url": f"{idp.url}/metadata", "entity_id": idp.entity_id},
-        **mapping,
+        organisation=organisation, by=UserFactory(), protocol="saml", saml_idp=saml_idp, **mapping
     )
     # The identity provider is given our metadata, as its administrator would be.
     idp.sp_metadata = visitor.http.get(
@@ -118,10 +122,20 @@ def test_oidc_address_outside_the_verified_domains_is_refused(visitor_at, minist
     assert not victim.socialaccount_set.exists()
 
 
-def test_saml_first_log_in_provisions_with_the_group_mapped_role(visitor_at, ministry, saml_idp):
+@pytest.mark.parametrize("pasted", [False, True], ids=["metadata-url", "metadata-xml"])
+def test_saml_first_log_in_provisions_with_the_group_mapped_role(
+    visitor_at, ministry, saml_idp, pasted
+):
     visitor = visitor_at()
     # The attribute's name as the provider sends it (pysaml2: URI names).
-    configure_saml(ministry, saml_idp, visitor, group_claim=AFFILIATION, admin_groups=["faculty"])
+    configure_saml(
+        ministry,
+        saml_idp,
+        visitor,
+        pasted=pasted,
+        group_claim=AFFILIATION,
+        admin_groups=["faculty"],
+    )
     saml_idp.uid = "saml-42"
     saml_idp.person = {
         "mail": ["kofi@mfa.test"],
@@ -151,3 +165,16 @@ def test_saml_forged_signature_is_refused(visitor_at, ministry, saml_idp, caplog
     assert not visitor.logged_in()
     assert not User.objects.filter(email="mallory@mfa.test").exists()
     assert "Signature validation failed" in caplog.text
+
+
+def test_saml_address_outside_the_verified_domains_is_refused(visitor_at, ministry, saml_idp):
+    visitor = visitor_at()
+    configure_saml(ministry, saml_idp, visitor)
+    saml_idp.uid = "saml-99"
+    saml_idp.person = {"mail": ["ambassador@other.test"], "displayName": ["Not theirs"]}
+
+    answer = visitor.post_form(visitor.sso("someone@mfa.test"))
+
+    assert answer.status_code == 403
+    assert not visitor.logged_in()
+    assert not User.objects.filter(email="ambassador@other.test").exists()
