@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from onelogin.saml2.errors import OneLogin_Saml2_Error
 
 from accounts import access
+from ediplomacy.lib.ids import parse_id
 from sso import selectors, services
 from sso.forms import DomainForm, IdentityProviderForm, initial_from
 
@@ -153,10 +154,9 @@ def configure(request, slug):
         messages.success(request, _("The domain waits for a platform administrator's check."))
         return redirect(here)
     if action in {"verify_domain", "remove_domain"}:
-        try:
-            pk = int(request.POST.get("domain", ""))
-        except ValueError:
-            raise Http404("No such domain.") from None
+        pk = parse_id(request.POST.get("domain"))
+        if pk is None:
+            raise Http404("No such domain.")
         domain = access.email_domain_configurable(
             user=request.user, roles=roles, organisation=organisation, pk=pk
         )

@@ -175,3 +175,21 @@ def test_no_group_claim_sent_keeps_the_role(ministry):
     services.sso_member_sync(provider=provider, user=trainer, groups=provider.groups_in({}))
 
     assert ministry.memberships.get(user=trainer).role == Membership.Role.TRAINER
+
+
+@pytest.mark.parametrize(
+    "login", ["a\x00@mfa.test", "hana@mfa.te\x00st", "x" * 5000 + "@mfa.test", "@mfa.test"]
+)
+def test_discovery_answers_bad_input_with_the_log_in_page(client, required, login):
+    answer = client.post(reverse("sso:discover"), {"login": login, "next": "https://evil.test/"})
+
+    assert answer.status_code == 302
+    assert answer.url == reverse("account_login")
+
+
+def test_discovery_keeps_only_a_local_next_page(client, required):
+    client.post(reverse("sso:discover"), {"login": "hana@mfa.test", "next": "https://evil.test/"})
+    assert client.session["sso_start"]["next"] is None
+
+    client.post(reverse("sso:discover"), {"login": "hana@mfa.test", "next": "/programme/"})
+    assert client.session["sso_start"]["next"] == "/programme/"
