@@ -264,6 +264,29 @@ class SamlProvider:
         config = self._server(key_file=self.key_file, cert_file=self.cert_file).config
         return create_metadata_string(None, config=config, valid=1).decode()
 
+    def unsolicited(self, *, acs_url: str, sp_entity_id: str) -> str:
+        """The self-posting form of a response nobody asked for (IdP-initiated)."""
+        from saml2 import BINDING_HTTP_POST
+        from saml2.saml import AUTHN_PASSWORD, NAMEID_FORMAT_PERSISTENT, NameID
+        from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
+
+        server = self._server(key_file=self.key_file, cert_file=self.cert_file)
+        response = server.create_authn_response(
+            identity=self.person,
+            userid=self.uid,
+            name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=self.uid),
+            authn={"class_ref": AUTHN_PASSWORD, "authn_auth": self.url},
+            in_response_to=None,
+            destination=acs_url,
+            sp_entity_id=sp_entity_id,
+            sign_response=True,
+            sign_assertion=True,
+            sign_alg=SIG_RSA_SHA256,
+            digest_alg=DIGEST_SHA256,
+        )
+        http = server.apply_binding(BINDING_HTTP_POST, str(response), acs_url, "", response=True)
+        return http["data"]
+
     def __call__(self, environ, start_response):
         from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
         from saml2.saml import AUTHN_PASSWORD, NAMEID_FORMAT_PERSISTENT, NameID

@@ -1,6 +1,8 @@
 """Log-in through an organisation's identity provider, against real
 providers served locally (tests/sso/idp.py): OpenID Connect and SAML 2.0."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from accounts.models import Membership, User
@@ -178,3 +180,23 @@ def test_saml_address_outside_the_verified_domains_is_refused(visitor_at, minist
     assert answer.status_code == 403
     assert not visitor.logged_in()
     assert not User.objects.filter(email="ambassador@other.test").exists()
+
+
+def test_saml_log_in_started_by_the_identity_provider_is_refused(
+    visitor_at, ministry, saml_idp, caplog
+):
+    visitor = visitor_at()
+    configure_saml(ministry, saml_idp, visitor)
+    saml_idp.uid = "saml-7"
+    saml_idp.person = {"mail": ["pushed@mfa.test"], "displayName": ["Pushed"]}
+    metadata = f"{visitor.site}/accounts/saml/{ministry.slug}/metadata/"
+    form = saml_idp.unsolicited(
+        acs_url=f"{visitor.site}/accounts/saml/{ministry.slug}/acs/", sp_entity_id=metadata
+    )
+
+    visitor.post_form(SimpleNamespace(text=form))
+
+    assert not visitor.logged_in()
+    assert not User.objects.filter(email="pushed@mfa.test").exists()
+    # Refused as unsolicited, not for a broken signature.
+    assert "IdP initiated SSO rejected" in caplog.text
