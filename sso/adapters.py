@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base import AuthProcess
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.adapters import AccountAdapter as BaseAccountAdapter
@@ -68,9 +71,20 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             email = sociallogin.email_addresses[0].email
         else:
             email = (sociallogin.user.email or "") if sociallogin.user else ""
+        reason = None
         if not self._speaks_for(sociallogin.provider.app, email):
+            reason = "domain"
+        # Linking the provider to the account one is logged in to (allauth's
+        # "connect") only for the same address: nobody ties a colleague's
+        # identity to their own account.
+        elif (
+            sociallogin.state.get("process") == AuthProcess.CONNECT
+            and request.user.email.lower() != email.lower()
+        ):
+            reason = "connect"
+        if reason:
             raise ImmediateHttpResponse(
-                render(request, "sso/refused.html", {"email": email}, status=403)
+                render(request, "sso/refused.html", {"email": email, "reason": reason}, status=403)
             )
 
     def populate_user(self, request, sociallogin, data):
@@ -79,4 +93,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             part for part in (data.get("first_name"), data.get("last_name")) if part
         )
         user.display_name = (name or "").strip()[:150]
+        # As at sign-up: the interface in the language the browser asks for.
+        language = translation.get_language_from_request(request)
+        if language in dict(settings.LANGUAGES):
+            user.language = language
         return user

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 
-from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.db import transaction
 from django.utils import timezone
 
@@ -66,6 +66,22 @@ def _current_provider(*, organisation: Organisation) -> IdentityProvider | None:
         return None
 
 
+def _issuer_of(app: SocialApp) -> tuple:
+    """Who answers for the people's ids (`sub`, NameID): the OpenID Connect
+    issuer and client, or the SAML IdP's entity ID."""
+    if app.provider == IdentityProvider.Protocol.OIDC:
+        return (app.settings.get("server_url"), app.client_id)
+    return (app.settings.get("idp", {}).get("entity_id"),)
+
+
+def _unlink_people(*, app: SocialApp) -> int:
+    """Forgets which person each of the app's ids was. Another provider may
+    hand out the same ids to other people; those who come back are linked
+    again by their address in a verified domain."""
+    deleted, _ = SocialAccount.objects.filter(provider=app.provider_id).delete()
+    return deleted
+
+
 @transaction.atomic
 def identity_provider_save(
     *,
@@ -86,6 +102,7 @@ def identity_provider_save(
     current = _current_provider(organisation=organisation)
     app = _app_for(organisation=organisation, protocol=protocol, current=current)
     old_app = current.app if current is not None and current.app_id != app.pk else None
+    issuer_before = _issuer_of(app) if app.pk else None
     app.name = organisation.name
     if protocol == IdentityProvider.Protocol.OIDC:
         app.client_id = client_id
@@ -103,6 +120,8 @@ def identity_provider_save(
             "advanced": {"strict": True, "reject_idp_initiated_sso": True},
         }
     app.save()
+    if issuer_before is not None and issuer_before != _issuer_of(app):
+        _unlink_people(app=app)
     provider = current or IdentityProvider(organisation=organisation)
     provider.protocol = protocol
     provider.app = app
@@ -112,6 +131,7 @@ def identity_provider_save(
     provider.sso_required = sso_required
     provider.save()
     if old_app is not None:
+        _unlink_people(app=old_app)
         old_app.delete()
     audit_record(
         actor=by,
@@ -130,7 +150,8 @@ def identity_provider_remove(*, organisation: Organisation, by: User) -> None:
     provider = _current_provider(organisation=organisation)
     if provider is None:
         return
-    provider.app.delete()  # cascades to the provider and the people's linked accounts
+    _unlink_people(app=provider.app)
+    provider.app.delete()  # and the provider with it
     audit_record(actor=by, action="sso.remove", target=organisation.name, organisation=organisation)
 
 

@@ -193,3 +193,36 @@ def test_discovery_keeps_only_a_local_next_page(client, required):
 
     client.post(reverse("sso:discover"), {"login": "hana@mfa.test", "next": "/programme/"})
     assert client.session["sso_start"]["next"] == "/programme/"
+
+
+def test_a_new_issuer_forgets_which_person_each_old_id_was(required):
+    from allauth.socialaccount.models import SocialAccount
+
+    person = UserFactory(email="hana@mfa.test")
+    SocialAccount.objects.create(user=person, provider="oidc-mfa", uid="sub-1")
+    same = {
+        "organisation": required.organisation,
+        "by": person,
+        "protocol": "openid_connect",
+        "client_id": "ediplomacy",
+        "issuer_url": "https://login.mfa.test",
+    }
+
+    services.identity_provider_save(**same, sso_required=True)
+    assert SocialAccount.objects.filter(user=person).exists()
+
+    services.identity_provider_save(**{**same, "issuer_url": "https://new-idp.mfa.test"})
+    assert not SocialAccount.objects.filter(user=person).exists()
+
+
+def test_turning_sso_off_unlinks_everyone(required):
+    from allauth.socialaccount.models import SocialAccount
+
+    person = UserFactory(email="hana@mfa.test")
+    SocialAccount.objects.create(user=person, provider="oidc-mfa", uid="sub-1")
+
+    services.identity_provider_remove(organisation=required.organisation, by=person)
+
+    assert not SocialAccount.objects.exists()
+    # The domains stay theirs, ready for the next provider.
+    assert required.organisation.email_domains.filter(domain="mfa.test").exists()

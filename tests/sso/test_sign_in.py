@@ -4,11 +4,12 @@ providers served locally (tests/sso/idp.py): OpenID Connect and SAML 2.0."""
 from types import SimpleNamespace
 
 import pytest
+from allauth.socialaccount.models import SocialAccount
 
 from accounts.models import Membership, User
 from sso import services
 from sso.forms import IdentityProviderForm
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 AFFILIATION = "urn:oid:1.3.6.1.4.1.5923.1.1.1.1"  # eduPersonAffiliation
 
@@ -61,6 +62,8 @@ def test_oidc_first_log_in_provisions_a_trainee(visitor_at, ministry, oidc_idp):
     user = User.objects.get(email="amina@mfa.test")
     assert user.display_name == "Amina Diallo"
     assert not user.has_usable_password()
+    assert user.emailaddress_set.get().verified
+    assert user.socialaccount_set.get().provider == "oidc-mfa"
     assert ministry.memberships.get(user=user).role == Membership.Role.TRAINEE
 
 
@@ -200,3 +203,32 @@ def test_saml_log_in_started_by_the_identity_provider_is_refused(
     assert not User.objects.filter(email="pushed@mfa.test").exists()
     # Refused as unsolicited, not for a broken signature.
     assert "IdP initiated SSO rejected" in caplog.text
+
+
+def test_oidc_connecting_a_colleagues_identity_to_ones_own_account_is_refused(
+    visitor_at, ministry, oidc_idp
+):
+    UserFactory(email="intern@elsewhere.test")
+    configure_oidc(ministry, oidc_idp)
+    oidc_idp.person = {"sub": "u-55", "email": "ambassador@mfa.test", "name": "Ambassador"}
+    visitor = visitor_at()
+    visitor.http.post(
+        f"{visitor.site}/accounts/login/",
+        data={
+            "csrfmiddlewaretoken": visitor.csrf(),
+            "login": "intern@elsewhere.test",
+            "password": PASSWORD,
+        },
+        timeout=10,
+    )
+    assert visitor.logged_in()
+
+    answer = visitor.http.post(
+        f"{visitor.site}/accounts/oidc/oidc-mfa/login/",
+        data={"csrfmiddlewaretoken": visitor.csrf(), "process": "connect"},
+        timeout=20,
+    )
+
+    assert answer.status_code == 403
+    assert "not the address of the account you are logged in to" in answer.text
+    assert not SocialAccount.objects.exists()
