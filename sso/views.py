@@ -1,3 +1,6 @@
+"""Single sign-on pages: discovery from the log-in page, the way out to the
+identity provider, and an organisation's sign-in settings."""
+
 import logging
 import secrets
 from urllib.parse import urlencode
@@ -28,6 +31,12 @@ logger = logging.getLogger(__name__)
 START_KEY = "sso_start"
 
 
+def _back_to_log_in(next_url: str | None):
+    """The log-in page, still leading where the person was going."""
+    query = f"?{urlencode({'next': next_url})}" if next_url else ""
+    return redirect(f"{reverse('account_login')}{query}")
+
+
 @require_POST
 def discover(request):
     """The log-in page's “Continue with single sign-on”: the address's
@@ -45,14 +54,14 @@ def discover(request):
         validate_email(email)
     except ValidationError:
         messages.error(request, _("Enter your e-mail address first."))
-        return redirect("account_login")
+        return _back_to_log_in(next_url)
     provider = selectors.identity_provider_for_email(email=email)
     if provider is None:
         messages.info(
             request,
             _("Your organisation has no single sign-on here: log in with your password."),
         )
-        return redirect("account_login")
+        return _back_to_log_in(next_url)
     # The log-in form's CSP (form-action 'self') forbids a form post that
     # redirects to another origin, so the IdP is reached by a plain
     # navigation from a page of ours, with a one-time token of this session.

@@ -187,6 +187,14 @@ def test_discovery_answers_bad_input_with_the_log_in_page(client, required, logi
     assert answer.url == reverse("account_login")
 
 
+def test_the_password_fallback_keeps_the_next_page(client, required):
+    answer = client.post(
+        reverse("sso:discover"), {"login": "someone@elsewhere.test", "next": "/programme/"}
+    )
+
+    assert answer.url == reverse("account_login") + "?next=%2Fprogramme%2F"
+
+
 def test_discovery_keeps_only_a_local_next_page(client, required):
     client.post(reverse("sso:discover"), {"login": "hana@mfa.test", "next": "https://evil.test/"})
     assert client.session["sso_start"]["next"] is None
