@@ -58,6 +58,8 @@ def test_administrator_sets_up_oidc_and_a_diplomat_logs_in_through_it(
     page.get_by_label("Email").fill("yasmin@mfa.test")
     assert_accessible(page, name="log-in with single sign-on")
     screenshot(page, "sso-log-in-desktop")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "sso-log-in-phone")
     page.get_by_role("button", name="Continue with single sign-on").click()
 
     page.get_by_role("button", name="Log out").wait_for()

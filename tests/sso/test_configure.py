@@ -169,3 +169,15 @@ def test_discovery_is_one_query(ministry, email, django_assert_num_queries):
 
     with django_assert_num_queries(0 if "@" not in email else 1):
         selectors.identity_provider_for_email(email=email)
+
+
+def test_turning_sso_off_asks_first(client, ministry, admin):
+    client.force_login(admin)
+    client.post(page(ministry), OIDC)
+
+    asked = client.post(page(ministry), {"action": "remove"})
+    assert "Turn single sign-on off for Ministry of Foreign Affairs?" in asked.content.decode()
+    assert IdentityProvider.objects.filter(organisation=ministry).exists()
+
+    client.post(page(ministry), {"action": "remove", "confirm": "yes"})
+    assert not IdentityProvider.objects.filter(organisation=ministry).exists()

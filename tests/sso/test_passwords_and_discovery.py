@@ -234,3 +234,15 @@ def test_turning_sso_off_unlinks_everyone(required):
     assert not SocialAccount.objects.exists()
     # The domains stay theirs, ready for the next provider.
     assert required.organisation.email_domains.filter(domain="mfa.test").exists()
+
+
+def test_after_sso_is_off_someone_without_a_password_can_set_one(client, required, mailoutbox):
+    person = UserFactory(email="hana@mfa.test")
+    person.set_unusable_password()
+    person.save()
+    services.identity_provider_remove(organisation=required.organisation, by=person)
+
+    client.post(reverse("account_reset_password"), {"email": "hana@mfa.test"})
+
+    assert len(mailoutbox) == 1
+    assert "/accounts/password/reset/key/" in mailoutbox[0].body
