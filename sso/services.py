@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 
 from allauth.socialaccount.models import SocialAccount, SocialApp
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, User
@@ -174,7 +174,13 @@ def domain_verify(*, domain: OrganisationDomain, by: User) -> None:
         raise DomainTaken(domain.domain)
     domain.verified_at = timezone.now()
     domain.verified_by = by
-    domain.save(update_fields=["verified_at", "verified_by"])
+    try:
+        with transaction.atomic():
+            domain.save(update_fields=["verified_at", "verified_by"])
+    except IntegrityError:
+        # Verified for another organisation in the same moment.
+        domain.verified_at = domain.verified_by = None
+        raise DomainTaken(domain.domain) from None
     audit_record(
         actor=by, action="sso.domain_verify", target=domain.domain, organisation=domain.organisation
     )

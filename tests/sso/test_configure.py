@@ -181,3 +181,38 @@ def test_turning_sso_off_asks_first(client, ministry, admin):
 
     client.post(page(ministry), {"action": "remove", "confirm": "yes"})
     assert not IdentityProvider.objects.filter(organisation=ministry).exists()
+
+
+@pytest.mark.postgres
+def test_the_database_keeps_a_verified_domain_to_one_organisation(ministry):
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    other = OrganisationFactory(slug="other")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        other.email_domains.create(domain="mfa.test", verified_at=timezone.now())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        other.email_domains.create(domain="Upper.Case.test")
+    # Claimed, unverified, by another organisation too: allowed, it waits.
+    assert other.email_domains.create(domain="mfa.test").verified_at is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_verifications_of_one_domain_at_once_leave_one():
+    from sso import services
+    from sso.models import OrganisationDomain
+    from tests.helpers import race
+
+    first = OrganisationFactory(slug="first").email_domains.create(domain="shared.test")
+    second = OrganisationFactory(slug="second").email_domains.create(domain="shared.test")
+    staff = UserFactory(is_staff=True)
+
+    outcomes = race(
+        lambda: services.domain_verify(domain=first, by=staff),
+        lambda: services.domain_verify(domain=second, by=staff),
+    )
+
+    # Whichever came second met the other's row or the database's constraint.
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == ["DomainTaken", "NoneType"]
+    assert OrganisationDomain.objects.filter(verified_at__isnull=False).count() == 1
