@@ -15,6 +15,8 @@ RUN useradd --create-home --uid 1000 app
 WORKDIR /app
 
 COPY pyproject.toml README.md ./
+# SAML single sign-on's xmlsec installs from its manylinux wheel, libxmlsec1
+# inside: no compiler or -dev package is needed here.
 RUN pip install .
 
 COPY --chown=app:app . .

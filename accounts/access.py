@@ -125,6 +125,34 @@ def organisation_managed(*, user: User, roles: Roles, slug: str) -> Organisation
     return organisation
 
 
+def organisation_sign_in_configurable(*, user: User, roles: Roles, slug: str) -> Organisation:
+    """The organisation whose sign-in (identity provider, e-mail domains) this
+    person sets: its administrators and staff; 404 for anyone else."""
+    return organisation_managed(user=user, roles=roles, slug=slug)
+
+
+def email_domains_verifiable(*, roles: Roles) -> bool:
+    """Only platform administrators verify that a domain is an organisation's:
+    a verified domain lets that organisation's identity provider speak for
+    every address in it, so no organisation may vouch for itself."""
+    return roles.is_staff
+
+
+def email_domain_configurable(*, user: User, roles: Roles, organisation: Organisation, pk: int):
+    """One of the organisation's claimed e-mail domains, for someone who sets
+    its sign-in; 404 otherwise."""
+    if not roles.can_manage(organisation):
+        raise Http404("No such domain.")
+    domain = (
+        apps.get_model("sso", "OrganisationDomain")
+        .objects.filter(organisation=organisation, pk=pk)
+        .first()
+    )
+    if domain is None:
+        raise Http404("No such domain.")
+    return domain
+
+
 def organisations_training(*, user: User, roles: Roles) -> QuerySet[Organisation]:
     """The organisations where this person may create a cohort and train it."""
     organisations = Organisation.objects.order_by("name")

@@ -45,7 +45,11 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "accounts",
+    "sso",
     "competences",
     "curriculum",
     "progress",
@@ -236,7 +240,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
-ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+# sso's adapter is accounts' own plus the refusal of passwords where an
+# organisation requires single sign-on (docs/sso.md).
+ACCOUNT_ADAPTER = "sso.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -260,6 +266,17 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+
+# Single sign-on (docs/sso.md): each organisation's identity provider is an
+# allauth app in the database, set on the organisation's sign-in page.
+SOCIALACCOUNT_ADAPTER = "sso.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# A provider's address in its organisation's verified domains is the same
+# person as an existing account with it (the adapter decides which ones).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+# We sign people in; we never call the identity provider's APIs for them.
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 
 # Days an invitation link stays valid after it was (re-)sent.
 INVITATION_DAYS = envint("INVITATION_DAYS", 14, minimum=1)

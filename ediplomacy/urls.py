@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from ediplomacy.lib.health import healthz
+from sso.urls import oidc_callback
 
 # The admin's log-in goes through allauth, so its rate limits protect it too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -11,6 +12,8 @@ admin.site.site_title = "ediplomacy"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    oidc_callback,
+    path("", include("sso.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),

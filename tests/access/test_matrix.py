@@ -195,6 +195,12 @@ TABLE: dict[str, Rule] = {
     "api:webhooks": Rule(lambda w: {"slug": w.cohort_a.organisation.slug}, A_ADMINS),
     "api:webhook_disable": Rule(endpoint_a, A_ADMINS, method="post"),
     "api:deliveries": Rule(lambda w: {"slug": w.cohort_a.organisation.slug}, A_ADMINS),
+    # Single sign-on: an organisation's administrators (and staff) set its
+    # identity provider and domains; the log-in page's discovery is for
+    # visitors (one signed in already is sent home).
+    "sso:configure": Rule(lambda w: {"slug": w.cohort_a.organisation.slug}, A_ADMINS),
+    "sso:discover": Rule(no_kwargs, SIGNED_IN, method="post"),
+    "sso:start": Rule(no_kwargs, SIGNED_IN),
 }
 
 
@@ -213,7 +219,8 @@ def site_url_names() -> set[str]:
                 inner = pattern.namespace
                 walk(pattern.url_patterns, f"{namespace}{inner}:" if inner else namespace)
             elif isinstance(pattern, URLPattern):
-                if pattern.name == "healthz":
+                # allauth's OpenID Connect callback, answered by sso.oidc.
+                if pattern.name in {"healthz", "openid_connect_callback"}:
                     continue
                 assert pattern.name, f"URL pattern {pattern.pattern} has no name"
                 names.add(namespace + pattern.name)

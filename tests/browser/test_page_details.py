@@ -15,6 +15,7 @@ from progress import services
 from progress.demo import seed_learners
 from progress.models import Cohort, Enrolment
 from progress.tasks import invitation_token
+from sso import services as sso_services
 from tests.browser.conftest import log_in, screenshot
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
@@ -238,10 +239,21 @@ def test_every_page_reads_well_at_desktop_and_phone_widths(
     tour(page, assert_accessible, "confirm-archive")
     page.get_by_role("button", name="Log out").click()
 
+    # The sign-in page with a provider, so that it shows the addresses to give it.
+    sso_services.identity_provider_save(
+        organisation=organisation,
+        by=admin,
+        protocol="openid_connect",
+        issuer_url="https://login.mfa.example/realms/ministry-of-foreign-affairs",
+        client_id="ediplomacy",
+        client_secret="secret",
+    )
+    organisation.email_domains.create(domain="mfa.example")
     log_in(page, admin.email)
     admin_pages = {
         "people": reverse("accounts:people", args=[organisation.slug]),
         "audit": reverse("accounts:audit", args=[organisation.slug]),
+        "sign-in": reverse("sso:configure", args=[organisation.slug]),
     }
     for name, url in admin_pages.items():
         page.goto(url)

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LAYERS = [
     "ediplomacy.lib",
     "accounts",
+    "sso",
     "competences",
     "curriculum",
     "progress",

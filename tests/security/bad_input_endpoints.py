@@ -7,6 +7,7 @@ from accounts.models import Membership, Organisation
 from progress.models import Invitation, Nudge, Submission
 from progress.nudges.delivery import unsubscribe_token
 from progress.tasks import invitation_token
+from sso.models import IdentityProvider
 from tests.factories import PASSWORD as FACTORY_PASSWORD
 from tests.helpers import review_post
 from tests.security.bad_input import (
@@ -256,6 +257,35 @@ ENDPOINTS: dict[str, Endpoint] = {
         watched=lambda world: (
             sorted(world.organisation.memberships.values_list("user_id", "role")),
             Organisation.objects.get(pk=world.organisation.pk).nudges_paused_until,
+        ),
+    ),
+    "sign-in settings": Endpoint(
+        "org_admin",
+        "post",
+        fixed("sso:configure", lambda world: world.organisation.slug),
+        lambda world: {
+            "action": st.one_of(
+                SHORT_TEXT,
+                st.sampled_from(["save", "remove", "add_domain", "verify_domain", "remove_domain"]),
+            ),
+            "protocol": st.one_of(SHORT_TEXT, st.sampled_from(["openid_connect", "saml"])),
+            "issuer_url": st.one_of(TEXT, LINKS),
+            "client_id": TEXT,
+            "client_secret": TEXT,
+            "metadata_url": st.one_of(TEXT, LINKS),
+            "entity_id": TEXT,
+            "metadata_xml": st.one_of(TEXT, st.just("<EntityDescriptor/>")),
+            "group_claim": SHORT_TEXT,
+            "trainer_groups": TEXT,
+            "admin_groups": TEXT,
+            "sso_required": st.one_of(SHORT_TEXT, st.just("on")),
+            "domain": st.one_of(TEXT, st.from_regex(r"\A[0-9]{1,25}\Z"), st.just("mfa.example")),
+        },
+        lambda world: {"action": "add_domain", "domain": "embassy.example"},
+        refused=(200,),
+        watched=lambda world: (
+            sorted(world.organisation.email_domains.values_list("domain", "verified_at")),
+            IdentityProvider.objects.filter(organisation=world.organisation).exists(),
         ),
     ),
     "pause": Endpoint(
