@@ -31,6 +31,7 @@ install: $(STAMP)
 demo: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py load_curriculum
+	$(RUN_ENV) $(BIN)/python manage.py load_scenarios
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
 
 # The web server, a Celery worker and Celery beat (ediplomacy/embedded.py), on

@@ -113,6 +113,7 @@ class Activity(models.Model):
         RESOURCES = "resources", "Core resources"
         LISTENING_LOG = "listening_log", "Listening log"
         PRACTICE = "practice", "Practice task"
+        SIMULATION = "simulation", "Simulation"
         REFLECTION = "reflection", "Reflection"
         CHECKIN = "checkin", "Following check-in"
 
@@ -127,7 +128,8 @@ class Activity(models.Model):
     body_html = models.TextField(blank=True)
     # Kind-specific rules: pass_mark, questions, draw and retakes (quiz),
     # required (resources), required_days and required_weeks (listening_log),
-    # min_words (reflection). A practice activity's rubric is its `criteria`.
+    # min_words (reflection), scenario (simulation). A practice or simulation
+    # activity's rubric is its `criteria`.
     config = models.JSONField(default=dict, blank=True)
     retired_at = models.DateTimeField(null=True, blank=True)
 
@@ -146,6 +148,7 @@ class Activity(models.Model):
                         "resources",
                         "listening_log",
                         "practice",
+                        "simulation",
                         "reflection",
                         "checkin",
                     ]
@@ -207,8 +210,17 @@ class Activity(models.Model):
         return [item for item in self.criteria.all() if item.retired_at is None]
 
     @property
+    def scenario_slug(self) -> str:
+        return self.config.get("scenario", "")
+
+    @property
     def min_words(self) -> int:
         return int(self.config.get("min_words", 30))
+
+
+# The kinds whose work a trainer reviews against a rubric: hand-in practice
+# work, and a simulation run submitted from the practice sandbox.
+REVIEWED_KINDS = frozenset({Activity.Kind.PRACTICE, Activity.Kind.SIMULATION})
 
 
 class Resource(models.Model):

@@ -130,6 +130,18 @@ def _not_followed(scenario: Scenario, state: State, check: Check) -> CheckResult
     return CheckResult(check.slug, check.kind, check.label, found == 0, {"found": found})
 
 
+def _mentions(scenario: Scenario, state: State, check: Check) -> CheckResult:
+    public = " ".join(item.text.lower() for item in state.mine if item.public)
+    found = sum(term.lower() in public for term in check.terms)
+    return CheckResult(
+        check.slug,
+        check.kind,
+        check.label,
+        found == len(check.terms),
+        {"found": found, "expected": len(check.terms)},
+    )
+
+
 RULES = {
     "first_response": _first_response,
     "character_limit": _character_limit,
@@ -140,6 +152,7 @@ RULES = {
     "clearance_before_publishing": _clearance,
     "followed": _followed,
     "not_followed": _not_followed,
+    "mentions": _mentions,
 }
 
 

@@ -33,6 +33,7 @@ CHECK_KINDS = (
     "clearance_before_publishing",
     "followed",  # handles: the reliable sources a listening list should hold
     "not_followed",  # handles: the sources it should leave out
+    "mentions",  # terms: handles or hashtags a public post should carry
 )
 BRANCH_CONDITIONS = ("unanswered", "answered")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -178,9 +179,12 @@ class _Reader:
 
     def __init__(self):
         self.problems: list[tuple[str, str]] = []
+        # Fields already reported as missing, so no later check repeats it.
+        self.missing: set[str] = set()
 
     def problem(self, where: str, message: str) -> None:
-        self.problems.append((where, message))
+        if where not in self.missing:
+            self.problems.append((where, message))
 
     def mapping(self, value: Any, where: str, required: set, optional: set = frozenset()):
         if not isinstance(value, dict):
@@ -189,6 +193,7 @@ class _Reader:
         prefix = f"{where}." if where else ""
         for key in sorted(required - value.keys()):
             self.problem(f"{prefix}{key}", "is required")
+            self.missing.add(f"{prefix}{key}")
         for key in sorted(value.keys() - required - optional):
             self.problem(f"{prefix}{key}", "is not a known field")
         return value
@@ -433,7 +438,7 @@ def parse_scenario(data: Any) -> Scenario:
             check = replace(
                 check, handles=read.handles(item.get("handles"), f"{where}.handles", handles)
             )
-        elif kind == "no_personal_data":
+        elif kind in ("no_personal_data", "mentions"):
             check = replace(check, terms=read.terms(item.get("terms"), f"{where}.terms"))
         elif kind == "source_linked":
             sources = item.get("sources") or []

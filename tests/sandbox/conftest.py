@@ -1,0 +1,9 @@
+import pytest
+
+from tests.sandbox.helpers import scenarios_loaded
+
+
+@pytest.fixture
+def scenarios(programme):
+    """The shipped scenarios, loaded (again, if a transactional test flushed them)."""
+    return scenarios_loaded()
