@@ -5,7 +5,10 @@ The platform a learner sees is never stored: it is the engine's fold over the
 run's log (`sandbox.engine.replay`) at the run's current scenario minute.
 """
 
+from __future__ import annotations
+
 import datetime
+from dataclasses import replace
 from functools import cached_property
 
 from django.conf import settings
@@ -70,6 +73,8 @@ class LiveRun(ClockMixin, models.Model):
     starts_at = models.DateTimeField()
     speed = models.FloatField()
     pauses = models.JSONField(default=list, blank=True)
+    # The trainer plays the approver: drafts wait for their answer.
+    trainer_clears = models.BooleanField(default=False)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -114,6 +119,7 @@ class Run(ClockMixin, models.Model):
     started_at = models.DateTimeField()
     speed = models.FloatField()
     pauses = models.JSONField(default=list, blank=True)
+    trainer_clears = models.BooleanField(default=False)
     # Append-only: each entry is an engine action's dict and the token of the
     # request that sent it, so a retried request is not recorded twice.
     log = models.JSONField(default=list, blank=True)
@@ -169,7 +175,21 @@ class Run(ClockMixin, models.Model):
         """The scenario minute the learner is at: frozen once submitted."""
         if self.submitted_minute is not None:
             return self.submitted_minute
-        return min(max(self.clock_minute(now), 0.0), self.scenario.engine.duration)
+        return min(max(self.clock_minute(now), 0.0), self.engine.duration)
+
+    @cached_property
+    def engine(self) -> engine.Scenario:
+        """The scenario as this run plays it: with the trainer as approver when
+        the trainer clears drafts themselves."""
+        scenario = self.scenario.engine
+        if self.trainer_clears and scenario.approver is not None:
+            approver = replace(scenario.approver, scripted=False)
+            return replace(scenario, approver=approver, _accounts={})
+        return scenario
+
+    def state(self, now: datetime.datetime, at: float | None = None) -> engine.State:
+        minute = self.minute(now) if at is None else min(at, self.minute(now))
+        return engine.replay(self.engine, self.actions(), minute)
 
     def actions(self) -> tuple[engine.Action, ...]:
         return tuple(

@@ -21,18 +21,28 @@ from sandbox.engine.run import (
     check_action,
     replay,
 )
-from sandbox.engine.scenario import Scenario, ScenarioError, parse_scenario
+from sandbox.engine.scenario import (
+    Account,
+    Event,
+    ModelStep,
+    Scenario,
+    ScenarioError,
+    parse_scenario,
+)
 
 __all__ = [
     "ACTION_KINDS",
+    "Account",
     "Action",
     "CheckResult",
     "Clock",
     "ClockError",
     "Debrief",
     "Draft",
+    "Event",
     "Item",
     "LogError",
+    "ModelStep",
     "Pause",
     "Scenario",
     "ScenarioError",
