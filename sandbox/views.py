@@ -87,9 +87,12 @@ def scenarios(request):
 @login_required
 @require_POST
 def start(request):
-    scenario = get_object_or_404(
-        Scenario, slug=request.POST.get("scenario", ""), retired_at__isnull=True
-    )
+    scenario = Scenario.objects.filter(
+        slug=request.POST.get("scenario", ""), retired_at__isnull=True
+    ).first()
+    if scenario is None:
+        messages.error(request, _("Choose one of the scenarios below."))
+        return redirect("sandbox:scenarios")
     activity, enrolment = None, None
     if request.POST.get("activity"):
         enrolment = learner_default_enrolment(request.user)
@@ -207,7 +210,8 @@ def act(request, run_id):
     name = request.POST.get("form", "")
     form_class = ACTION_FORMS.get(name)
     if form_class is None:
-        raise Http404("No such action.")
+        messages.error(request, _refusal("unknown_action"))
+        return redirect(found)
     scenario = found.engine
     kwargs = {} if form_class is TargetForm else {"scenario": scenario}
     form = form_class(request.POST, **kwargs)

@@ -41,6 +41,7 @@ from tests.access.world import (
 )
 from tests.credentials.helpers import milestone_credential
 from tests.helpers import review_post
+from tests.sandbox.helpers import live_run_of, run_of
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +69,16 @@ def cohort_a(world: World) -> dict:
 def credential_a(world: World) -> dict:
     """Trainee A's shared credential for the milestone Acquainted."""
     return {"public_id": str(milestone_credential(world.enrolment_a, shared=True).public_id)}
+
+
+def run_a(world: World) -> dict:
+    """Trainee A's practice run of a sandbox scenario."""
+    return {"run_id": run_of(world.enrolment_a).pk}
+
+
+def live_a(world: World) -> dict:
+    """A live sandbox scenario set for cohort A."""
+    return {"live_id": live_run_of(world.cohort_a).pk}
 
 
 def activity_path(activity: Activity) -> dict:
@@ -164,6 +175,25 @@ TABLE: dict[str, Rule] = {
     "credentials:issuer": Rule(no_kwargs, EVERYONE),
     "credentials:framework": Rule(no_kwargs, EVERYONE),
     "credentials:jwks": Rule(no_kwargs, EVERYONE),
+    # The practice sandbox: a run is its learner's to play; the trainers and
+    # administrators of the learner's cohort (and staff) may watch, replay and
+    # clear its drafts. A cohort's live scenarios are its trainers' to steer
+    # and its active learners' to join.
+    "sandbox:scenarios": Rule(no_kwargs, SIGNED_IN),
+    "sandbox:start": Rule(no_kwargs, SIGNED_IN, method="post"),
+    "sandbox:run": Rule(run_a, COHORT_A_MANAGERS | {"trainee_a"}),
+    "sandbox:status": Rule(run_a, COHORT_A_MANAGERS | {"trainee_a"}),
+    "sandbox:feed": Rule(run_a, COHORT_A_MANAGERS | {"trainee_a"}),
+    "sandbox:debrief": Rule(run_a, COHORT_A_MANAGERS | {"trainee_a"}),
+    "sandbox:act": Rule(run_a, frozenset({"trainee_a"}), method="post"),
+    "sandbox:clock": Rule(run_a, frozenset({"trainee_a"}), method="post"),
+    "sandbox:submit": Rule(run_a, frozenset({"trainee_a"}), method="post"),
+    "sandbox:clearance": Rule(run_a, COHORT_A_MANAGERS, method="post"),
+    "sandbox:cohort_live": Rule(cohort_a, COHORT_A_MANAGERS),
+    "sandbox:live": Rule(live_a, COHORT_A_MANAGERS),
+    "sandbox:live_board": Rule(live_a, COHORT_A_MANAGERS),
+    "sandbox:live_clock": Rule(live_a, COHORT_A_MANAGERS, method="post"),
+    "sandbox:live_join": Rule(live_a, frozenset({"trainee_a"}), method="post"),
 }
 
 
