@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from curriculum.rendering import render_markdown
 from sandbox import engine
 
 
@@ -56,6 +57,15 @@ class Scenario(models.Model):
     @cached_property
     def engine(self) -> engine.Scenario:
         return engine.parse_scenario(self.data)
+
+    # Authored Markdown, sanitised like the programme's texts.
+    @cached_property
+    def briefing_html(self) -> str:
+        return render_markdown(self.engine.briefing)
+
+    @cached_property
+    def debrief_html(self) -> str:
+        return render_markdown(self.engine.debrief)
 
 
 class LiveRun(ClockMixin, models.Model):
