@@ -20,6 +20,11 @@ class TokenForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class StartForm(forms.Form):
+    scenario = forms.SlugField(max_length=80)
+    activity = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+
 class ComposeForm(TokenForm):
     """A new post: published now, scheduled, or sent to the approver first."""
 
@@ -133,7 +138,11 @@ class MessageForm(TokenForm):
         self.fields["text"].max_length = scenario.platform.max_chars * 4
 
     def action_fields(self, minute: float) -> dict:
-        return {"kind": "dm", **self.cleaned_data}
+        return {
+            "kind": "dm",
+            "target": self.cleaned_data["target"],
+            "text": self.cleaned_data["text"].strip(),
+        }
 
 
 class TargetForm(TokenForm):

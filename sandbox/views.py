@@ -7,6 +7,7 @@ when the learner asks for it, never under their keyboard.
 """
 
 import datetime
+import math
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,6 +27,7 @@ from sandbox.forms import (
     ComposeForm,
     LiveRunForm,
     MessageForm,
+    StartForm,
     TargetForm,
     ThreadForm,
 )
@@ -87,20 +89,23 @@ def scenarios(request):
 @login_required
 @require_POST
 def start(request):
-    scenario = Scenario.objects.filter(
-        slug=request.POST.get("scenario", ""), retired_at__isnull=True
-    ).first()
+    form = StartForm(request.POST)
+    scenario = (
+        Scenario.objects.filter(slug=form.cleaned_data["scenario"], retired_at__isnull=True).first()
+        if form.is_valid()
+        else None
+    )
     if scenario is None:
         messages.error(request, _("Choose one of the scenarios below."))
         return redirect("sandbox:scenarios")
     activity, enrolment = None, None
-    if request.POST.get("activity"):
+    if form.cleaned_data["activity"]:
         enrolment = learner_default_enrolment(request.user)
         if enrolment is None:
             raise Http404("No enrolment.")
         activity = get_object_or_404(
             Activity.objects.live(),
-            pk=request.POST["activity"] if request.POST["activity"].isdigit() else 0,
+            pk=form.cleaned_data["activity"],
             kind=Activity.Kind.SIMULATION,
             module__stage__programme=enrolment.programme_id,
         )
@@ -121,9 +126,10 @@ def start(request):
 def _replay_minute(request) -> float | None:
     raw = request.GET.get("at")
     try:
-        return max(0.0, float(raw)) if raw not in (None, "") else None
+        minute = float(raw) if raw not in (None, "") else None
     except ValueError:
         return None
+    return max(0.0, minute) if minute is not None and math.isfinite(minute) else None
 
 
 def _run_context(request, run, *, forms=None, at=None) -> dict:

@@ -217,3 +217,66 @@ def test_a_trainer_runs_a_live_scenario_for_a_cohort_of_three(client, scenarios,
     assert re.search(
         r"Paused", client.get(reverse("sandbox:live_board", args=[live.pk])).content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"scenario": "consular\x00earthquake"},
+        {"scenario": "consular-earthquake", "activity": "²"},
+        {"scenario": "consular-earthquake", "activity": "99999999999999999999"},
+        {},
+    ],
+)
+def test_odd_input_to_start_gets_a_clear_answer_not_a_500(client, scenarios, trainee, data):
+    client.force_login(trainee)
+
+    response = client.post(reverse("sandbox:start"), data)
+
+    assert response.status_code in (302, 404)
+    assert not Run.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"form": "compose", "when": "post", "text": "A NUL \x00 here"},
+        {"form": "target", "kind": "report", "target": "@x\x00"},
+        {"form": "message", "target": "@ana_travels_sim", "text": "x" * 5000},
+        {"form": "thread", "part_1": "one", "part_2": ""},
+        {"form": "compose", "when": "schedule", "text": "Later"},
+    ],
+)
+def test_odd_input_to_a_run_is_a_form_error_and_writes_nothing(
+    client, learner_run, scenario_clock, data
+):
+    run, _, _ = learner_run
+    scenario_clock.at(3)
+
+    response = client.post(reverse("sandbox:act", args=[run.pk]), {"token": "t", **data})
+
+    assert response.status_code in (302, 400)
+    run.refresh_from_db()
+    assert run.log == []
+    for at in ("nan", "inf", "-5", "x"):
+        assert client.get(reverse("sandbox:run", args=[run.pk]), {"at": at}).status_code == 200
+
+
+def test_a_direct_message_stays_private(client, learner_run, scenario_clock):
+    run, _, _ = learner_run
+    scenario_clock.at(9)
+
+    client.post(
+        reverse("sandbox:act", args=[run.pk]),
+        {
+            "form": "message",
+            "token": "dm-1",
+            "target": "@tomas_k_sim",
+            "text": "Call +00 555 0100.",
+        },
+    )
+
+    page = client.get(reverse("sandbox:run", args=[run.pk]))
+    timeline = page.context["timeline"]
+    assert [entry.item.text for entry in timeline.messages] == ["Call +00 555 0100."]
+    assert all(entry.item.kind != "dm" for entry in timeline.entries)
