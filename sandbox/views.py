@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import access
 from curriculum.models import Activity
-from progress.selectors.learner import learner_default_enrolment
+from progress.selectors.learner import learner_default_enrolment, learner_progress
 from sandbox import selectors, services
 from sandbox.forms import (
     ClearanceForm,
@@ -72,12 +72,20 @@ def _refusal(code: str) -> str:
 
 @login_required
 def scenarios(request):
-    """The scenarios a learner may practise, their runs, and their cohort's live runs."""
+    """The scenarios a learner may practise, their runs, their cohort's live
+    runs, and for a trainer the cohorts they may run a scenario for."""
+    roles = access.user_roles(request.user)
+    cohorts = (
+        access.cohorts_visible(user=request.user, roles=roles).filter(archived_at__isnull=True)
+        if roles.trains_anywhere
+        else []
+    )
     return render(
         request,
         "sandbox/scenarios.html",
         {
             "scenarios": selectors.scenarios_live(),
+            "cohorts": cohorts,
             "runs": selectors.runs_of(learner=request.user)[:20],
             "live_runs": access.sandbox_live_runs_open_to(user=request.user).filter(
                 starts_at__gte=timezone.now() - datetime.timedelta(days=1)
@@ -104,11 +112,16 @@ def start(request):
         if enrolment is None:
             raise Http404("No enrolment.")
         activity = get_object_or_404(
-            Activity.objects.live(),
+            Activity.objects.live().select_related("module__stage"),
             pk=form.cleaned_data["activity"],
             kind=Activity.Kind.SIMULATION,
             module__stage__programme=enrolment.programme_id,
         )
+        # The programme's unlock rules hold here as on the activity's own page.
+        found = learner_progress(enrolment).module(activity.module.stage.slug, activity.module.slug)
+        if found is None or not found[0].unlocked:
+            messages.error(request, _("This simulation opens with its stage of the programme."))
+            return redirect("progress:programme")
     try:
         run = services.run_start(
             learner=request.user,

@@ -28,6 +28,15 @@ def consular_activity():
     )
 
 
+def open_stage_of(enrolment, activity) -> None:
+    """Completes every stage before the activity's, so its stage is open."""
+    earlier = Activity.objects.live().filter(module__stage__order__lt=activity.module.stage.order)
+    Completion.objects.bulk_create(
+        Completion(enrolment=enrolment, activity=item, completed_at=enrolment.started_at)
+        for item in earlier
+    )
+
+
 @pytest.fixture
 def learner_run(client, scenarios, scenario_clock):
     """A trainee of a cohort who started the consular simulation at minute 0."""
@@ -36,6 +45,7 @@ def learner_run(client, scenarios, scenario_clock):
     client.force_login(enrolment.user)
     scenario_clock.at(0)
     activity = consular_activity()
+    open_stage_of(enrolment, activity)
     response = client.post(
         reverse("sandbox:start"), {"scenario": "consular-earthquake", "activity": activity.pk}
     )
@@ -280,3 +290,38 @@ def test_a_direct_message_stays_private(client, learner_run, scenario_clock):
     timeline = page.context["timeline"]
     assert [entry.item.text for entry in timeline.messages] == ["Call +00 555 0100."]
     assert all(entry.item.kind != "dm" for entry in timeline.entries)
+
+
+def test_the_sandbox_page_offers_a_trainer_their_own_cohorts_only(client, scenarios):
+    mine, other = cohort_with_learners(0, name="Mine"), cohort_with_learners(0, name="Theirs")
+    client.force_login(mine.trainer)
+
+    page = client.get(reverse("sandbox:scenarios"))
+
+    assert list(page.context["cohorts"]) == [mine.cohort]
+    assert reverse("sandbox:cohort_live", args=[other.cohort.pk]) not in page.content.decode()
+
+
+def test_the_simulation_activity_page_starts_a_run_for_the_activity(client, learner_run):
+    run, enrolment, _ = learner_run
+    activity = consular_activity()
+    client.force_login(enrolment.user)
+
+    page = client.get(activity.get_absolute_url())
+
+    assert page.status_code == 200
+    assert "Continue the simulation" in page.content.decode()
+    assert run.activity == activity and run.enrolment == enrolment
+
+
+def test_a_simulation_of_a_locked_stage_does_not_start(client, scenarios, scenario_clock):
+    enrolment = cohort_with_learners(1).learners[0]
+    client.force_login(enrolment.user)
+
+    response = client.post(
+        reverse("sandbox:start"),
+        {"scenario": "consular-earthquake", "activity": consular_activity().pk},
+    )
+
+    assert response.url == reverse("progress:programme")
+    assert not Run.objects.exists()
