@@ -164,7 +164,7 @@ def _run_context(request, run, *, forms=None, at=None) -> dict:
         "timeline": timeline,
         "scenario": scenario,
         "is_learner": is_learner,
-        "can_act": is_learner and not run.is_submitted and not run.paused and not at,
+        "can_act": is_learner and not run.is_submitted and not run.paused and at is None,
         "reply_target": target if initial else None,
         "reply_account": scenario.account(target.author) if initial else None,
         "compose_form": forms.get("compose") or ComposeForm(scenario=scenario, initial=initial),
