@@ -202,10 +202,15 @@ class Run(ClockMixin, models.Model):
         return engine.replay(self.engine, self.actions(), minute)
 
     def actions(self) -> tuple[engine.Action, ...]:
-        return tuple(
-            engine.Action.from_dict({k: v for k, v in entry.items() if k != "token"})
-            for entry in self.log
-        )
+        """The log as engine actions, read once per length of the log (it only grows)."""
+        cached = getattr(self, "_actions", None)
+        if cached is None or cached[0] != len(self.log):
+            actions = tuple(
+                engine.Action.from_dict({k: v for k, v in entry.items() if k != "token"})
+                for entry in self.log
+            )
+            self._actions = cached = (len(self.log), actions)
+        return cached[1]
 
     @property
     def tokens(self) -> set[str]:

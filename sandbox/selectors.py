@@ -134,22 +134,27 @@ def live_board(*, live: LiveRun, now: datetime.datetime) -> LiveBoard:
         for event in (*scenario.events, *(e for b in scenario.branches for e in b.then))
         if event.author != scenario.learner and event.kind != "dm"
     ]
+    shown = [{item.id: item for item in state.timeline} for state in states]
+    firsts = []
+    for log in actions:
+        first: dict[str, engine.Action] = {}
+        for action in log:
+            if action.kind in ("reply", "quote"):
+                first.setdefault(action.target, action)
+        firsts.append(first)
     rows = []
     for event in sorted(answerable, key=lambda e: e.at):
+        if event.at > minute or (runs and not any(event.slug in items for items in shown)):
+            continue
         responses = []
-        for state, log in zip(states, actions, strict=True):
-            shown = state.item(event.slug)
-            first = next(
-                (a for a in log if a.target == event.slug and a.kind in ("reply", "quote")), None
-            )
+        for items, first in zip(shown, firsts, strict=True):
+            answer, item = first.get(event.slug), items.get(event.slug)
             responses.append(
-                Response(round(first.at - shown.at, 1), first.kind, first.text)
-                if first is not None and shown is not None
+                Response(round(answer.at - item.at, 1), answer.kind, answer.text)
+                if answer is not None and item is not None
                 else None
             )
-        seen = any(state.item(event.slug) for state in states) or not runs
-        if seen and event.at <= minute:
-            rows.append(BoardRow(event, scenario.account(event.author), responses))
+        rows.append(BoardRow(event, scenario.account(event.author), responses))
     drafts = [
         (run, draft)
         for run, state in zip(runs, states, strict=True)
