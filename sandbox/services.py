@@ -6,7 +6,9 @@ passed in, so the scenario clock is pinned in tests.
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from curriculum.models import Activity
@@ -146,7 +148,8 @@ def run_submit(*, run: Run, now: datetime.datetime) -> Run:
                 enrolment=enrolment,
                 activity=run.activity,
                 text=_summary(run, debrief),
-                link="",
+                # The trainer opens the debrief, and the replay, from the review.
+                link=settings.SITE_URL + reverse("sandbox:debrief", args=[run.pk]),
                 self_assessment={str(i): True for i in range(len(run.activity.rubric))},
             )
         except StudyError:

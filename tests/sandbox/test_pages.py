@@ -99,6 +99,7 @@ def test_the_learner_plays_the_consular_emergency_and_gets_the_debrief(
     submission = Submission.objects.get(enrolment=enrolment)
     assert submission.status == Submission.Status.SUBMITTED
     assert "6 of 6" in submission.text
+    assert submission.link.endswith(reverse("sandbox:debrief", args=[run.pk]))
     assert draft["text"].startswith("Beware")
 
     # The trainer reviews the run with the activity's rubric, like practice work.
@@ -109,7 +110,12 @@ def test_the_learner_plays_the_consular_emergency_and_gets_the_debrief(
     )
     assert response.status_code == 302
     assert Completion.objects.filter(enrolment=enrolment, activity=submission.activity).exists()
-    assert client.get(reverse("sandbox:run", args=[run.pk]) + "?at=10").status_code == 200
+    # ... and replays it: at minute 10 the cleared warning had not gone out yet.
+    replay = client.get(reverse("sandbox:run", args=[run.pk]), {"at": 10})
+    assert replay.context["timeline"].minute == 10
+    assert not any(e.item.text.startswith("Beware") for e in replay.context["timeline"].entries)
+    now = client.get(reverse("sandbox:run", args=[run.pk])).context["timeline"]
+    assert any(e.item.text.startswith("Beware") for e in now.entries)
 
 
 def test_a_post_over_the_limit_is_refused_where_it_was_written(client, learner_run, scenario_clock):
