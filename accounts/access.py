@@ -441,3 +441,8 @@ def sandbox_live_run_joinable(*, user: User, pk: int) -> tuple[object, Enrolment
         raise Http404("No such live run.")
     enrolment = _model("Enrolment").objects.get(user=user, status="active", cohort=live.cohort_id)
     return live, enrolment
+
+
+def sandbox_runs_of_cohort(*, user: User, roles: Roles, cohort: Cohort) -> QuerySet:
+    """The sandbox runs of a cohort's learners (`cohort` from `cohort_visible`)."""
+    return _sandbox("Run").objects.filter(enrolment__cohort=cohort)

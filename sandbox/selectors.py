@@ -108,40 +108,37 @@ class BoardRow:
 
 
 @dataclass
-class LiveBoard:
-    live: LiveRun
+class Board:
+    """The debrief table: one row per event, one column per learner's run."""
+
     scenario: engine.Scenario
     minute: float
     runs: list[Run]
-    rows: list[BoardRow]  # the debrief table: one row per event, one column per learner
+    rows: list[BoardRow]
     checks: list[list[engine.CheckResult]]  # per run, in the order of `runs`
     drafts: list[tuple[Run, engine.Draft]] = field(default_factory=list)  # waiting for the trainer
+    live: LiveRun | None = None
 
 
-def live_board(*, live: LiveRun, now: datetime.datetime) -> LiveBoard:
-    """The side-by-side debrief of a live run: each event the learners could
-    answer, and each learner's first answer to it. One query, for the runs."""
-    runs = list(live.runs.select_related("learner").order_by("learner__email"))
-    scenario = live.scenario.engine
-    minute = min(max(live.clock_minute(now), 0.0), scenario.duration)
-    for run in runs:
-        run.live = live  # the runs share the live run's clock, already read
-        run.scenario = live.scenario
+def _board(
+    scenario: engine.Scenario, runs: list[Run], now: datetime.datetime, minute: float
+) -> Board:
+    """Each event the learners could answer (up to `minute`), and each run's
+    first answer to it, with how long it took. No query."""
     states = [run.state(now) for run in runs]
-    actions = [run.actions() for run in runs]
+    shown = [{item.id: item for item in state.timeline} for state in states]
+    firsts = []
+    for run in runs:
+        first: dict[str, engine.Action] = {}
+        for action in run.actions():
+            if action.kind in ("reply", "quote"):
+                first.setdefault(action.target, action)
+        firsts.append(first)
     answerable = [
         event
         for event in (*scenario.events, *(e for b in scenario.branches for e in b.then))
         if event.author != scenario.learner and event.kind != "dm"
     ]
-    shown = [{item.id: item for item in state.timeline} for state in states]
-    firsts = []
-    for log in actions:
-        first: dict[str, engine.Action] = {}
-        for action in log:
-            if action.kind in ("reply", "quote"):
-                first.setdefault(action.target, action)
-        firsts.append(first)
     rows = []
     for event in sorted(answerable, key=lambda e: e.at):
         if event.at > minute or (runs and not any(event.slug in items for items in shown)):
@@ -155,14 +152,7 @@ def live_board(*, live: LiveRun, now: datetime.datetime) -> LiveBoard:
                 else None
             )
         rows.append(BoardRow(event, scenario.account(event.author), responses))
-    drafts = [
-        (run, draft)
-        for run, state in zip(runs, states, strict=True)
-        for draft in state.drafts
-        if draft.status == "pending" and live.trainer_clears
-    ]
-    return LiveBoard(
-        live=live,
+    return Board(
         scenario=scenario,
         minute=minute,
         runs=runs,
@@ -171,8 +161,42 @@ def live_board(*, live: LiveRun, now: datetime.datetime) -> LiveBoard:
             list(engine.run_checks(run.engine, state))
             for run, state in zip(runs, states, strict=True)
         ],
-        drafts=drafts,
+        drafts=[
+            (run, draft)
+            for run, state in zip(runs, states, strict=True)
+            for draft in state.drafts
+            if draft.status == "pending" and run.trainer_clears
+        ],
     )
+
+
+def live_board(*, live: LiveRun, now: datetime.datetime) -> Board:
+    """The side-by-side debrief of a live run, at its clock. One query, for the runs."""
+    runs = list(live.runs.select_related("learner").order_by("learner__email"))
+    for run in runs:
+        run.live = live  # the runs share the live run's clock, already read
+        run.scenario = live.scenario
+    scenario = live.scenario.engine
+    minute = min(max(live.clock_minute(now), 0.0), scenario.duration)
+    board = _board(scenario, runs, now, minute)
+    board.live = live
+    return board
+
+
+def cohort_board(*, runs: QuerySet[Run], scenario: Scenario, now: datetime.datetime) -> Board:
+    """The side-by-side debrief of a cohort's submitted practice runs of one
+    scenario (`runs` from `accounts.access`), each learner's latest. One query."""
+    latest: dict[int, Run] = {}
+    for run in (
+        runs.filter(scenario=scenario, submitted_at__isnull=False, live__isnull=True)
+        .select_related("learner")
+        .order_by("learner__email", "-submitted_at")
+    ):
+        latest.setdefault(run.learner_id, run)
+    for run in latest.values():
+        run.scenario = scenario
+    engine_scenario = scenario.engine
+    return _board(engine_scenario, list(latest.values()), now, engine_scenario.duration)
 
 
 def activity_runs(*, activity, learner) -> dict:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("sandbox/runs/<int:run_id>/debrief/", views.debrief, name="debrief"),
     path("sandbox/runs/<int:run_id>/clearance/", views.clearance, name="clearance"),
     path("cohorts/<int:cohort_id>/sandbox/", views.cohort_live, name="cohort_live"),
+    path("cohorts/<int:cohort_id>/sandbox/<slug:slug>/", views.cohort_board, name="cohort_board"),
     path("sandbox/live/<int:live_id>/", views.live, name="live"),
     path("sandbox/live/<int:live_id>/board/", views.live_board, name="live_board"),
     path("sandbox/live/<int:live_id>/clock/", views.live_clock, name="live_clock"),

@@ -360,8 +360,29 @@ def cohort_live(request, cohort_id):
             "cohort": cohort,
             "form": form,
             "live_runs": access.sandbox_live_runs(user=request.user, roles=roles, cohort=cohort),
+            "scenarios": selectors.scenarios_live(),
         },
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def cohort_board(request, cohort_id, slug):
+    """The side-by-side debrief of a cohort's submitted practice runs of one scenario."""
+    roles = access.user_roles(request.user)
+    cohort = access.cohort_visible(user=request.user, roles=roles, pk=cohort_id)
+    scenario = get_object_or_404(Scenario, slug=slug)
+    runs = access.sandbox_runs_of_cohort(user=request.user, roles=roles, cohort=cohort)
+    board = selectors.cohort_board(runs=runs, scenario=scenario, now=timezone.now())
+    return render(
+        request,
+        "sandbox/cohort_board.html",
+        {
+            "cohort": cohort,
+            "scenario": scenario,
+            "board": board,
+            "columns": list(zip(board.runs, board.checks, strict=True)),
+        },
     )
 
 

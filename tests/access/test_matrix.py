@@ -190,6 +190,10 @@ TABLE: dict[str, Rule] = {
     "sandbox:submit": Rule(run_a, frozenset({"trainee_a"}), method="post"),
     "sandbox:clearance": Rule(run_a, COHORT_A_MANAGERS, method="post"),
     "sandbox:cohort_live": Rule(cohort_a, COHORT_A_MANAGERS),
+    "sandbox:cohort_board": Rule(
+        lambda w: {"cohort_id": w.cohort_a.pk, "slug": run_of(w.enrolment_a).scenario.slug},
+        COHORT_A_MANAGERS,
+    ),
     "sandbox:live": Rule(live_a, COHORT_A_MANAGERS),
     "sandbox:live_board": Rule(live_a, COHORT_A_MANAGERS),
     "sandbox:live_clock": Rule(live_a, COHORT_A_MANAGERS, method="post"),

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from curriculum.models import Activity
 from progress.models import Completion, Submission
+from sandbox import services
 from sandbox.models import LiveRun, Run
 from tests.factories import cohort_with_learners
 from tests.helpers import review_post
@@ -331,3 +332,33 @@ def test_a_simulation_of_a_locked_stage_does_not_start(client, scenarios, scenar
 
     assert response.url == reverse("progress:programme")
     assert not Run.objects.exists()
+
+
+def test_a_trainer_compares_the_cohorts_submitted_runs_of_a_scenario(
+    client, scenarios, scenario_clock
+):
+    group = cohort_with_learners(3)
+    scenario = scenarios["consular-earthquake"]
+    for number, enrolment in enumerate(group.learners):
+        run = services.run_start(
+            learner=enrolment.user, scenario=scenario, enrolment=enrolment, now=scenario_clock.at(0)
+        )
+        if number:
+            services.run_act(
+                run=run,
+                by=enrolment.user,
+                token=f"answer-{number}",
+                now=scenario_clock.at(3 + 2 * number),
+                kind="reply",
+                target="ana-question",
+                text=f"Answer from learner {number}",
+            )
+        services.run_submit(run=run, now=scenario_clock.at(30))
+    client.force_login(group.trainer)
+
+    page = client.get(reverse("sandbox:cohort_board", args=[group.cohort.pk, scenario.slug]))
+
+    board = page.context["board"]
+    assert len(board.runs) == 3
+    ana = next(row for row in board.rows if row.event.slug == "ana-question")
+    assert [r.minutes if r else None for r in ana.responses] == [None, 2.0, 4.0]
