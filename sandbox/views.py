@@ -280,14 +280,26 @@ def debrief(request, run_id):
         messages.info(request, _("Submit the run to see its debrief."))
         return redirect(found)
     now = timezone.now()
+    debrief = selectors.run_debrief(run=found, now=now)
+    timeline = selectors.run_timeline(run=found, now=now)
+    # Name what each action aimed at as the learner saw it: a post by its author.
+    authors = {item.id: item.author for item in (*timeline.state.timeline, *timeline.state.mine)}
+    steps = [
+        (
+            action,
+            authors.get(action.target, "" if action.kind == "publish_draft" else action.target),
+        )
+        for action in debrief.actions
+    ]
     return render(
         request,
         "sandbox/debrief.html",
         {
             "run": found,
             "scenario": found.engine,
-            "debrief": selectors.run_debrief(run=found, now=now),
-            "timeline": selectors.run_timeline(run=found, now=now),
+            "debrief": debrief,
+            "steps": steps,
+            "timeline": timeline,
         },
     )
 

@@ -97,6 +97,7 @@ def test_the_learner_plays_the_consular_emergency_and_gets_the_debrief(
     text = debrief.content.decode()
     assert "Automatic checks: 6 of 6 passed" in text
     assert "A model answer" in text and "Reported" in text
+    assert "Replied to</strong> @ana_travels_sim" in text
     submission = Submission.objects.get(enrolment=enrolment)
     assert submission.status == Submission.Status.SUBMITTED
     assert "6 of 6" in submission.text
