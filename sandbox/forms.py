@@ -176,7 +176,7 @@ class LiveRunForm(forms.Form):
     starts_at = forms.DateTimeField(
         label=_("Starts at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=_("In your time zone. Learners can join from the cohort's page."),
+        help_text=_("In your time zone. Learners join from their Sandbox page."),
     )
     speed = forms.FloatField(
         label=_("Scenario minutes per real minute"),
