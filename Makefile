@@ -31,7 +31,9 @@ install: $(STAMP)
 demo: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py load_curriculum
+	$(RUN_ENV) $(BIN)/python manage.py load_scenarios
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(BIN)/python manage.py seed_sandbox_demo
 
 # The web server, a Celery worker and Celery beat (ediplomacy/embedded.py), on
 # an embedded broker under var/ unless REDIS_URL is set; Ctrl-C stops all three.

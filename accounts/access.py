@@ -475,3 +475,90 @@ def completions_visible(*, user: User, roles: Roles) -> QuerySet:
     """The completions of the enrolments this person may report on."""
     enrolments = enrolments_visible(user=user, roles=roles).values("pk")
     return _model("Completion").objects.filter(enrolment__in=enrolments)
+
+
+# The practice sandbox ------------------------------------------------------------
+
+
+def _sandbox(name: str):
+    return apps.get_model("sandbox", name)
+
+
+def sandbox_runs_visible(*, user: User, roles: Roles) -> QuerySet:
+    """Sandbox runs this person may watch: their own, and those of learners in
+    the cohorts they see (a cohort's trainers, its organisation's
+    administrators, staff). A self-paced learner's run is theirs alone."""
+    condition = Q(learner=user)
+    if roles.trains_anywhere:
+        cohorts = cohorts_visible(user=user, roles=roles).values("pk")
+        condition |= Q(enrolment__cohort__in=cohorts)
+    return _sandbox("Run").objects.filter(condition)
+
+
+def sandbox_run_visible(*, user: User, roles: Roles, pk: int) -> object:
+    """A run this person may watch (see `sandbox_runs_visible`); 404 otherwise."""
+    run = (
+        sandbox_runs_visible(user=user, roles=roles)
+        .filter(pk=pk)
+        .select_related("scenario", "live", "learner", "enrolment__cohort", "activity")
+        .first()
+    )
+    if run is None:
+        raise Http404("No such run.")
+    return run
+
+
+def sandbox_run_own(*, user: User, pk: int) -> object:
+    """A run of this learner's own, which only they may play; 404 otherwise."""
+    run = (
+        _sandbox("Run")
+        .objects.filter(pk=pk, learner=user)
+        .select_related("scenario", "live", "activity", "enrolment")
+        .first()
+    )
+    if run is None:
+        raise Http404("No such run.")
+    return run
+
+
+def sandbox_live_runs(*, user: User, roles: Roles, cohort: Cohort) -> QuerySet:
+    """The live runs of a cohort (`cohort` from `cohort_visible`)."""
+    return _sandbox("LiveRun").objects.filter(cohort=cohort).select_related("scenario")
+
+
+def sandbox_live_run_managed(*, user: User, roles: Roles, pk: int) -> object:
+    """A live run of a cohort this person sees, to steer and debrief; 404 otherwise."""
+    cohorts = cohorts_visible(user=user, roles=roles).values("pk")
+    live = (
+        _sandbox("LiveRun")
+        .objects.filter(pk=pk, cohort__in=cohorts)
+        .select_related("scenario", "cohort", "activity")
+        .first()
+    )
+    if live is None:
+        raise Http404("No such live run.")
+    return live
+
+
+def sandbox_live_runs_open_to(*, user: User) -> QuerySet:
+    """The live runs of the cohorts where this person learns now."""
+    enrolled = _model("Enrolment").objects.filter(user=user, status="active", cohort__isnull=False)
+    return (
+        _sandbox("LiveRun")
+        .objects.filter(cohort__in=enrolled.values("cohort_id"))
+        .select_related("scenario", "cohort")
+    )
+
+
+def sandbox_live_run_joinable(*, user: User, pk: int) -> tuple[object, Enrolment]:
+    """A live run of the learner's own cohort, with their enrolment in it; 404 otherwise."""
+    live = sandbox_live_runs_open_to(user=user).filter(pk=pk).first()
+    if live is None:
+        raise Http404("No such live run.")
+    enrolment = _model("Enrolment").objects.get(user=user, status="active", cohort=live.cohort_id)
+    return live, enrolment
+
+
+def sandbox_runs_of_cohort(*, user: User, roles: Roles, cohort: Cohort) -> QuerySet:
+    """The sandbox runs of a cohort's learners (`cohort` from `cohort_visible`)."""
+    return _sandbox("Run").objects.filter(enrolment__cohort=cohort)

@@ -13,6 +13,7 @@ import datetime
 
 from bench.copyload import NULL, Batch, copy_value, day, flag, opt, ts
 from bench.stories import DAY, MINUTE, ActivityInfo, Story, StoryWriter
+from curriculum.models import REVIEWED_KINDS
 from progress import timemodel
 from progress.models import Enrolment
 from progress.nudges.planner import REMINDERS
@@ -131,7 +132,7 @@ class StoryRows:
                         enrolment_id=enrolment,
                         resource_id=str(resource),
                     )
-            elif kind == "practice":
+            elif kind in REVIEWED_KINDS:
                 submitted = at - DAY * rng.uniform(0.1, 2) if reviewed else at
                 submission = ids.next("progress_submission")
                 reviewer = rng.choice(self.learner.reviewers) if reviewed else None

@@ -49,6 +49,7 @@ from bench import apiload
 from bench.procfs import MemorySampler, rss_kib
 from bench.pyload import python_load
 from bench.results import judge, markdown
+from bench.sandbox import prepare as prepare_sandbox
 from bench.scales import GENERATOR_VERSION, SCALES
 from bench.server import bench_environment
 from ediplomacy.lib.processes import ROOT, Server, free_port, get
@@ -417,13 +418,22 @@ def run(args) -> dict:
         "trainer": [targets["trainer"]],
         "staff": [targets["staff"]],
     }
+    # The practice sandbox: one live cohort run, its board and one learner's run page.
+    sandbox = prepare_sandbox(targets["cohort"], targets["trainer"])
+    if sandbox["learner"]:
+        people["sandbox_learner"] = [sandbox["learner"]]
     sessions = create_sessions([pk for ids in people.values() for pk in ids])
     plan = [
         Page("dashboard", "/dashboard/", "learners", (1, 10, 20)),
         Page("cohort", f"/cohorts/{targets['cohort']}/", "trainer", (1, 10)),
         Page("reviews", "/reviews/", "trainer", (1, 10)),
         Page("report", "/reports/", "staff", (1, 4)),
+        Page("sandbox_board", f"/sandbox/live/{sandbox['live']}/", "trainer", (1, 10)),
     ]
+    if sandbox["run"]:
+        plan.append(
+            Page("sandbox_run", f"/sandbox/runs/{sandbox['run']}/", "sandbox_learner", (1, 10))
+        )
     if args.scale == "tiny":
         plan = [Page(page.name, page.path, page.who, (TINY_LEVEL,)) for page in plan]
     seconds = args.seconds or SECONDS[args.scale]
@@ -436,6 +446,7 @@ def run(args) -> dict:
         "load_average_at_start": round(os.getloadavg()[0], 2),
         "data": describe_data(meta),
         "targets": targets,
+        "sandbox": sandbox,
     }
     staff = sessions[targets["staff"]]
     with (

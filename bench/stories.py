@@ -21,6 +21,7 @@ import random
 from dataclasses import dataclass, field
 
 from bench.copyload import ts
+from curriculum.models import REVIEWED_KINDS
 from progress import timemodel
 from progress.state import following_is_stable
 
@@ -203,7 +204,7 @@ class StoryWriter:
             story.status != "withdrawn"
             and learner.cohort_pk is not None
             and len(story.completions) < len(self.programme.activities)
-            and self.programme.activities[len(story.completions)].kind == "practice"
+            and self.programme.activities[len(story.completions)].kind in REVIEWED_KINDS
             and rng.random() < learner.waiting_share
         ):
             last = story.completions[-1] if story.completions else start

@@ -45,6 +45,9 @@ KIND_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     "resources": ({"required", "resources"}, {"intro"}),
     "listening_log": ({"prompt", "required_days"}, {"required_weeks"}),
     "practice": ({"brief", "rubric"}, set()),
+    # A run of a practice-sandbox scenario (sandbox/scenarios/<scenario>.yaml),
+    # reviewed with its rubric like practice work.
+    "simulation": ({"brief", "rubric", "scenario"}, set()),
     "reflection": ({"prompt"}, {"min_words"}),
     "checkin": ({"prompt"}, set()),
 }
@@ -61,6 +64,7 @@ BODY_FIELD = {
     "resources": "intro",
     "listening_log": "prompt",
     "practice": "brief",
+    "simulation": "brief",
     "reflection": "prompt",
     "checkin": "prompt",
 }
@@ -417,6 +421,10 @@ def _check_activity(check: Checker, activity: Any, where: str, seen: set[str]) -
             check.problem(f"{where}.required_weeks", "cannot exceed required_days: one entry a day")
     elif kind == "practice":
         _check_rubric(check, activity.get("rubric"), f"{where}.rubric")
+    elif kind == "simulation":
+        _check_rubric(check, activity.get("rubric"), f"{where}.rubric")
+        # That the scenario exists is checked by `load_scenarios`, which owns them.
+        check.slug(activity.get("scenario"), f"{where}.scenario", set())
     elif kind == "reflection":
         check.integer(activity.get("min_words"), f"{where}.min_words", 1, 2000, optional=True)
 
@@ -866,6 +874,8 @@ def _save_activity(
         }
     elif kind == "reflection":
         config = {"min_words": data.get("min_words", 30)}
+    elif kind == "simulation":
+        config = {"scenario": data["scenario"]}
     activity = _save(
         Activity,
         {"module": module, "slug": data["slug"]},
@@ -905,7 +915,7 @@ def _save_activity(
                 "resource",
             )
             live_resources.add(resource.pk)
-    if kind == "practice":
+    if kind in ("practice", "simulation"):
         _save_rubric(activity, data["rubric"], report, now, translated)
     return activity
 

@@ -124,6 +124,7 @@ class Activity(TranslatableModel):
         RESOURCES = "resources", "Core resources"
         LISTENING_LOG = "listening_log", "Listening log"
         PRACTICE = "practice", "Practice task"
+        SIMULATION = "simulation", "Simulation"
         REFLECTION = "reflection", "Reflection"
         CHECKIN = "checkin", "Following check-in"
 
@@ -138,7 +139,8 @@ class Activity(TranslatableModel):
     body_html = models.TextField(blank=True)
     # Kind-specific rules: pass_mark, questions, draw and retakes (quiz),
     # required (resources), required_days and required_weeks (listening_log),
-    # min_words (reflection). A practice activity's rubric is its `criteria`.
+    # min_words (reflection), scenario (simulation). A practice or simulation
+    # activity's rubric is its `criteria`.
     config = models.JSONField(default=dict, blank=True)
     # Per language: the main text as authored and as rendered (`body`,
     # `body_html`) and a quiz's words by question slug (`questions`).
@@ -160,6 +162,7 @@ class Activity(TranslatableModel):
                         "resources",
                         "listening_log",
                         "practice",
+                        "simulation",
                         "reflection",
                         "checkin",
                     ]
@@ -240,6 +243,10 @@ class Activity(TranslatableModel):
         return [item for item in self.criteria.all() if item.retired_at is None]
 
     @property
+    def scenario_slug(self) -> str:
+        return self.config.get("scenario", "")
+
+    @property
     def min_words(self) -> int:
         return int(self.config.get("min_words", 30))
 
@@ -276,6 +283,11 @@ def translated_questions(questions: list[dict], texts: dict) -> tuple[list[dict]
         )
         complete = complete and whole
     return shown, complete
+
+
+# The kinds whose work a trainer reviews against a rubric: hand-in practice
+# work, and a simulation run submitted from the practice sandbox.
+REVIEWED_KINDS = frozenset({Activity.Kind.PRACTICE, Activity.Kind.SIMULATION})
 
 
 class Resource(TranslatableModel):

@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("credentials.urls")),
     path("", include("api.urls")),
     path("api/", include("api.v1.urls")),
+    path("", include("sandbox.urls")),
 ]

@@ -10,7 +10,7 @@ import datetime
 from django.utils import timezone
 
 from accounts.models import Organisation, User
-from curriculum.models import Activity, Programme, RubricLevel
+from curriculum.models import REVIEWED_KINDS, Activity, Programme, RubricLevel
 from progress import services
 from progress.assessments import snapshots_refresh
 from progress.models import (
@@ -78,7 +78,7 @@ def _complete(
                         "updated_at": at - back * DAY,
                     },
                 )
-        elif activity.kind == Activity.Kind.PRACTICE:
+        elif activity.kind in REVIEWED_KINDS:
             submission = Submission.objects.create(
                 enrolment=enrolment,
                 activity=activity,

@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from curriculum.grading import retakes
-from curriculum.models import Activity, Programme
+from curriculum.models import REVIEWED_KINDS, Activity, Programme
 from curriculum.selectors import DEFAULT_PROGRAMME_SLUG, programme_outline
 from progress import charts, timemodel
 from progress.models import (
@@ -122,7 +122,7 @@ def activity_detail(
             "days_logged": habit.days,
             "days_required": habit.days_required,
         }
-    if kind == Activity.Kind.PRACTICE:
+    if kind in REVIEWED_KINDS:
         submissions = list(
             Submission.objects.filter(enrolment=enrolment, activity=activity).select_related(
                 "reviewed_by"

@@ -11,7 +11,7 @@ organisation's history never travel.
 
 import datetime
 
-from curriculum.models import Activity
+from curriculum.models import REVIEWED_KINDS, Activity
 from progress.models import (
     Completion,
     Enrolment,
@@ -24,8 +24,9 @@ from progress.models import (
     Submission,
 )
 
-# Practice work counts once a trainer accepts it: it is re-submitted, not copied as done.
-CARRIED_COMPLETIONS = [kind for kind in Activity.Kind.values if kind != Activity.Kind.PRACTICE]
+# Practice work (and a simulation run) counts once a trainer accepts it: it is
+# re-submitted, not copied as done.
+CARRIED_COMPLETIONS = [kind for kind in Activity.Kind.values if kind not in REVIEWED_KINDS]
 
 
 def work_copy(*, source: Enrolment, target: Enrolment, now: datetime.datetime) -> int:

@@ -16,7 +16,17 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["accounts", "sso", "competences", "curriculum", "progress", "reports", "ediplomacy", "api"]
+APPS = [
+    "accounts",
+    "sso",
+    "competences",
+    "curriculum",
+    "progress",
+    "reports",
+    "sandbox",
+    "ediplomacy",
+    "api",
+]
 ACCESS_MODULE = ROOT / "accounts" / "access.py"
 
 QUERY_METHODS = {"filter", "exclude", "get", "Q", "first", "exists", "count", "annotate"}

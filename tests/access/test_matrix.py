@@ -43,6 +43,7 @@ from tests.access.world import (
 )
 from tests.credentials.helpers import milestone_credential
 from tests.helpers import review_post
+from tests.sandbox.helpers import live_run_of, run_of
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +94,16 @@ def endpoint_a(world: World) -> dict:
         now=timezone.now(),
     )
     return {"slug": world.cohort_a.organisation.slug, "endpoint_id": endpoint.pk}
+
+
+def run_a(world: World) -> dict:
+    """Trainee A's practice run of a sandbox scenario."""
+    return {"run_id": run_of(world.enrolment_a).pk}
+
+
+def live_a(world: World) -> dict:
+    """A live sandbox scenario set for cohort A."""
+    return {"live_id": live_run_of(world.cohort_a).pk}
 
 
 def activity_path(activity: Activity) -> dict:
@@ -201,6 +212,29 @@ TABLE: dict[str, Rule] = {
     "sso:configure": Rule(lambda w: {"slug": w.cohort_a.organisation.slug}, A_ADMINS),
     "sso:discover": Rule(no_kwargs, SIGNED_IN, method="post"),
     "sso:start": Rule(no_kwargs, SIGNED_IN),
+    # The practice sandbox: a run is its learner's to play; the trainers and
+    # administrators of the learner's cohort (and staff) may watch, replay and
+    # clear its drafts. A cohort's live scenarios are its trainers' to steer
+    # and its active learners' to join.
+    "sandbox:scenarios": Rule(no_kwargs, SIGNED_IN),
+    "sandbox:start": Rule(no_kwargs, SIGNED_IN, method="post"),
+    "sandbox:run": Rule(run_a, COHORT_A_MANAGERS | {"trainee_a"}),
+    "sandbox:status": Rule(run_a, COHORT_A_MANAGERS | {"trainee_a"}),
+    "sandbox:feed": Rule(run_a, COHORT_A_MANAGERS | {"trainee_a"}),
+    "sandbox:debrief": Rule(run_a, COHORT_A_MANAGERS | {"trainee_a"}),
+    "sandbox:act": Rule(run_a, frozenset({"trainee_a"}), method="post"),
+    "sandbox:clock": Rule(run_a, frozenset({"trainee_a"}), method="post"),
+    "sandbox:submit": Rule(run_a, frozenset({"trainee_a"}), method="post"),
+    "sandbox:clearance": Rule(run_a, COHORT_A_MANAGERS, method="post"),
+    "sandbox:cohort_live": Rule(cohort_a, COHORT_A_MANAGERS),
+    "sandbox:cohort_board": Rule(
+        lambda w: {"cohort_id": w.cohort_a.pk, "slug": run_of(w.enrolment_a).scenario.slug},
+        COHORT_A_MANAGERS,
+    ),
+    "sandbox:live": Rule(live_a, COHORT_A_MANAGERS),
+    "sandbox:live_board": Rule(live_a, COHORT_A_MANAGERS),
+    "sandbox:live_clock": Rule(live_a, COHORT_A_MANAGERS, method="post"),
+    "sandbox:live_join": Rule(live_a, frozenset({"trainee_a"}), method="post"),
 }
 
 

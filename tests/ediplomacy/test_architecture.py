@@ -1,10 +1,11 @@
 """The house: which app may import which, and no module importing itself back.
 
 Dependencies point one way, as docs/architecture.md draws them:
-api -> (reports, credentials) -> progress -> curriculum -> competences -> accounts, with
-`ediplomacy.lib` below them all. A lower app never imports a higher one,
-not even inside a function; where it must hear from one, it offers a hook
-(a signal, or a registry such as the digests of `progress.nudges.content`).
+api -> (reports, credentials, sandbox) -> progress -> curriculum ->
+competences -> sso -> accounts, with `ediplomacy.lib` below them all. A
+lower app never imports a higher one, not even inside a function; where it
+must hear from one, it offers a hook (a signal, or a registry such as the
+digests of `progress.nudges.content`).
 And no module reaches itself again through its imports, lazily or not: a
 cycle is a knot two modules can only be changed together.
 """
@@ -25,6 +26,7 @@ LAYERS = [
     "progress",
     "reports",
     "credentials",
+    "sandbox",
     "api",
 ]
 PACKAGES = [*LAYERS, "ediplomacy"]

@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 
-from curriculum.models import Activity
+from curriculum.models import REVIEWED_KINDS, Activity
 from progress import services
 from progress.models import Completion, Enrolment, ListeningEntry
 from progress.timemodel import required_listening_days
@@ -88,7 +88,7 @@ def finish(enrolment: Enrolment, activity: Activity) -> None:
         services.listening_entry_save(
             enrolment=enrolment, activity=activity, followed="Feeds", learned="Context"
         )
-    elif activity.kind == Kind.PRACTICE:
+    elif activity.kind in REVIEWED_KINDS:
         services.practice_submit(
             enrolment=enrolment,
             activity=activity,

@@ -47,6 +47,10 @@ STUDY_ACTIONS = {
     Kind.PRACTICE: lambda enrolment: services.practice_submit(
         enrolment=enrolment, activity=live("curate", Kind.PRACTICE), text="Work", link=""
     ),
+    # A sandbox run is handed in as practice work on its simulation activity.
+    Kind.SIMULATION: lambda enrolment: services.practice_submit(
+        enrolment=enrolment, activity=live("communicate", Kind.SIMULATION), text="Run", link=""
+    ),
     Kind.REFLECTION: lambda enrolment: services.reflection_save(
         enrolment=enrolment, activity=live("orientation", Kind.REFLECTION), text=words(200)
     ),

@@ -557,6 +557,7 @@ BUDGETS = {
     Kind.RESOURCES: 9,  # + the activity, its live resources, the learner's follows
     Kind.LISTENING_LOG: 8,  # + the activity, the learner's entries
     Kind.PRACTICE: 10,  # + the activity, its rubric, submissions with reviewers, their marks
+    Kind.SIMULATION: 11,  # as practice, + the learner's sandbox runs of it
     Kind.REFLECTION: 8,  # + the activity, the learner's reflection
     Kind.CHECKIN: 9,  # + the activity, the learner's check-ins, alternative evidence
 }

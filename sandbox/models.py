@@ -1,0 +1,217 @@
+"""Scenarios as loaded from `sandbox/scenarios/`, a trainer's live runs for a
+cohort, and each learner's run with its append-only log of actions.
+
+The platform a learner sees is never stored: it is the engine's fold over the
+run's log (`sandbox.engine.replay`) at the run's current scenario minute.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import replace
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from curriculum.rendering import render_markdown
+from sandbox import engine
+
+
+class ClockMixin:
+    """A compressed, pausable clock from a start, a speed and stored pauses."""
+
+    def clock(self) -> engine.Clock:
+        return engine.Clock.from_list(self.speed, self.pauses)
+
+    def seconds_at(self, now: datetime.datetime) -> float:
+        return (now - self.clock_start).total_seconds()
+
+    def clock_minute(self, now: datetime.datetime) -> float:
+        return self.clock().minute_at(self.seconds_at(now))
+
+    @property
+    def paused(self) -> bool:
+        return bool(self.pauses) and self.pauses[-1][1] is None
+
+
+class Scenario(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    # The file's mapping, as validated: the engine reads it again on demand.
+    data = models.JSONField()
+    source = models.CharField(max_length=200, help_text="The file it was loaded from.")
+    digest = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField()
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    @cached_property
+    def engine(self) -> engine.Scenario:
+        return engine.parse_scenario(self.data)
+
+    # Authored Markdown, sanitised like the programme's texts.
+    @cached_property
+    def briefing_html(self) -> str:
+        return render_markdown(self.engine.briefing)
+
+    @cached_property
+    def debrief_html(self) -> str:
+        return render_markdown(self.engine.debrief)
+
+
+class LiveRun(ClockMixin, models.Model):
+    """A scenario a trainer runs for a whole cohort at a set time, on one
+    clock: every learner's run of it shares its start, speed and pauses."""
+
+    cohort = models.ForeignKey(
+        "progress.Cohort", on_delete=models.CASCADE, related_name="sandbox_live_runs"
+    )
+    scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="live_runs")
+    # The simulation activity the learners' runs count toward, if any.
+    activity = models.ForeignKey(
+        "curriculum.Activity", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    starts_at = models.DateTimeField()
+    speed = models.FloatField()
+    pauses = models.JSONField(default=list, blank=True)
+    # The trainer plays the approver: drafts wait for their answer.
+    trainer_clears = models.BooleanField(default=False)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(speed__gt=0), name="live_run_speed_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.scenario} ({self.cohort})"
+
+    def get_absolute_url(self):
+        return reverse("sandbox:live", args=[self.pk])
+
+    @property
+    def clock_start(self) -> datetime.datetime:
+        return self.starts_at
+
+
+class Run(ClockMixin, models.Model):
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sandbox_runs"
+    )
+    scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="runs")
+    # The learner's enrolment when the run started: its cohort's trainers see the run.
+    enrolment = models.ForeignKey(
+        "progress.Enrolment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sandbox_runs",
+    )
+    activity = models.ForeignKey(
+        "curriculum.Activity", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    live = models.ForeignKey(
+        LiveRun, on_delete=models.CASCADE, null=True, blank=True, related_name="runs"
+    )
+    started_at = models.DateTimeField()
+    speed = models.FloatField()
+    pauses = models.JSONField(default=list, blank=True)
+    trainer_clears = models.BooleanField(default=False)
+    # Append-only: each entry is an engine action's dict and the token of the
+    # request that sent it, so a retried request is not recorded twice.
+    log = models.JSONField(default=list, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_minute = models.FloatField(null=True, blank=True)
+    submission = models.ForeignKey(
+        "progress.Submission", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            # One open practice run of a scenario at a time: a double click starts one.
+            models.UniqueConstraint(
+                fields=["learner", "scenario"],
+                condition=Q(submitted_at__isnull=True, live__isnull=True),
+                name="run_one_open_per_scenario",
+            ),
+            models.UniqueConstraint(
+                fields=["learner", "live"],
+                condition=Q(live__isnull=False),
+                name="run_once_per_live_run",
+            ),
+            models.CheckConstraint(condition=Q(speed__gt=0), name="run_speed_positive"),
+        ]
+        indexes = [
+            # Serves a learner's list of runs and the activity page's "your run".
+            models.Index(fields=["learner", "activity"], name="run_learner_activity_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.scenario} by {self.learner}"
+
+    def get_absolute_url(self):
+        return reverse("sandbox:run", args=[self.pk])
+
+    @property
+    def clock_start(self) -> datetime.datetime:
+        return self.live.starts_at if self.live_id else self.started_at
+
+    def clock(self) -> engine.Clock:
+        return self.live.clock() if self.live_id else super().clock()
+
+    @property
+    def paused(self) -> bool:
+        return self.live.paused if self.live_id else super().paused
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+    def minute(self, now: datetime.datetime) -> float:
+        """The scenario minute the learner is at: frozen once submitted."""
+        if self.submitted_minute is not None:
+            return self.submitted_minute
+        return min(max(self.clock_minute(now), 0.0), self.engine.duration)
+
+    @cached_property
+    def engine(self) -> engine.Scenario:
+        """The scenario as this run plays it: with the trainer as approver when
+        the trainer clears drafts themselves."""
+        scenario = self.scenario.engine
+        if self.trainer_clears and scenario.approver is not None:
+            approver = replace(scenario.approver, scripted=False)
+            return replace(scenario, approver=approver, _accounts={})
+        return scenario
+
+    def state(self, now: datetime.datetime, at: float | None = None) -> engine.State:
+        minute = self.minute(now) if at is None else min(at, self.minute(now))
+        return engine.replay(self.engine, self.actions(), minute)
+
+    def actions(self) -> tuple[engine.Action, ...]:
+        """The log as engine actions, read once per length of the log (it only grows)."""
+        cached = getattr(self, "_actions", None)
+        if cached is None or cached[0] != len(self.log):
+            actions = tuple(
+                engine.Action.from_dict({k: v for k, v in entry.items() if k != "token"})
+                for entry in self.log
+            )
+            self._actions = cached = (len(self.log), actions)
+        return cached[1]
+
+    @property
+    def tokens(self) -> set[str]:
+        return {entry.get("token") for entry in self.log if entry.get("token")}

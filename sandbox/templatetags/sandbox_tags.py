@@ -1,0 +1,93 @@
+import uuid
+
+from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sandbox import selectors
+
+register = template.Library()
+
+ROLE_LABELS = {
+    "learner": gettext_lazy("You"),
+    "approver": gettext_lazy("Your approver"),
+    "ministry": gettext_lazy("Ministry"),
+    "journalist": gettext_lazy("Journalist"),
+    "citizen": gettext_lazy("Citizen"),
+    "official": gettext_lazy("Official"),
+    "expert": gettext_lazy("Expert"),
+    "media": gettext_lazy("Media"),
+    "troll": gettext_lazy("Account"),
+    "bot": gettext_lazy("Account"),
+    # An impostor looks like anyone else until the learner sees through it.
+    "impostor": gettext_lazy("Account"),
+}
+
+
+@register.filter
+def scenario_time(minute) -> str:
+    """A scenario minute as the clock shows it: T+1:05 for 65 minutes."""
+    minutes = int(float(minute or 0))
+    return f"T+{minutes // 60}:{minutes % 60:02d}"
+
+
+@register.filter
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))
+
+
+@register.simple_tag
+def new_token() -> str:
+    """A fresh token for one form, so a retried request is recorded once."""
+    return uuid.uuid4().hex
+
+
+@register.simple_tag
+def actions_labels() -> dict:
+    return {
+        "mine": [("pin", _("Pin")), ("delete", _("Delete"))],
+        "account": [
+            ("follow", _("Follow")),
+            ("unfollow", _("Unfollow")),
+            ("mute", _("Mute")),
+            ("block", _("Block")),
+            ("report", _("Report")),
+        ],
+    }
+
+
+ACTION_LABELS = {
+    "post": gettext_lazy("Posted"),
+    "thread": gettext_lazy("Posted a thread"),
+    "reply": gettext_lazy("Replied to"),
+    "quote": gettext_lazy("Quoted"),
+    "dm": gettext_lazy("Sent a message to"),
+    "delete": gettext_lazy("Deleted"),
+    "pin": gettext_lazy("Pinned"),
+    "mute": gettext_lazy("Muted"),
+    "block": gettext_lazy("Blocked"),
+    "report": gettext_lazy("Reported"),
+    "follow": gettext_lazy("Followed"),
+    "unfollow": gettext_lazy("Unfollowed"),
+    "schedule": gettext_lazy("Scheduled a post"),
+    "request_clearance": gettext_lazy("Sent a draft for clearance"),
+    "clearance_answer": gettext_lazy("The approver answered"),
+    "publish_draft": gettext_lazy("Published the cleared draft"),
+}
+
+
+@register.filter
+def action_label(kind: str) -> str:
+    return str(ACTION_LABELS.get(kind, kind))
+
+
+@register.simple_tag
+def passed_count(results) -> int:
+    return sum(1 for result in results if result.passed)
+
+
+@register.simple_tag
+def activity_runs(activity, user) -> dict:
+    """The learner's runs of a simulation activity: the open one and those
+    submitted. One query."""
+    return selectors.activity_runs(activity=activity, learner=user)

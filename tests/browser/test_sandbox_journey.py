@@ -1,0 +1,152 @@
+"""The practice sandbox in a browser: a learner plays the consular emergency
+end to end (answers a citizen, reports the impostor, drafts a post that goes
+through clearance) and reads the debrief; a trainer runs a live scenario for a
+cohort of three, clears a draft and reads the side-by-side table.
+
+The scenario clock is moved by moving the run's start back, so the test never
+waits for real minutes to pass.
+"""
+
+import datetime
+import re
+import uuid
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from sandbox import services
+from sandbox.models import LiveRun, Run
+from tests.browser.conftest import log_in, screenshot
+from tests.factories import PASSWORD, cohort_with_learners
+from tests.sandbox.helpers import scenarios_loaded
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+REGISTER = "https://nordavia-mfa.example/register"
+WIDTHS = [(1280, "desktop"), (390, "phone")]
+
+
+def advance(model, minutes: float) -> None:
+    """Moves a run's (or a live run's) scenario clock on by `minutes`."""
+    field = "starts_at" if isinstance(model, LiveRun) else "started_at"
+    model.refresh_from_db()
+    moved = getattr(model, field) - datetime.timedelta(minutes=minutes / model.speed)
+    type(model).objects.filter(pk=model.pk).update(**{field: moved})
+
+
+def shots(page, name: str, assert_accessible) -> None:
+    for width, label in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_accessible(page, name=f"{name} ({label})")
+        screenshot(page, f"sandbox-{name}-{label}")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_a_learner_plays_the_consular_emergency_and_reads_the_debrief(
+    page, programme, assert_accessible
+):
+    scenarios_loaded()
+    learner = cohort_with_learners(1).learners[0].user
+    log_in(page, learner.email, PASSWORD)
+
+    page.goto("/sandbox/")
+    page.get_by_role("button", name=re.compile("Practise “Consular emergency")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Consular emergency")
+    expect(page.get_by_role("note")).to_contain_text("SIMULATION")
+    run = Run.objects.get(learner=learner)
+
+    advance(run, 4)
+    page.reload()
+    shots(page, "run", assert_accessible)
+    page.get_by_role("link", name="Reply to @ana_travels_sim").first.click()
+    page.get_by_label("Your post").fill(
+        f"@ana_travels_sim If you are safe, register at {REGISTER}. Crisis line: +00 555 0100."
+    )
+    page.get_by_role("button", name="Send the reply").click()
+    expect(page.locator("#feed")).to_contain_text("If you are safe, register")
+
+    advance(run, 9)
+    page.reload()
+    expect(page.locator("#feed")).to_contain_text("DM us your passport number")
+    page.get_by_role("button", name="Report @NordaviaEmbassyHelp").click()
+    expect(page.locator(".sim-accounts")).to_contain_text("Reported")
+
+    page.get_by_label("Your post").fill(
+        f"Beware: @NordaviaEmbassyHelp is not the embassy. We never ask for payments. {REGISTER}"
+    )
+    page.get_by_label("What to do with it").select_option("clearance")
+    page.get_by_role("button", name="Go").click()
+    expect(page.locator(".sim-drafts")).to_contain_text("Waiting for clearance")
+
+    advance(run, 6)
+    page.reload()
+    expect(page.locator(".sim-drafts")).to_contain_text("Cleared")
+    page.get_by_role("button", name="Publish the cleared post").click()
+    expect(page.locator("#feed")).to_contain_text("Beware: @NordaviaEmbassyHelp")
+
+    page.get_by_role("button", name="Submit the run").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Debrief")
+    expect(page.get_by_role("heading", name=re.compile("Automatic checks"))).to_contain_text(
+        "6 of 6 passed"
+    )
+    expect(page.get_by_role("heading", name="A model answer")).to_be_visible()
+    shots(page, "debrief", assert_accessible)
+
+
+def test_a_trainer_runs_a_live_scenario_for_three_and_reads_the_table(
+    page, programme, assert_accessible
+):
+    scenarios_loaded()
+    group = cohort_with_learners(3)
+    log_in(page, group.trainer.email, PASSWORD)
+
+    page.goto(f"/cohorts/{group.cohort.pk}/sandbox/")
+    page.get_by_role("combobox", name="Scenario").select_option(
+        label="Consular emergency: an earthquake in Port Selva"
+    )
+    page.get_by_label(re.compile("I will clear the learners' drafts")).check()
+    shots(page, "cohort-live", assert_accessible)
+    page.get_by_role("button", name="Set the live scenario").click()
+    live = LiveRun.objects.get(cohort=group.cohort)
+    advance(live, 5)
+
+    now = timezone.now()
+    runs = [
+        services.live_join(live=live, learner=e.user, enrolment=e, now=now) for e in group.learners
+    ]
+    for number, run in enumerate(runs[:2]):
+        services.run_act(
+            run=run,
+            by=run.learner,
+            token=uuid.uuid4().hex,
+            now=now,
+            kind="reply",
+            target="ana-question",
+            text=f"Learner {number + 1}: register at {REGISTER}",
+        )
+    services.run_act(
+        run=runs[0],
+        by=runs[0].learner,
+        token=uuid.uuid4().hex,
+        now=now,
+        kind="request_clearance",
+        text="The embassy's crisis line is open: +00 555 0100.",
+    )
+
+    page.reload()
+    board = page.locator("#board")
+    expect(board.get_by_role("columnheader")).to_have_count(4)  # the event, and three learners
+    expect(board).to_contain_text("Learner 1: register")
+    expect(board).to_contain_text("No answer")
+    shots(page, "live-board", assert_accessible)
+
+    page.get_by_label("Clear it").check()
+    page.get_by_label("Your note to the learner").fill("Cleared: publish it now.")
+    page.get_by_role("button", name="Send the answer").click()
+    expect(page.get_by_role("heading", name="Drafts waiting for your clearance")).to_have_count(0)
+    runs[0].refresh_from_db()
+    assert runs[0].log[-1]["kind"] == "clearance_answer"
+
+    page.get_by_role("button", name="Pause the clock for everyone").click()
+    expect(page.locator("#board")).to_contain_text("Paused")
