@@ -27,6 +27,7 @@ BODY_FIELDS = {
     "resources": "intro",
     "listening_log": "prompt",
     "practice": "brief",
+    "simulation": "brief",
     "reflection": "prompt",
     "checkin": "prompt",
 }
@@ -111,7 +112,7 @@ def _activity_shape(activity: dict) -> dict:
             item["slug"]: {"title": item["title"], "description": item["description"]}
             for item in activity["resources"]
         }
-    elif kind == "practice":
+    elif kind in ("practice", "simulation"):
         shape["rubric"] = {
             item["criterion"]: {
                 "criterion": item["criterion"],
