@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "progress",
     "reports",
     "credentials",
+    "discussions",
 ]
 
 MIDDLEWARE = [

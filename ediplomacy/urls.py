@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("curriculum.urls")),
     path("", include("credentials.urls")),
+    path("", include("discussions.urls")),
 ]

@@ -16,7 +16,15 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["accounts", "competences", "curriculum", "progress", "reports", "ediplomacy"]
+APPS = [
+    "accounts",
+    "competences",
+    "curriculum",
+    "progress",
+    "reports",
+    "discussions",
+    "ediplomacy",
+]
 ACCESS_MODULE = ROOT / "accounts" / "access.py"
 
 QUERY_METHODS = {"filter", "exclude", "get", "Q", "first", "exists", "count", "annotate"}

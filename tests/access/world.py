@@ -15,6 +15,9 @@ from accounts.invitations import organisation_invite
 from accounts.models import Membership, Organisation, OrganisationInvitation, User
 from accounts.services import membership_change
 from curriculum.models import Activity
+from curriculum.rendering import reading_blocks
+from discussions import services as discussions
+from discussions.models import Post, Thread
 from progress import services
 from progress.models import (
     Cohort,
@@ -86,6 +89,9 @@ class World:
     record_a: Enrolment
     record_b: Enrolment
     reading: Activity = field(repr=False)
+    # Trainee A's thread on the reading, in cohort A, and its opening post.
+    thread_a: Thread | None = None
+    post_a: Post | None = None
 
 
 def _cohort(organisation: Organisation, programme, name: str, trainer: User) -> Cohort:
@@ -187,6 +193,15 @@ def build_world(
     rows, _ = services.learner_rows_parse(cohort=cohort_b, text=mover.email)
     (moved,) = services.cohort_add_learners(cohort=cohort_b, rows=rows, by=outsider).invited
     record_b = services.invitation_accept(invitation=moved, user=mover)
+    reading = live.filter(module__stage__slug="orientation", kind=Activity.Kind.READING)[0]
+    thread_a = discussions.thread_start(
+        user=trainee,
+        cohort=cohort_a,
+        activity=reading,
+        anchor=reading_blocks(reading.body_html)[1].anchor,
+        body="What does the essay mean by this?",
+        now=timezone.now(),
+    )
     return World(
         people={
             "anonymous": None,
@@ -219,7 +234,9 @@ def build_world(
         ),
         record_a=record_a,
         record_b=record_b,
-        reading=live.filter(module__stage__slug="orientation", kind=Activity.Kind.READING)[0],
+        reading=reading,
+        thread_a=thread_a,
+        post_a=thread_a.posts.get(),
     )
 
 

@@ -1,7 +1,7 @@
 """The house: which app may import which, and no module importing itself back.
 
 Dependencies point one way, as docs/architecture.md draws them:
-(reports, credentials) -> progress -> curriculum -> competences -> accounts, with
+(reports, credentials, discussions) -> progress -> curriculum -> competences -> accounts, with
 `ediplomacy.lib` below them all. A lower app never imports a higher one,
 not even inside a function; where it must hear from one, it offers a hook
 (a signal, or a registry such as the digests of `progress.nudges.content`).
@@ -24,6 +24,7 @@ LAYERS = [
     "progress",
     "reports",
     "credentials",
+    "discussions",
 ]
 PACKAGES = [*LAYERS, "ediplomacy"]
 

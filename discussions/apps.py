@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class DiscussionsConfig(AppConfig):
+    name = "discussions"
+    verbose_name = "Discussions"
+
+    def ready(self):
+        from discussions.margins import reading_margin
+        from progress.margins import margin_register
+
+        # The reading page belongs to progress; the threads in its margins
+        # are this app's, so progress asks here through its registry.
+        margin_register(reading_margin)

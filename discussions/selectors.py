@@ -1,0 +1,91 @@
+"""Reads for the discussion pages, each in a fixed number of queries."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+
+from curriculum.models import Activity
+from discussions.models import Post, PostReport, Thread
+from progress.models import Cohort
+
+THREADS_PER_PAGE = 20
+POSTS_PER_PAGE = 50
+
+
+def _with_opening(threads: QuerySet[Thread]) -> QuerySet[Thread]:
+    """Each thread with its opening post's words and state, in the same query."""
+    opening = Post.objects.filter(thread=OuterRef("pk")).order_by("created_at", "pk")
+    return threads.annotate(
+        opening_body=Subquery(opening.values("body")[:1]),
+        opening_hidden=Subquery(opening.values("hidden_at")[:1]),
+        opening_removed=Subquery(opening.values("removed_at")[:1]),
+    ).select_related("started_by")
+
+
+def place_threads(*, cohort: Cohort | None, programme_id: int) -> QuerySet[Thread]:
+    """The threads of one place: a cohort, or (no cohort) the programme's commons."""
+    if cohort is not None:
+        return Thread.objects.filter(cohort=cohort)
+    return Thread.objects.filter(cohort__isnull=True, programme_id=programme_id)
+
+
+def reading_margin_threads(*, cohort: Cohort | None, activity: Activity) -> dict[str, list]:
+    """One place's threads on a reading, by anchor, pinned and liveliest
+    first: one query, however many threads."""
+    threads = _with_opening(
+        place_threads(cohort=cohort, programme_id=activity.module.stage.programme_id).filter(
+            activity=activity
+        )
+    )
+    by_anchor: dict[str, list] = {}
+    for thread in threads:
+        by_anchor.setdefault(thread.anchor, []).append(thread)
+    return by_anchor
+
+
+def discussion_page(
+    *, cohort: Cohort | None, programme_id: int, stage_slug: str | None, page_number
+):
+    """A page of a place's threads, liveliest first, optionally of one stage:
+    two queries (the count and the page), whatever the number of posts."""
+    threads = place_threads(cohort=cohort, programme_id=programme_id)
+    if stage_slug:
+        threads = threads.filter(activity__module__stage__slug=stage_slug)
+    threads = _with_opening(threads).select_related("activity__module__stage")
+    return Paginator(
+        threads.order_by("-is_pinned", "-last_posted_at", "-pk"), THREADS_PER_PAGE
+    ).get_page(page_number)
+
+
+def thread_posts(*, thread: Thread, page_number):
+    """A page of a thread's posts, in order: two queries."""
+    posts = Post.objects.filter(thread=thread).select_related("author", "hidden_by")
+    posts = posts.annotate(
+        open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True))
+    ).order_by("created_at", "pk")
+    return Paginator(posts, POSTS_PER_PAGE).get_page(page_number)
+
+
+def moderation_queue(*, reports: QuerySet[PostReport], page_number):
+    """Reported posts, the longest waiting first, each with its open reports:
+    three queries (count, page, reports)."""
+    waiting = reports.values("post_id")
+    posts = (
+        Post.objects.filter(pk__in=waiting)
+        .select_related("author", "thread__cohort", "thread__activity__module__stage")
+        .annotate(
+            open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True)),
+            first_reported=Subquery(
+                PostReport.objects.filter(post=OuterRef("pk"), resolved_at__isnull=True)
+                .order_by("created_at")
+                .values("created_at")[:1]
+            ),
+        )
+        .order_by("first_reported", "pk")
+    )
+    page = Paginator(posts, THREADS_PER_PAGE).get_page(page_number)
+    by_post: dict[int, list] = {}
+    for report in reports.filter(post__in=[post.pk for post in page]).select_related("reporter"):
+        by_post.setdefault(report.post_id, []).append(report)
+    for post in page:
+        post.open_report_list = by_post.get(post.pk, [])
+    return page
