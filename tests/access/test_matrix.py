@@ -191,9 +191,7 @@ TABLE: dict[str, Rule] = {
     "discussions:post_report": Rule(post_a, COHORT_A_READERS),
     "discussions:post_moderate": Rule(post_a, COHORT_A_MODERATORS, method="post"),
     "discussions:moderation": Rule(no_kwargs, TRAINING),
-    "discussions:commons_setting": Rule(
-        lambda w: {"slug": w.cohort_a.organisation.slug}, A_ADMINS
-    ),
+    "discussions:commons_setting": Rule(lambda w: {"slug": w.cohort_a.organisation.slug}, A_ADMINS),
 }
 
 
