@@ -6,9 +6,13 @@ class DiscussionsConfig(AppConfig):
     verbose_name = "Discussions"
 
     def ready(self):
+        from discussions import notifications
         from discussions.margins import reading_margin
         from progress.margins import margin_register
 
         # The reading page belongs to progress; the threads in its margins
         # are this app's, so progress asks here through its registry.
         margin_register(reading_margin)
+        # Replies and mentions go through progress's nudges, which ask here
+        # what they say.
+        notifications.register()

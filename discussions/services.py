@@ -24,6 +24,7 @@ from discussions.models import (
     PostReport,
     Thread,
 )
+from discussions.notifications import post_announce
 from progress.models import Cohort
 
 # Posting more than this is refused with a clear message: enough for a lively
@@ -139,7 +140,8 @@ def thread_start(
         last_posted_at=now,
         post_count=1,
     )
-    _post_create(thread=thread, author=user, body=body, now=now)
+    post = _post_create(thread=thread, author=user, body=body, now=now)
+    post_announce(post=post, thread=thread, moderator=False, now=now)
     return thread
 
 
@@ -155,6 +157,7 @@ def post_reply(
     _check_rate(user=user, now=now)
     post = _post_create(thread=locked, author=user, body=body, now=now)
     Thread.objects.filter(pk=thread.pk).update(post_count=F("post_count") + 1, last_posted_at=now)
+    post_announce(post=post, thread=locked, moderator=moderator, now=now)
     return post
 
 
@@ -176,6 +179,8 @@ def post_edit(*, post: Post, user: User, body: str, now: datetime.datetime) -> P
     post.save(update_fields=["body", "body_html", "words", "edited_at"])
     members = access.discussion_members(thread=post.thread).exclude(pk=user.pk)
     post.mentioned.set(mentions_in(body, members))
+    # Someone newly mentioned hears of it; the others were told already (once per post).
+    post_announce(post=post, thread=post.thread, moderator=False, now=now, edited=True)
     return post
 
 

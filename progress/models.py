@@ -637,6 +637,10 @@ class Nudge(models.Model):
         REVIEWED = "reviewed", "Practice work reviewed"
         TRAINER_DIGEST = "trainer_digest", "Weekly cohort digest"
         ORG_SUMMARY = "org_summary", "Monthly organisation summary"
+        # Written by the discussions app (its content is registered there).
+        DISCUSSION_REPLY = "discussion_reply", "A reply to your thread"
+        DISCUSSION_MENTION = "discussion_mention", "A mention in a discussion"
+        TRAINER_REPLY = "trainer_reply", "Your trainer's reply in a discussion"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
