@@ -45,6 +45,9 @@ KIND_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     "practice": ({"brief", "rubric"}, set()),
     "reflection": ({"prompt"}, {"min_words"}),
     "checkin": ({"prompt"}, set()),
+    # Start or answer a thread on a reading of the same module, with at least
+    # min_words words (discussions complete it).
+    "discussion": ({"prompt", "reading"}, {"min_words"}),
 }
 # A quiz's pass mark (percent) when neither it nor programme.yaml sets one.
 DEFAULT_PASS_MARK = 80
@@ -61,6 +64,7 @@ BODY_FIELD = {
     "practice": "brief",
     "reflection": "prompt",
     "checkin": "prompt",
+    "discussion": "prompt",
 }
 
 
@@ -302,6 +306,15 @@ def _check_module(path: Path, root: Path, seen: set[str], problems: list[Problem
     activity_slugs: set[str] = set()
     for index, activity in enumerate(activities):
         _check_activity(check, activity, f"activities[{index}]", activity_slugs)
+    readings = {
+        activity.get("slug")
+        for activity in activities
+        if isinstance(activity, dict) and activity.get("kind") == "reading"
+    }
+    for index, activity in enumerate(activities):
+        discussion = isinstance(activity, dict) and activity.get("kind") == "discussion"
+        if discussion and activity.get("reading") not in readings:
+            check.problem(f"activities[{index}].reading", "must name a reading of this module")
     return data
 
 
@@ -342,6 +355,8 @@ def _check_activity(check: Checker, activity: Any, where: str, seen: set[str]) -
         _check_rubric(check, activity.get("rubric"), f"{where}.rubric")
     elif kind == "reflection":
         check.integer(activity.get("min_words"), f"{where}.min_words", 1, 2000, optional=True)
+    elif kind == "discussion":
+        check.integer(activity.get("min_words"), f"{where}.min_words", 1, 1000, optional=True)
 
 
 def _check_retakes(check: Checker, retakes: Any, where: str) -> None:
@@ -766,6 +781,8 @@ def _save_activity(
         }
     elif kind == "reflection":
         config = {"min_words": data.get("min_words", 30)}
+    elif kind == "discussion":
+        config = {"reading": data["reading"], "min_words": data.get("min_words", 40)}
     activity = _save(
         Activity,
         {"module": module, "slug": data["slug"]},

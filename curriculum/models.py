@@ -115,6 +115,7 @@ class Activity(models.Model):
         PRACTICE = "practice", "Practice task"
         REFLECTION = "reflection", "Reflection"
         CHECKIN = "checkin", "Following check-in"
+        DISCUSSION = "discussion", "Discussion"
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="activities")
     slug = models.SlugField(max_length=80)
@@ -127,7 +128,8 @@ class Activity(models.Model):
     body_html = models.TextField(blank=True)
     # Kind-specific rules: pass_mark, questions, draw and retakes (quiz),
     # required (resources), required_days and required_weeks (listening_log),
-    # min_words (reflection). A practice activity's rubric is its `criteria`.
+    # min_words (reflection), reading and min_words (discussion: the slug of
+    # a reading in the same module). A practice activity's rubric is its `criteria`.
     config = models.JSONField(default=dict, blank=True)
     retired_at = models.DateTimeField(null=True, blank=True)
 
@@ -148,6 +150,7 @@ class Activity(models.Model):
                         "practice",
                         "reflection",
                         "checkin",
+                        "discussion",
                     ]
                 ),
                 name="activity_kind_known",
@@ -209,6 +212,11 @@ class Activity(models.Model):
     @property
     def min_words(self) -> int:
         return int(self.config.get("min_words", 30))
+
+    @property
+    def discussed_reading(self) -> str:
+        """A discussion activity's reading: its slug, in the same module."""
+        return self.config.get("reading", "")
 
 
 class Resource(models.Model):

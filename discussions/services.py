@@ -25,7 +25,8 @@ from discussions.models import (
     Thread,
 )
 from discussions.notifications import post_announce
-from progress.models import Cohort
+from progress.models import Cohort, Enrolment
+from progress.services import contribution_record
 
 # Posting more than this is refused with a clear message: enough for a lively
 # exchange, too few for a script or a stuck key.
@@ -110,6 +111,31 @@ def anchor_block(*, activity: Activity, anchor: str):
     )
 
 
+def _contribution_count(*, post: Post, thread: Thread, user: User, now: datetime.datetime) -> None:
+    """Completes the discussion activities of the reading that this post is
+    long enough for, in the author's enrolment of the thread's place."""
+    activities = [
+        activity
+        for activity in Activity.objects.live().filter(
+            module_id=thread.activity.module_id,
+            kind=Activity.Kind.DISCUSSION,
+            config__reading=thread.activity.slug,
+        )
+        if post.words >= activity.min_words
+    ]
+    if not activities:
+        return
+    enrolment = (
+        Enrolment.objects.filter(user=user, programme_id=thread.programme_id, cohort=thread.cohort)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .first()
+    )
+    if enrolment is None:
+        return
+    for activity in activities:
+        contribution_record(enrolment=enrolment, activity=activity, now=now)
+
+
 @transaction.atomic
 def thread_start(
     *,
@@ -142,6 +168,7 @@ def thread_start(
     )
     post = _post_create(thread=thread, author=user, body=body, now=now)
     post_announce(post=post, thread=thread, moderator=False, now=now)
+    _contribution_count(post=post, thread=thread, user=user, now=now)
     return thread
 
 
@@ -158,6 +185,7 @@ def post_reply(
     post = _post_create(thread=locked, author=user, body=body, now=now)
     Thread.objects.filter(pk=thread.pk).update(post_count=F("post_count") + 1, last_posted_at=now)
     post_announce(post=post, thread=locked, moderator=moderator, now=now)
+    _contribution_count(post=post, thread=locked, user=user, now=now)
     return post
 
 

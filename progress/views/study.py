@@ -139,6 +139,13 @@ def activity(request, stage_slug, module_slug, activity_slug):
         context["draw"] = _quiz_paper(enrolment, current)
     if current.kind == Activity.Kind.READING:
         context.update(_reading_margin(request, enrolment, current))
+    if current.kind == Activity.Kind.DISCUSSION:
+        context["discussed"] = (
+            Activity.objects.live()
+            .filter(module=current.module, slug=current.discussed_reading)
+            .select_related("module__stage")
+            .first()
+        )
     if current.kind == Activity.Kind.CHECKIN:
         # The check-in page has a second form: alternative evidence of a following.
         if isinstance(form, AlternativeEvidenceForm):

@@ -37,3 +37,10 @@ def now():
 
 def minutes(count: int) -> datetime.timedelta:
     return datetime.timedelta(minutes=count)
+
+
+@pytest.fixture
+def tree(tmp_path):
+    from tests.curriculum.content_tree import ContentTree
+
+    return ContentTree(tmp_path)

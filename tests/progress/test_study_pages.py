@@ -561,6 +561,7 @@ BUDGETS = {
     Kind.PRACTICE: 10,  # + the activity, its rubric, submissions with reviewers, their marks
     Kind.REFLECTION: 8,  # + the activity, the learner's reflection
     Kind.CHECKIN: 9,  # + the activity, the learner's check-ins, alternative evidence
+    Kind.DISCUSSION: 8,  # + the activity, the reading it is about
 }
 
 
