@@ -524,3 +524,14 @@ def reports_moderated(*, user: User, roles: Roles) -> QuerySet[PostReport]:
         _trained_by(user), organisation_id__in=roles.training_in
     )
     return reports.filter(post__thread__cohort_id__in=trained.values("pk"))
+
+
+def peer_submissions(*, enrolment: Enrolment, activity) -> QuerySet[Submission]:
+    """The work a learner may be given to review: what their cohort peers
+    (open enrolments, never their own) handed in for the task and is waiting."""
+    if enrolment.cohort_id is None or not enrolment.is_open:
+        return _model("Submission").objects.none()
+    peers = _open_enrolments_of_cohort(enrolment.cohort_id).exclude(pk=enrolment.pk)
+    return _model("Submission").objects.filter(
+        enrolment__in=peers.values("pk"), activity=activity, status="submitted"
+    )

@@ -42,7 +42,7 @@ KIND_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     "quiz": ({"questions"}, {"intro", "pass_mark", "draw", "retakes"}),
     "resources": ({"required", "resources"}, {"intro"}),
     "listening_log": ({"prompt", "required_days"}, {"required_weeks"}),
-    "practice": ({"brief", "rubric"}, set()),
+    "practice": ({"brief", "rubric"}, {"peer_review"}),
     "reflection": ({"prompt"}, {"min_words"}),
     "checkin": ({"prompt"}, set()),
     # Start or answer a thread on a reading of the same module, with at least
@@ -353,10 +353,23 @@ def _check_activity(check: Checker, activity: Any, where: str, seen: set[str]) -
             check.problem(f"{where}.required_weeks", "cannot exceed required_days: one entry a day")
     elif kind == "practice":
         _check_rubric(check, activity.get("rubric"), f"{where}.rubric")
+        _check_peer_review(check, activity.get("peer_review"), f"{where}.peer_review")
     elif kind == "reflection":
         check.integer(activity.get("min_words"), f"{where}.min_words", 1, 2000, optional=True)
     elif kind == "discussion":
         check.integer(activity.get("min_words"), f"{where}.min_words", 1, 1000, optional=True)
+
+
+def _check_peer_review(check: Checker, peer_review: Any, where: str) -> None:
+    """`peer_review: {reviewers: 2, anonymous: true}`, both optional; `true` alone
+    asks for the defaults."""
+    if peer_review is None or peer_review is True:
+        return
+    if not check.mapping(peer_review, where, set(), {"reviewers", "anonymous"}):
+        return
+    check.integer(peer_review.get("reviewers"), f"{where}.reviewers", 1, 5, optional=True)
+    if not isinstance(peer_review.get("anonymous", True), bool):
+        check.problem(f"{where}.anonymous", "must be true or false")
 
 
 def _check_retakes(check: Checker, retakes: Any, where: str) -> None:
@@ -783,6 +796,14 @@ def _save_activity(
         config = {"min_words": data.get("min_words", 30)}
     elif kind == "discussion":
         config = {"reading": data["reading"], "min_words": data.get("min_words", 40)}
+    elif kind == "practice" and data.get("peer_review") is not None:
+        asked = data["peer_review"] if isinstance(data["peer_review"], dict) else {}
+        config = {
+            "peer_review": {
+                "reviewers": asked.get("reviewers", 2),
+                "anonymous": asked.get("anonymous", True),
+            }
+        }
     activity = _save(
         Activity,
         {"module": module, "slug": data["slug"]},

@@ -214,6 +214,12 @@ class Activity(models.Model):
         return int(self.config.get("min_words", 30))
 
     @property
+    def peer_review(self) -> dict | None:
+        """A practice activity's peer review, when its content asks for one:
+        {"reviewers": K, "anonymous": bool}."""
+        return self.config.get("peer_review")
+
+    @property
     def discussed_reading(self) -> str:
         """A discussion activity's reading: its slug, in the same module."""
         return self.config.get("reading", "")

@@ -16,3 +16,9 @@ class DiscussionsConfig(AppConfig):
         # Replies and mentions go through progress's nudges, which ask here
         # what they say.
         notifications.register()
+        # Peer review shows on the practice task's page and the trainer's review.
+        from discussions.peer_views import practice_panel, review_panel
+        from progress.panels import panel_register
+
+        panel_register("practice", practice_panel)
+        panel_register("review", review_panel)

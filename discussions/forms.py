@@ -46,3 +46,36 @@ class ReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Give a reason.")},
     )
+
+
+class PeerReviewForm(forms.Form):
+    """One level per criterion of the task's rubric, and written feedback."""
+
+    feedback = forms.CharField(
+        label=_("Your feedback"),
+        max_length=MAX_POST_CHARS,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What works, and what would make it better. Markdown is allowed."),
+        error_messages={
+            "required": _("Write your feedback: what works, and what would improve it.")
+        },
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"criterion_{criterion.pk}"] = forms.ChoiceField(
+                label=criterion.name,
+                help_text=criterion.description,
+                choices=[(code, f"{label}: {text}") for code, label, text in criterion.levels],
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose a level for this criterion.")},
+            )
+        self.order_fields([f"criterion_{criterion.pk}" for criterion in criteria] + ["feedback"])
+
+    def marks(self) -> dict[int, str]:
+        return {
+            criterion.pk: self.cleaned_data[f"criterion_{criterion.pk}"]
+            for criterion in self.criteria
+        }

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
-from curriculum.models import Activity, Programme
+from curriculum.models import Activity, Programme, RubricLevel
 from progress.models import Cohort
 
 # What anyone sees in place of a closed account's name.
@@ -190,3 +190,65 @@ class PostReport(models.Model):
 
     def __str__(self):
         return f"Report on post {self.post_id}"
+
+
+class PeerReview(models.Model):
+    """One peer's review of one submission, allocated when they asked for work
+    to review. Pending work is a row: allocated, then given."""
+
+    class Status(models.TextChoices):
+        ALLOCATED = "allocated", _("Waiting for the review")
+        GIVEN = "given", _("Given")
+
+    submission = models.ForeignKey(
+        "progress.Submission", on_delete=models.CASCADE, related_name="peer_reviews"
+    )
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="+")
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="peer_reviews_given"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ALLOCATED)
+    feedback = models.TextField(blank=True, max_length=MAX_POST_CHARS)
+    feedback_html = models.TextField(blank=True)
+    allocated_at = models.DateTimeField()
+    given_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["allocated_at", "pk"]
+        constraints = [
+            # Never the same work twice to one reviewer, even when two requests race.
+            models.UniqueConstraint(fields=["submission", "reviewer"], name="peer_review_once"),
+            models.CheckConstraint(
+                condition=Q(status__in=["allocated", "given"]), name="peer_review_status_known"
+            ),
+        ]
+        indexes = [
+            # Serves allocation and the learner's page: one reviewer's reviews of a task.
+            models.Index(fields=["reviewer", "activity"], name="peer_review_reviewer_idx"),
+        ]
+
+    def __str__(self):
+        return f"Peer review of submission {self.submission_id}"
+
+
+class PeerMark(models.Model):
+    """The level a peer gave one rubric criterion."""
+
+    review = models.ForeignKey(PeerReview, on_delete=models.CASCADE, related_name="marks")
+    criterion = models.ForeignKey(
+        "curriculum.Criterion", on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.CharField(max_length=8, choices=RubricLevel.choices)
+
+    class Meta:
+        ordering = ["criterion__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="peer_mark_once"),
+            models.CheckConstraint(
+                condition=Q(level__in=RubricLevel.values), name="peer_mark_level_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion_id}: {self.level}"

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from curriculum.models import Activity
-from discussions.models import Post, PostReport, Thread
+from discussions.models import PeerReview, Post, PostReport, Thread
 from progress.models import Cohort
 
 THREADS_PER_PAGE = 20
@@ -89,3 +89,41 @@ def moderation_queue(*, reports: QuerySet[PostReport], page_number):
     for post in page:
         post.open_report_list = by_post.get(post.pk, [])
     return page
+
+
+# Peer review ---------------------------------------------------------------
+
+
+def peer_review_state(*, user, activity: Activity, submission_ids: list[int]) -> dict:
+    """What a learner's peer-review page shows: the reviews they hold for the
+    task, and those their own work received, which open to them once they have
+    given theirs. Three queries."""
+    given_by_me = list(
+        PeerReview.objects.filter(reviewer=user, activity=activity)
+        .select_related("submission__enrolment__user")
+        .order_by("allocated_at", "pk")
+    )
+    received = list(
+        PeerReview.objects.filter(submission_id__in=submission_ids, status=PeerReview.Status.GIVEN)
+        .select_related("reviewer")
+        .prefetch_related("marks__criterion")
+        .order_by("given_at", "pk")
+    )
+    waiting = [review for review in given_by_me if review.status != PeerReview.Status.GIVEN]
+    done = len(given_by_me) - len(waiting)
+    return {
+        "held": given_by_me,
+        "waiting": waiting,
+        "received": received,
+        "received_open": done > 0 and not waiting,
+    }
+
+
+def peer_reviews_of_submission(*, submission) -> list:
+    """The peers' reviews of one submission, for its trainer: two queries."""
+    return list(
+        PeerReview.objects.filter(submission=submission)
+        .select_related("reviewer")
+        .prefetch_related("marks__criterion")
+        .order_by("allocated_at", "pk")
+    )

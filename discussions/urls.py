@@ -1,6 +1,6 @@
 from django.urls import path
 
-from discussions import views
+from discussions import peer_views, views
 
 app_name = "discussions"
 urlpatterns = [
@@ -19,5 +19,11 @@ urlpatterns = [
     path("discussions/posts/<int:post_id>/report/", views.post_report, name="post_report"),
     path("discussions/posts/<int:post_id>/moderate/", views.post_moderate, name="post_moderate"),
     path("discussions/moderation/", views.moderation, name="moderation"),
+    path("peer-review/tasks/<int:activity_id>/", peer_views.peer_review, name="peer_review"),
+    path(
+        "peer-review/reviews/<int:review_id>/",
+        peer_views.peer_review_give,
+        name="peer_review_give",
+    ),
     path("organisation/<slug:slug>/discussions/", views.commons_setting, name="commons_setting"),
 ]

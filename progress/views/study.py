@@ -22,6 +22,7 @@ from progress.forms import (
 )
 from progress.margins import reading_margin
 from progress.models import QuizAttempt
+from progress.panels import panels
 from progress.selectors import activity_detail, learner_progress
 from progress.selectors.learner import learner_default_enrolment
 
@@ -139,6 +140,10 @@ def activity(request, stage_slug, module_slug, activity_slug):
         context["draw"] = _quiz_paper(enrolment, current)
     if current.kind == Activity.Kind.READING:
         context.update(_reading_margin(request, enrolment, current))
+    if current.kind == Activity.Kind.PRACTICE:
+        context["panels"] = panels(
+            "practice", request=request, enrolment=enrolment, activity=current
+        )
     if current.kind == Activity.Kind.DISCUSSION:
         context["discussed"] = (
             Activity.objects.live()

@@ -36,6 +36,7 @@ from progress.models import (
     ListeningEntry,
     Submission,
 )
+from progress.panels import panels
 from progress.selectors import (
     cohort_learners,
     cohort_rows,
@@ -518,6 +519,11 @@ def review_detail(request, submission_id):
     return render(
         request,
         "progress/trainer/review_detail.html",
-        {"submission": submission, "form": form, "earlier": earlier},
+        {
+            "submission": submission,
+            "form": form,
+            "earlier": earlier,
+            "panels": panels("review", request=request, submission=submission),
+        },
         status=(409 if form.non_field_errors() else 400) if request.method == "POST" else 200,
     )

@@ -191,6 +191,12 @@ TABLE: dict[str, Rule] = {
     "discussions:post_report": Rule(post_a, COHORT_A_READERS),
     "discussions:post_moderate": Rule(post_a, COHORT_A_MODERATORS, method="post"),
     "discussions:moderation": Rule(no_kwargs, TRAINING),
+    # Peer review: learners of a cohort, each on their own page; a review
+    # opens for its reviewer alone.
+    "discussions:peer_review": Rule(lambda w: {"activity_id": w.peer_task.pk}, LEARNING),
+    "discussions:peer_review_give": Rule(
+        lambda w: {"review_id": w.peer_review_a.pk}, frozenset({"trainee_a"})
+    ),
     "discussions:commons_setting": Rule(lambda w: {"slug": w.cohort_a.organisation.slug}, A_ADMINS),
 }
 

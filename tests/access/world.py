@@ -17,7 +17,7 @@ from accounts.services import membership_change
 from curriculum.models import Activity
 from curriculum.rendering import reading_blocks
 from discussions import services as discussions
-from discussions.models import Post, Thread
+from discussions.models import PeerReview, Post, Thread
 from progress import services
 from progress.models import (
     Cohort,
@@ -92,6 +92,10 @@ class World:
     # Trainee A's thread on the reading, in cohort A, and its opening post.
     thread_a: Thread | None = None
     post_a: Post | None = None
+    # A peer-reviewed task, and trainee A's review of the work of the learner
+    # who later left cohort A (allocated before they left).
+    peer_task: Activity | None = None
+    peer_review_a: PeerReview | None = None
 
 
 def _cohort(organisation: Organisation, programme, name: str, trainer: User) -> Cohort:
@@ -202,6 +206,18 @@ def build_world(
         body="What does the essay mean by this?",
         now=timezone.now(),
     )
+    peer_task = live.get(slug="respond-to-criticism")
+    now = timezone.now()
+    work = Submission.objects.create(
+        enrolment=record_a, activity=peer_task, text="My three answers", created_at=now
+    )
+    peer_review_a = PeerReview.objects.create(
+        submission=work,
+        activity=peer_task,
+        cohort=cohort_a,
+        reviewer=trainee,
+        allocated_at=now,
+    )
     return World(
         people={
             "anonymous": None,
@@ -237,6 +253,8 @@ def build_world(
         reading=reading,
         thread_a=thread_a,
         post_a=thread_a.posts.get(),
+        peer_task=peer_task,
+        peer_review_a=peer_review_a,
     )
 
 
