@@ -22,3 +22,8 @@ class DiscussionsConfig(AppConfig):
 
         panel_register("practice", practice_panel)
         panel_register("review", review_panel)
+        # A person's data export holds what they wrote here.
+        from discussions.selectors import personal_discussions
+        from progress.services.privacy import export_register
+
+        export_register("discussions", personal_discussions)

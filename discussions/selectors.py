@@ -127,3 +127,53 @@ def peer_reviews_of_submission(*, submission) -> list:
         .prefetch_related("marks__criterion")
         .order_by("allocated_at", "pk")
     )
+
+
+# What a person's data export holds ---------------------------------------------
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def personal_discussions(*, user) -> dict:
+    """The person's posts, the peer reviews they gave and those they received
+    (without the reviewers' names): four queries, whatever their number."""
+    posts = Post.objects.filter(author=user).select_related("thread__activity", "thread__cohort")
+    given = (
+        PeerReview.objects.filter(reviewer=user)
+        .select_related("activity")
+        .prefetch_related("marks__criterion")
+    )
+    received = (
+        PeerReview.objects.filter(submission__enrolment__user=user, status="given")
+        .select_related("activity")
+        .prefetch_related("marks__criterion")
+    )
+
+    def review(item) -> dict:
+        return {
+            "task": item.activity.title,
+            "status": item.status,
+            "feedback": item.feedback,
+            "marks": {mark.criterion.name: mark.level for mark in item.marks.all()},
+            "given_at": _iso(item.given_at),
+        }
+
+    return {
+        "posts": [
+            {
+                "reading": post.thread.activity.title,
+                "place": post.thread.cohort.name if post.thread.cohort_id else "commons",
+                "paragraph": post.thread.excerpt,
+                "text": post.body,
+                "written_at": _iso(post.created_at),
+                "edited_at": _iso(post.edited_at),
+                "removed_at": _iso(post.removed_at),
+                "hidden_reason": post.hidden_reason,
+            }
+            for post in posts.order_by("created_at", "pk")
+        ],
+        "peer_reviews_given": [review(item) for item in given.order_by("allocated_at", "pk")],
+        "peer_reviews_received": [review(item) for item in received.order_by("given_at", "pk")],
+    }
