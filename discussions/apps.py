@@ -17,11 +17,12 @@ class DiscussionsConfig(AppConfig):
         # what they say.
         notifications.register()
         # Peer review shows on the practice task's page and the trainer's review.
-        from discussions.peer_views import practice_panel, review_panel
+        from discussions.peer_views import cohort_panel, practice_panel, review_panel
         from progress.panels import panel_register
 
         panel_register("practice", practice_panel)
         panel_register("review", review_panel)
+        panel_register("cohort", cohort_panel)
         # A person's data export holds what they wrote here.
         from discussions.selectors import personal_discussions
         from progress.services.privacy import export_register

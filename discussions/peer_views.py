@@ -146,3 +146,14 @@ def review_panel(*, request, submission) -> Panel | None:
             "settings": submission.activity.peer_review,
         },
     )
+
+
+def cohort_panel(*, request, cohort) -> Panel | None:
+    """On the cohort page: its discussion, and peer-review participation per learner."""
+    return Panel(
+        "discussions/partials/cohort_participation.html",
+        {
+            **selectors.cohort_participation(cohort=cohort),
+            "discussion_url": reverse("discussions:cohort", args=[cohort.pk]),
+        },
+    )

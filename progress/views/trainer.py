@@ -153,6 +153,7 @@ def cohort_detail(request, cohort_id):
         "progress/trainer/cohort_detail.html",
         {
             "cohort": cohort,
+            "panels": panels("cohort", request=request, cohort=cohort),
             "summary": summary,
             "page": page,
             "sorts": SORT_LABELS,

@@ -238,3 +238,22 @@ def test_two_learners_asking_at_once_never_push_a_submission_past_k(
     for review in PeerReview.objects.all():
         counts[review.submission_id] = counts.get(review.submission_id, 0) + 1
     assert max(counts.values()) <= 2
+
+
+def test_the_cohort_page_shows_peer_review_participation_per_learner(client, round_, task, now):
+    first, second = round_.learners[0], round_.learners[1]
+    (review, _) = services_peer.peer_reviews_allocate(enrolment=first, activity=task, now=now)
+    services_peer.peer_review_give(
+        review=review, user=first.user, marks=_marks(task), feedback="Good", now=now
+    )
+    client.force_login(round_.trainer)
+
+    response = client.get(reverse("progress:cohort", args=[round_.cohort.pk]))
+
+    (panel,) = response.context["panels"]
+    rows = {row["name"]: row for row in panel.context["rows"]}
+    assert (rows["Learner 001"]["given"], rows["Learner 001"]["allocated"]) == (1, 2)
+    assert rows["Learner 002"]["given"] == 0
+    assert sum(row["received"] for row in rows.values()) == 1
+    assert "Peer review, per learner" in response.content.decode()
+    assert second.user.get_full_name() in response.content.decode()
