@@ -6,7 +6,7 @@ class DiscussionsConfig(AppConfig):
     verbose_name = "Discussions"
 
     def ready(self):
-        from discussions import notifications
+        from discussions import notifications, receivers  # noqa: F401
         from discussions.margins import reading_margin
         from progress.margins import margin_register
 

@@ -8,7 +8,7 @@ import datetime
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts import access
 from discussions.models import Post, Thread, participant_name
@@ -58,7 +58,62 @@ def _lines(nudge: Nudge, now: datetime.datetime) -> dict:
     return {"lines": [first, f"“{words}”"]}
 
 
+def _peers_waiting(nudge: Nudge, now: datetime.datetime) -> dict:
+    """Written at delivery: how many peers' submissions still wait for a
+    reviewer; nothing goes out once the learner has asked for theirs."""
+    from discussions.models import PeerReview
+    from progress.models import Submission
+
+    submission = (
+        Submission.objects.filter(pk=int(nudge.subject.partition(":")[2]))
+        .select_related("activity", "enrolment")
+        .first()
+    )
+    if submission is None or submission.enrolment.status == "withdrawn":
+        raise Skip("the work or the enrolment is gone")
+    if PeerReview.objects.filter(
+        reviewer_id=nudge.recipient_id, activity=submission.activity
+    ).exists():
+        raise Skip("the learner has asked for their reviews already")
+    waiting = access.peer_submissions(
+        enrolment=submission.enrolment, activity=submission.activity
+    ).count()
+    if not waiting:
+        raise Skip("no peer's work is waiting")
+    with translation.override(nudge.recipient.language):
+        line = ngettext(
+            "%(count)s peer is waiting for your review of “%(title)s”.",
+            "%(count)s peers are waiting for your review of “%(title)s”.",
+            waiting,
+        ) % {"count": waiting, "title": submission.activity.title}
+    return {"lines": [line]}
+
+
+def _peer_link(nudge: Nudge) -> str:
+    return reverse("discussions:peer_review", args=[int(nudge.period.partition(":")[2])])
+
+
+def peers_waiting_announce(*, submission, now: datetime.datetime) -> None:
+    """Tells a learner who handed in a peer-reviewed task that peers' work
+    waits for them: once per task."""
+    nudge_event(
+        recipient_id=submission.enrolment.user_id,
+        rule=Nudge.Rule.PEER_REVIEW_WAITING,
+        subject=f"submission:{submission.pk}",
+        period=f"task:{submission.activity_id}",
+        now=now,
+    )
+
+
 def register() -> None:
+    digest_register(
+        Nudge.Rule.PEER_REVIEW_WAITING,
+        build=_peers_waiting,
+        url_name="discussions:mine",
+        subject=gettext_lazy("Peers are waiting for your review"),
+        action=gettext_lazy("Review their work"),
+        link=_peer_link,
+    )
     for rule, subject in [
         (Nudge.Rule.DISCUSSION_REPLY, gettext_lazy("A reply to your thread")),
         (Nudge.Rule.TRAINER_REPLY, gettext_lazy("Your trainer replied to your thread")),

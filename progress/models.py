@@ -641,6 +641,7 @@ class Nudge(models.Model):
         DISCUSSION_REPLY = "discussion_reply", "A reply to your thread"
         DISCUSSION_MENTION = "discussion_mention", "A mention in a discussion"
         TRAINER_REPLY = "trainer_reply", "Your trainer's reply in a discussion"
+        PEER_REVIEW_WAITING = "peer_review_waiting", "Peers waiting for your review"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

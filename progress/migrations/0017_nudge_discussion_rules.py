@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='nudge',
             name='rule',
-            field=models.CharField(choices=[('welcome', 'Welcome'), ('milestone_achieved', 'Milestone reached'), ('due_soon', 'Milestone due soon'), ('overdue', 'Milestone overdue'), ('behind_pace', 'Behind pace'), ('inactive', 'Inactive for a while'), ('reviewed', 'Practice work reviewed'), ('trainer_digest', 'Weekly cohort digest'), ('org_summary', 'Monthly organisation summary'), ('discussion_reply', 'A reply to your thread'), ('discussion_mention', 'A mention in a discussion'), ('trainer_reply', "Your trainer's reply in a discussion")], max_length=24),
+            field=models.CharField(choices=[('welcome', 'Welcome'), ('milestone_achieved', 'Milestone reached'), ('due_soon', 'Milestone due soon'), ('overdue', 'Milestone overdue'), ('behind_pace', 'Behind pace'), ('inactive', 'Inactive for a while'), ('reviewed', 'Practice work reviewed'), ('trainer_digest', 'Weekly cohort digest'), ('org_summary', 'Monthly organisation summary'), ('discussion_reply', 'A reply to your thread'), ('discussion_mention', 'A mention in a discussion'), ('trainer_reply', "Your trainer's reply in a discussion"), ('peer_review_waiting', 'Peers waiting for your review')], max_length=24),
         ),
     ]

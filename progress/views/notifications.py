@@ -36,6 +36,7 @@ LEARNING_RULES = [
     Nudge.Rule.DISCUSSION_REPLY,
     Nudge.Rule.DISCUSSION_MENTION,
     Nudge.Rule.TRAINER_REPLY,
+    Nudge.Rule.PEER_REVIEW_WAITING,
 ]
 # Every kind, in the order the preferences page lists them.
 LEARNER_RULES = [*LEARNING_RULES, Nudge.Rule.TRAINER_DIGEST, Nudge.Rule.ORG_SUMMARY]

@@ -257,3 +257,25 @@ def test_the_cohort_page_shows_peer_review_participation_per_learner(client, rou
     assert sum(row["received"] for row in rows.values()) == 1
     assert "Peer review, per learner" in response.content.decode()
     assert second.user.get_full_name() in response.content.decode()
+
+
+def test_handing_in_tells_the_learner_that_peers_are_waiting_once(round_, task):
+    from django.utils import timezone
+
+    from progress.models import Nudge
+    from progress.nudges.delivery import nudges_deliver
+
+    now = timezone.now()
+
+    waiting = Nudge.objects.filter(rule=Nudge.Rule.PEER_REVIEW_WAITING)
+    assert waiting.count() == 5  # one per learner who handed in
+    Nudge.objects.exclude(rule=Nudge.Rule.PEER_REVIEW_WAITING).delete()
+    services_peer.peer_reviews_allocate(enrolment=round_.learners[0], activity=task, now=now)
+
+    nudges_deliver(now=now)
+
+    first = waiting.get(recipient=round_.learners[0].user)
+    last = waiting.get(recipient=round_.learners[4].user)
+    assert first.status == Nudge.Status.SKIPPED  # they asked already
+    assert last.status == Nudge.Status.SENT
+    assert last.digest == [f"4 peers are waiting for your review of “{task.title}”."]
