@@ -595,7 +595,6 @@ def submission_review(
 
 
 @transaction.atomic
-@transaction.atomic
 def contribution_record(
     *, enrolment: Enrolment, activity: Activity, now: datetime.datetime
 ) -> bool:
@@ -606,6 +605,7 @@ def contribution_record(
     return _complete(enrolment, activity, now)
 
 
+@transaction.atomic
 def reflection_save(*, enrolment: Enrolment, activity: Activity, text: str) -> Reflection:
     enrolment = _lock(enrolment)
     now = timezone.now()
