@@ -18,9 +18,9 @@ passed to these functions with the user, so a page never asks twice.
 Anything outside the rules answers 404, never "forbidden": a page must not
 tell a stranger that a cohort or an organisation exists.
 
-Cohorts, enrolments and submissions live in `progress`, an app above this
-one: their models are looked up by name when a function runs, so this module
-imports nothing from above.
+Cohorts, enrolments and submissions live in `progress`, and threads in
+`discussions`, apps above this one: their models are looked up by name when
+a function runs, so this module imports nothing from above.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from django.http import Http404
 from accounts.models import AuditEvent, Membership, Organisation, User
 
 if TYPE_CHECKING:  # pragma: no cover
+    from discussions.models import PostReport, Thread
     from progress.models import Cohort, Enrolment, Submission
 
 
@@ -562,3 +563,178 @@ def sandbox_live_run_joinable(*, user: User, pk: int) -> tuple[object, Enrolment
 def sandbox_runs_of_cohort(*, user: User, roles: Roles, cohort: Cohort) -> QuerySet:
     """The sandbox runs of a cohort's learners (`cohort` from `cohort_visible`)."""
     return _sandbox("Run").objects.filter(enrolment__cohort=cohort)
+
+
+# Discussions -------------------------------------------------------------------
+#
+# A thread belongs to a place: a cohort, or a programme's commons (no cohort),
+# where learners without a cohort meet. A cohort's learners read and post in
+# it; so do its trainers, who also moderate; its organisation's
+# administrators read. The commons is for learners without a cohort, unless
+# an organisation they belong to closed it for its people; staff moderate it.
+
+
+def _discussion_model(name: str):
+    return apps.get_model("discussions", name)
+
+
+def _open_enrolments(user: User) -> QuerySet[Enrolment]:
+    return _model("Enrolment").objects.filter(user=user).exclude(status="withdrawn")
+
+
+def commons_open(*, user: User, roles: Roles) -> bool:
+    """Whether the person may meet others in the commons: no organisation they
+    belong to has closed it (one query, none without an organisation)."""
+    belongs_to = roles.trainee_of | roles.trainer_of | roles.admin_of
+    if not belongs_to:
+        return True
+    closed = _discussion_model("CommonsSetting").objects.filter(
+        organisation_id__in=belongs_to, commons_open=False
+    )
+    return not closed.exists()
+
+
+def discussion_place(*, user: User, roles: Roles, enrolment: Enrolment) -> Cohort | bool:
+    """Where a learner's threads on a reading go, from their own enrolment:
+    its cohort; True for the commons; False when they may not post at all
+    (withdrawn, or the commons is closed to them)."""
+    if not enrolment.is_open or enrolment.user_id != user.pk:
+        return False
+    if enrolment.cohort_id is not None:
+        return enrolment.cohort
+    return commons_open(user=user, roles=roles)
+
+
+def threads_visible(*, user: User, roles: Roles) -> QuerySet[Thread]:
+    """Every thread this person may read."""
+    Thread = _discussion_model("Thread")
+    if roles.is_staff:
+        return Thread.objects.all()
+    if not roles.is_authenticated:
+        return Thread.objects.none()
+    enrolments = _open_enrolments(user)
+    condition = Q(cohort_id__in=enrolments.filter(cohort__isnull=False).values("cohort_id")) | Q(
+        cohort_id__in=cohorts_visible(user=user, roles=roles).values("pk")
+    )
+    if commons_open(user=user, roles=roles):
+        commons = enrolments.filter(cohort__isnull=True).values("programme_id")
+        condition |= Q(cohort__isnull=True, programme_id__in=commons)
+    return Thread.objects.filter(condition)
+
+
+def thread_visible(*, user: User, roles: Roles, pk: int) -> Thread:
+    """The thread, if this person may read it; 404 otherwise."""
+    thread = (
+        threads_visible(user=user, roles=roles)
+        .filter(pk=pk)
+        .select_related("cohort__organisation", "activity__module__stage", "programme")
+        .first()
+    )
+    if thread is None:
+        raise Http404("No such thread.")
+    return thread
+
+
+def _trains_cohort(*, user: User, roles: Roles, cohort_id: int) -> bool:
+    return (
+        cohorts_visible(user=user, roles=roles)
+        .filter(_trained_by(user), pk=cohort_id, organisation_id__in=roles.training_in)
+        .exists()
+    )
+
+
+def thread_moderated(*, user: User, roles: Roles, thread: Thread) -> bool:
+    """Whether this person may hide, lock and pin in the thread: its cohort's
+    trainers and staff (and staff alone in the commons)."""
+    if roles.is_staff:
+        return True
+    if thread.cohort_id is None:
+        return False
+    return _trains_cohort(user=user, roles=roles, cohort_id=thread.cohort_id)
+
+
+def thread_postable(*, user: User, roles: Roles, thread: Thread) -> bool:
+    """Whether this person may reply in a thread they can read: its place's
+    learners, its trainers and staff; an administrator only reads."""
+    if roles.is_staff:
+        return True
+    enrolments = _open_enrolments(user).filter(programme_id=thread.programme_id)
+    if thread.cohort_id is None:
+        return enrolments.filter(cohort__isnull=True).exists() and commons_open(
+            user=user, roles=roles
+        )
+    if enrolments.filter(cohort_id=thread.cohort_id).exists():
+        return True
+    return _trains_cohort(user=user, roles=roles, cohort_id=thread.cohort_id)
+
+
+def discussion_cohort(*, user: User, roles: Roles, pk: int) -> Cohort:
+    """A cohort whose discussion this person may read: its learners, and those
+    who see the cohort; 404 otherwise."""
+    Cohort = _model("Cohort")
+    learning = _open_enrolments(user).filter(cohort_id=pk).values("cohort_id")
+    seen = cohorts_visible(user=user, roles=roles).filter(pk=pk)
+    cohort = (
+        Cohort.objects.filter(Q(pk__in=learning) | Q(pk__in=seen.values("pk")))
+        .select_related("organisation", "programme")
+        .first()
+    )
+    if cohort is None:
+        raise Http404("No such cohort.")
+    return cohort
+
+
+def commons_readable(*, user: User, roles: Roles, programme_id: int) -> bool:
+    """Whether this person may read a programme's commons: staff, and its
+    learners without a cohort while it is open to them."""
+    if roles.is_staff:
+        return True
+    if not roles.is_authenticated or not commons_open(user=user, roles=roles):
+        return False
+    return _open_enrolments(user).filter(programme_id=programme_id, cohort__isnull=True).exists()
+
+
+def discussion_members(*, thread: Thread) -> QuerySet[User]:
+    """Who may be mentioned in a thread: a cohort's open learners and its
+    trainers; in the commons, those who have written in the thread."""
+    if thread.cohort_id is None:
+        posted = _discussion_model("Post").objects.filter(thread=thread).values("author_id")
+        return User.objects.filter(pk__in=posted, is_active=True)
+    learners = _open_enrolments_of_cohort(thread.cohort_id).values("user_id")
+    Cohort = _model("Cohort")
+    listed = Cohort.trainers.through.objects.filter(cohort_id=thread.cohort_id).values("user_id")
+    training = Membership.objects.filter(
+        user=OuterRef("pk"),
+        organisation__cohorts__pk=thread.cohort_id,
+        role__in=Membership.TRAINING_ROLES,
+    )
+    return User.objects.filter(
+        Q(pk__in=learners) | (Q(pk__in=listed) & Exists(training)), is_active=True
+    )
+
+
+def _open_enrolments_of_cohort(cohort_id: int) -> QuerySet[Enrolment]:
+    return _model("Enrolment").objects.filter(cohort_id=cohort_id).exclude(status="withdrawn")
+
+
+def reports_moderated(*, user: User, roles: Roles) -> QuerySet[PostReport]:
+    """Open reports on posts this person moderates: in the cohorts they train,
+    and everywhere for staff."""
+    reports = _discussion_model("PostReport").objects.filter(resolved_at__isnull=True)
+    if roles.is_staff:
+        return reports
+    trained = cohorts_visible(user=user, roles=roles).filter(
+        _trained_by(user), organisation_id__in=roles.training_in
+    )
+    return reports.filter(post__thread__cohort_id__in=trained.values("pk"))
+
+
+def peer_submissions(*, enrolment: Enrolment, activity) -> QuerySet[Submission]:
+    """The work a learner may be given to review: what their cohort peers
+    (open enrolments, never their own) handed in for the task and is waiting."""
+    if enrolment.cohort_id is None or not enrolment.is_open:
+        return _model("Submission").objects.none()
+    peers = _open_enrolments_of_cohort(enrolment.cohort_id).exclude(pk=enrolment.pk)
+    return _model("Submission").objects.filter(
+        enrolment__in=peers.values("pk"), activity=activity, status="submitted"
+    )

@@ -44,12 +44,15 @@ KIND_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     "quiz": ({"questions"}, {"intro", "pass_mark", "draw", "retakes"}),
     "resources": ({"required", "resources"}, {"intro"}),
     "listening_log": ({"prompt", "required_days"}, {"required_weeks"}),
-    "practice": ({"brief", "rubric"}, set()),
+    "practice": ({"brief", "rubric"}, {"peer_review"}),
     # A run of a practice-sandbox scenario (sandbox/scenarios/<scenario>.yaml),
     # reviewed with its rubric like practice work.
     "simulation": ({"brief", "rubric", "scenario"}, set()),
     "reflection": ({"prompt"}, {"min_words"}),
     "checkin": ({"prompt"}, set()),
+    # Start or answer a thread on a reading of the same module, with at least
+    # min_words words (discussions complete it).
+    "discussion": ({"prompt", "reading"}, {"min_words"}),
 }
 # A quiz's pass mark (percent) when neither it nor programme.yaml sets one.
 DEFAULT_PASS_MARK = 80
@@ -67,6 +70,7 @@ BODY_FIELD = {
     "simulation": "brief",
     "reflection": "prompt",
     "checkin": "prompt",
+    "discussion": "prompt",
 }
 
 
@@ -383,6 +387,15 @@ def _check_module(path: Path, root: Path, seen: set[str], problems: list[Problem
     activity_slugs: set[str] = set()
     for index, activity in enumerate(activities):
         _check_activity(check, activity, f"activities[{index}]", activity_slugs)
+    readings = {
+        activity.get("slug")
+        for activity in activities
+        if isinstance(activity, dict) and activity.get("kind") == "reading"
+    }
+    for index, activity in enumerate(activities):
+        discussion = isinstance(activity, dict) and activity.get("kind") == "discussion"
+        if discussion and activity.get("reading") not in readings:
+            check.problem(f"activities[{index}].reading", "must name a reading of this module")
     return data
 
 
@@ -421,12 +434,27 @@ def _check_activity(check: Checker, activity: Any, where: str, seen: set[str]) -
             check.problem(f"{where}.required_weeks", "cannot exceed required_days: one entry a day")
     elif kind == "practice":
         _check_rubric(check, activity.get("rubric"), f"{where}.rubric")
+        _check_peer_review(check, activity.get("peer_review"), f"{where}.peer_review")
     elif kind == "simulation":
         _check_rubric(check, activity.get("rubric"), f"{where}.rubric")
         # That the scenario exists is checked by `load_scenarios`, which owns them.
         check.slug(activity.get("scenario"), f"{where}.scenario", set())
     elif kind == "reflection":
         check.integer(activity.get("min_words"), f"{where}.min_words", 1, 2000, optional=True)
+    elif kind == "discussion":
+        check.integer(activity.get("min_words"), f"{where}.min_words", 1, 1000, optional=True)
+
+
+def _check_peer_review(check: Checker, peer_review: Any, where: str) -> None:
+    """`peer_review: {reviewers: 2, anonymous: true}`, both optional; `true` alone
+    asks for the defaults."""
+    if peer_review is None or peer_review is True:
+        return
+    if not check.mapping(peer_review, where, set(), {"reviewers", "anonymous"}):
+        return
+    check.integer(peer_review.get("reviewers"), f"{where}.reviewers", 1, 5, optional=True)
+    if not isinstance(peer_review.get("anonymous", True), bool):
+        check.problem(f"{where}.anonymous", "must be true or false")
 
 
 def _check_retakes(check: Checker, retakes: Any, where: str) -> None:
@@ -876,6 +904,16 @@ def _save_activity(
         config = {"min_words": data.get("min_words", 30)}
     elif kind == "simulation":
         config = {"scenario": data["scenario"]}
+    elif kind == "discussion":
+        config = {"reading": data["reading"], "min_words": data.get("min_words", 40)}
+    elif kind == "practice" and data.get("peer_review") is not None:
+        asked = data["peer_review"] if isinstance(data["peer_review"], dict) else {}
+        config = {
+            "peer_review": {
+                "reviewers": asked.get("reviewers", 2),
+                "anonymous": asked.get("anonymous", True),
+            }
+        }
     activity = _save(
         Activity,
         {"module": module, "slug": data["slug"]},

@@ -127,6 +127,7 @@ class Activity(TranslatableModel):
         SIMULATION = "simulation", "Simulation"
         REFLECTION = "reflection", "Reflection"
         CHECKIN = "checkin", "Following check-in"
+        DISCUSSION = "discussion", "Discussion"
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="activities")
     slug = models.SlugField(max_length=80)
@@ -139,8 +140,9 @@ class Activity(TranslatableModel):
     body_html = models.TextField(blank=True)
     # Kind-specific rules: pass_mark, questions, draw and retakes (quiz),
     # required (resources), required_days and required_weeks (listening_log),
-    # min_words (reflection), scenario (simulation). A practice or simulation
-    # activity's rubric is its `criteria`.
+    # min_words (reflection), scenario (simulation), reading and min_words
+    # (discussion: the slug of a reading in the same module). A practice or
+    # simulation activity's rubric is its `criteria`.
     config = models.JSONField(default=dict, blank=True)
     # Per language: the main text as authored and as rendered (`body`,
     # `body_html`) and a quiz's words by question slug (`questions`).
@@ -165,6 +167,7 @@ class Activity(TranslatableModel):
                         "simulation",
                         "reflection",
                         "checkin",
+                        "discussion",
                     ]
                 ),
                 name="activity_kind_known",
@@ -249,6 +252,17 @@ class Activity(TranslatableModel):
     @property
     def min_words(self) -> int:
         return int(self.config.get("min_words", 30))
+
+    @property
+    def peer_review(self) -> dict | None:
+        """A practice activity's peer review, when its content asks for one:
+        {"reviewers": K, "anonymous": bool}."""
+        return self.config.get("peer_review")
+
+    @property
+    def discussed_reading(self) -> str:
+        """A discussion activity's reading: its slug, in the same module."""
+        return self.config.get("reading", "")
 
 
 def translated_questions(questions: list[dict], texts: dict) -> tuple[list[dict], bool]:

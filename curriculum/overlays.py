@@ -30,6 +30,7 @@ BODY_FIELDS = {
     "simulation": "brief",
     "reflection": "prompt",
     "checkin": "prompt",
+    "discussion": "prompt",
 }
 HEADING = re.compile(r"^(#{1,6})\s", re.MULTILINE)
 

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("api.urls")),
     path("api/", include("api.v1.urls")),
     path("", include("sandbox.urls")),
+    path("", include("discussions.urls")),
 ]

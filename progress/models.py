@@ -637,6 +637,11 @@ class Nudge(models.Model):
         REVIEWED = "reviewed", "Practice work reviewed"
         TRAINER_DIGEST = "trainer_digest", "Weekly cohort digest"
         ORG_SUMMARY = "org_summary", "Monthly organisation summary"
+        # Written by the discussions app (its content is registered there).
+        DISCUSSION_REPLY = "discussion_reply", "A reply to your thread"
+        DISCUSSION_MENTION = "discussion_mention", "A mention in a discussion"
+        TRAINER_REPLY = "trainer_reply", "Your trainer's reply in a discussion"
+        PEER_REVIEW_WAITING = "peer_review_waiting", "Peers waiting for your review"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

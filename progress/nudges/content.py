@@ -31,17 +31,35 @@ NEXT_STEP = {
 class Digest:
     """A digest's content, written by the app that owns its figures (the
     trainer's digest by progress, the organisations' summary by reports), so
-    this app never imports the apps above it."""
+    this app never imports the apps above it.
+
+    An app above may register a message of its own the same way (the
+    discussions' replies and mentions): its lines are written once, when it
+    is delivered, and kept on the row, with the subject and action given here.
+    """
 
     build: Callable  # (nudge, now) -> {"lines": [...]}, or raises delivery.Skip
     url_name: str  # the page the digest's action opens
+    subject: object = None  # text (lazy) of the subject, for a registered message
+    action: object = None  # text (lazy) of its action
+    link: Callable | None = None  # (nudge) -> the action's path, without a query
 
 
 _DIGESTS: dict[str, Digest] = {}
 
 
-def digest_register(rule: str, *, build: Callable, url_name: str) -> None:
-    _DIGESTS[rule] = Digest(build=build, url_name=url_name)
+def digest_register(
+    rule: str,
+    *,
+    build: Callable,
+    url_name: str,
+    subject=None,
+    action=None,
+    link: Callable | None = None,
+) -> None:
+    _DIGESTS[rule] = Digest(
+        build=build, url_name=url_name, subject=subject, action=action, link=link
+    )
 
 
 def digest_for(rule: str) -> Digest | None:
@@ -160,6 +178,14 @@ def _content(nudge: Nudge, digest: dict) -> dict:
             "subject": _("Your organisation's month in the programme"),
             "lines": digest.get("lines", []),
             "action": (_("Open the completion report"), _digest_link(rule)),
+        }
+    registered = _DIGESTS.get(rule)
+    if registered is not None and registered.subject is not None:
+        link = registered.link(nudge) if registered.link else reverse(registered.url_name)
+        return {
+            "subject": str(registered.subject),
+            "lines": digest.get("lines", []),
+            "action": (str(registered.action), absolute(link)),
         }
     raise ValueError(f"Unknown nudge rule {rule!r}")
 

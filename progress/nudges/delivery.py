@@ -212,10 +212,12 @@ def _deliver_nudge(nudge: Nudge, now: datetime.datetime) -> str:
     try:
         channel = _check(nudge, now)
         digest = None
-        if nudge.rule in DIGEST_RULES:
-            builder = digest_for(nudge.rule)
-            if builder is None:
-                raise Skip("no installed app writes this digest")
+        # Digests, and the messages an app above registered (discussions),
+        # are written now and their lines kept on the row.
+        builder = digest_for(nudge.rule)
+        if nudge.rule in DIGEST_RULES and builder is None:
+            raise Skip("no installed app writes this digest")
+        if builder is not None:
             digest = builder.build(nudge, now)
     except Skip as skip:
         claimed.update(status=Nudge.Status.SKIPPED, skip_reason=str(skip)[:200])

@@ -1,6 +1,7 @@
 """A learner's own data: a full export, and deletion that keeps reports right."""
 
 import re
+from collections.abc import Callable
 
 from allauth.account.models import EmailAddress
 from allauth.usersessions.adapter import get_adapter as usersessions_adapter
@@ -41,6 +42,15 @@ def _someone(account: User | None, user: User) -> str | None:
     return str(account) if account.is_active else "a former trainer"
 
 
+_EXPORTS: dict[str, Callable[..., object]] = {}
+
+
+def export_register(name: str, build: Callable[..., object]) -> None:
+    """Lets an app above this one add what it holds about a person to their
+    export: `build(user=...)` returns plain JSON, in a fixed number of queries."""
+    _EXPORTS[name] = build
+
+
 def personal_data_export(*, user: User) -> dict:
     """Everything the platform holds about `user`, as plain JSON.
 
@@ -76,7 +86,7 @@ def personal_data_export(*, user: User) -> dict:
         .select_related("organisation", "created_by")
         .order_by("created_at", "pk")
     )
-    return {
+    data = {
         "exported_at": timezone.now().isoformat(),
         "account": {
             "email": user.email,
@@ -257,6 +267,11 @@ def personal_data_export(*, user: User) -> dict:
             for a in about
         ],
     }
+    # What apps above keep about the person (their discussion posts and
+    # reviews), each under its own key.
+    for name, build in _EXPORTS.items():
+        data[name] = build(user=user)
+    return data
 
 
 @transaction.atomic

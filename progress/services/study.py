@@ -595,6 +595,17 @@ def submission_review(
 
 
 @transaction.atomic
+def contribution_record(
+    *, enrolment: Enrolment, activity: Activity, now: datetime.datetime
+) -> bool:
+    """Completes an activity that another app judged done (a discussion
+    activity, by a contribution long enough); returns whether it recorded it."""
+    enrolment = _lock(enrolment)
+    _touch(enrolment, now)
+    return _complete(enrolment, activity, now)
+
+
+@transaction.atomic
 def reflection_save(*, enrolment: Enrolment, activity: Activity, text: str) -> Reflection:
     enrolment = _lock(enrolment)
     now = timezone.now()

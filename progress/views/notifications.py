@@ -33,6 +33,10 @@ LEARNING_RULES = [
     Nudge.Rule.BEHIND,
     Nudge.Rule.INACTIVE,
     Nudge.Rule.REVIEWED,
+    Nudge.Rule.DISCUSSION_REPLY,
+    Nudge.Rule.DISCUSSION_MENTION,
+    Nudge.Rule.TRAINER_REPLY,
+    Nudge.Rule.PEER_REVIEW_WAITING,
 ]
 # Every kind, in the order the preferences page lists them.
 LEARNER_RULES = [*LEARNING_RULES, Nudge.Rule.TRAINER_DIGEST, Nudge.Rule.ORG_SUMMARY]
@@ -42,13 +46,17 @@ def rules_offered(user: User) -> list[Nudge.Rule]:
     """The kinds of message this person's roles can bring them, so the
     preferences page never offers a trainee the trainers' weekly digest:
     learning messages to people who learn (or have an enrolment), the digest
-    to people who train a cohort now, the summary to organisation administrators."""
+    and discussion mentions to people who train a cohort now, the summary to
+    organisation administrators."""
     roles = access.user_roles(user)
     offered = []
     if roles.is_learner or Enrolment.objects.filter(user=user).exists():
         offered += LEARNING_RULES
     if roles.trains_anywhere and access.cohorts_trained(user=user).exists():
         offered.append(Nudge.Rule.TRAINER_DIGEST)
+        # Learners mention their trainers in the cohort's discussion.
+        if Nudge.Rule.DISCUSSION_MENTION not in offered:
+            offered.append(Nudge.Rule.DISCUSSION_MENTION)
     if roles.is_org_admin:
         offered.append(Nudge.Rule.ORG_SUMMARY)
     return offered

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from curriculum.grading import grade, paper_in_content_order, paper_in_words
 from curriculum.models import Activity, Programme
+from curriculum.rendering import reading_blocks
 from curriculum.selectors import programme_default
 from ediplomacy.lib.ids import parse_id
 from progress import services
@@ -19,7 +20,9 @@ from progress.forms import (
     PracticeForm,
     ReflectionForm,
 )
+from progress.margins import reading_margin
 from progress.models import QuizAttempt
+from progress.panels import panels
 from progress.selectors import activity_detail, learner_progress
 from progress.selectors.learner import learner_default_enrolment
 
@@ -138,6 +141,19 @@ def activity(request, stage_slug, module_slug, activity_slug):
         if context["draw"] is not None:
             # The paper's words in the reader's language; its keys grade it.
             context["paper"] = paper_in_words(context["draw"].paper, current.questions)
+    if current.kind == Activity.Kind.READING:
+        context.update(_reading_margin(request, enrolment, current))
+    if current.kind == Activity.Kind.PRACTICE:
+        context["panels"] = panels(
+            "practice", request=request, enrolment=enrolment, activity=current
+        )
+    if current.kind == Activity.Kind.DISCUSSION:
+        context["discussed"] = (
+            Activity.objects.live()
+            .filter(module=current.module, slug=current.discussed_reading)
+            .select_related("module__stage")
+            .first()
+        )
     if current.kind == Activity.Kind.CHECKIN:
         # The check-in page has a second form: alternative evidence of a following.
         if isinstance(form, AlternativeEvidenceForm):
@@ -148,6 +164,19 @@ def activity(request, stage_slug, module_slug, activity_slug):
     return render(
         request, ACTIVITY_TEMPLATES[current.kind], context, status=400 if invalid else 200
     )
+
+
+def _reading_margin(request, enrolment, activity) -> dict:
+    """The reading block by block, each with what an app above puts beside it
+    (the cohort's threads), when one registered a margin."""
+    blocks = reading_blocks(activity.body_html)
+    margin = reading_margin(request=request, enrolment=enrolment, activity=activity, blocks=blocks)
+    if margin is None:
+        return {}
+    return {
+        "margin": margin,
+        "margin_rows": [(block, margin.by_anchor.get(block.anchor, [])) for block in blocks],
+    }
 
 
 def _quiz_paper(enrolment, activity):

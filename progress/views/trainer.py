@@ -36,6 +36,7 @@ from progress.models import (
     ListeningEntry,
     Submission,
 )
+from progress.panels import panels
 from progress.selectors import (
     cohort_learners,
     cohort_rows,
@@ -152,6 +153,7 @@ def cohort_detail(request, cohort_id):
         "progress/trainer/cohort_detail.html",
         {
             "cohort": cohort,
+            "panels": panels("cohort", request=request, cohort=cohort),
             "summary": summary,
             "page": page,
             "sorts": SORT_LABELS,
@@ -518,6 +520,11 @@ def review_detail(request, submission_id):
     return render(
         request,
         "progress/trainer/review_detail.html",
-        {"submission": submission, "form": form, "earlier": earlier},
+        {
+            "submission": submission,
+            "form": form,
+            "earlier": earlier,
+            "panels": panels("review", request=request, submission=submission),
+        },
         status=(409 if form.non_field_errors() else 400) if request.method == "POST" else 200,
     )

@@ -24,6 +24,7 @@ APPS = [
     "progress",
     "reports",
     "sandbox",
+    "discussions",
     "ediplomacy",
     "api",
 ]

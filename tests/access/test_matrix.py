@@ -114,6 +114,19 @@ def activity_path(activity: Activity) -> dict:
     }
 
 
+def thread_a(world: World) -> dict:
+    return {"thread_id": world.thread_a.pk}
+
+
+def post_a(world: World) -> dict:
+    return {"post_id": world.post_a.pk}
+
+
+COHORT_A_READERS = COHORT_A_MANAGERS | {"trainee_a"}
+COHORT_A_MODERATORS = frozenset({"trainer_a", "trainer_both", "staff"})
+# Everyone with an open enrolment: each starts threads in their own cohort.
+LEARNING = frozenset({"trainee_a", "trainee_b", "withdrawn_elsewhere", "admin_a_learner_b"})
+
 TABLE: dict[str, Rule] = {
     "home": Rule(no_kwargs, EVERYONE),
     "accounts:profile": Rule(no_kwargs, SIGNED_IN),
@@ -235,6 +248,27 @@ TABLE: dict[str, Rule] = {
     "sandbox:live_board": Rule(live_a, COHORT_A_MANAGERS),
     "sandbox:live_clock": Rule(live_a, COHORT_A_MANAGERS, method="post"),
     "sandbox:live_join": Rule(live_a, frozenset({"trainee_a"}), method="post"),
+    # Discussions: a cohort's threads are read by its learners and by those
+    # who see the cohort; its trainers (and staff) moderate; an
+    # administrator reads only. Learners start threads in their own place.
+    "discussions:mine": Rule(no_kwargs, SIGNED_IN),
+    "discussions:commons": Rule(no_kwargs, frozenset({"staff"})),
+    "discussions:cohort": Rule(cohort_a, COHORT_A_READERS),
+    "discussions:start": Rule(lambda w: {"activity_id": w.reading.pk}, LEARNING),
+    "discussions:thread": Rule(thread_a, COHORT_A_READERS),
+    "discussions:thread_moderate": Rule(thread_a, COHORT_A_MODERATORS, method="post"),
+    "discussions:post_edit": Rule(post_a, frozenset({"trainee_a"})),
+    "discussions:post_remove": Rule(post_a, frozenset({"trainee_a"}), method="post"),
+    "discussions:post_report": Rule(post_a, COHORT_A_READERS),
+    "discussions:post_moderate": Rule(post_a, COHORT_A_MODERATORS, method="post"),
+    "discussions:moderation": Rule(no_kwargs, TRAINING),
+    # Peer review: learners of a cohort, each on their own page; a review
+    # opens for its reviewer alone.
+    "discussions:peer_review": Rule(lambda w: {"activity_id": w.peer_task.pk}, LEARNING),
+    "discussions:peer_review_give": Rule(
+        lambda w: {"review_id": w.peer_review_a.pk}, frozenset({"trainee_a"})
+    ),
+    "discussions:commons_setting": Rule(lambda w: {"slug": w.cohort_a.organisation.slug}, A_ADMINS),
 }
 
 

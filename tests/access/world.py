@@ -15,6 +15,9 @@ from accounts.invitations import organisation_invite
 from accounts.models import Membership, Organisation, OrganisationInvitation, User
 from accounts.services import membership_change
 from curriculum.models import Activity
+from curriculum.rendering import reading_blocks
+from discussions import services as discussions
+from discussions.models import PeerReview, Post, Thread
 from progress import services
 from progress.models import (
     Cohort,
@@ -86,6 +89,13 @@ class World:
     record_a: Enrolment
     record_b: Enrolment
     reading: Activity = field(repr=False)
+    # Trainee A's thread on the reading, in cohort A, and its opening post.
+    thread_a: Thread | None = None
+    post_a: Post | None = None
+    # A peer-reviewed task, and trainee A's review of the work of the learner
+    # who later left cohort A (allocated before they left).
+    peer_task: Activity | None = None
+    peer_review_a: PeerReview | None = None
 
 
 def _cohort(organisation: Organisation, programme, name: str, trainer: User) -> Cohort:
@@ -187,6 +197,27 @@ def build_world(
     rows, _ = services.learner_rows_parse(cohort=cohort_b, text=mover.email)
     (moved,) = services.cohort_add_learners(cohort=cohort_b, rows=rows, by=outsider).invited
     record_b = services.invitation_accept(invitation=moved, user=mover)
+    reading = live.filter(module__stage__slug="orientation", kind=Activity.Kind.READING)[0]
+    thread_a = discussions.thread_start(
+        user=trainee,
+        cohort=cohort_a,
+        activity=reading,
+        anchor=reading_blocks(reading.body_html)[1].anchor,
+        body="What does the essay mean by this?",
+        now=timezone.now(),
+    )
+    peer_task = live.get(slug="respond-to-criticism")
+    now = timezone.now()
+    work = Submission.objects.create(
+        enrolment=record_a, activity=peer_task, text="My three answers", created_at=now
+    )
+    peer_review_a = PeerReview.objects.create(
+        submission=work,
+        activity=peer_task,
+        cohort=cohort_a,
+        reviewer=trainee,
+        allocated_at=now,
+    )
     return World(
         people={
             "anonymous": None,
@@ -219,7 +250,11 @@ def build_world(
         ),
         record_a=record_a,
         record_b=record_b,
-        reading=live.filter(module__stage__slug="orientation", kind=Activity.Kind.READING)[0],
+        reading=reading,
+        thread_a=thread_a,
+        post_a=thread_a.posts.get(),
+        peer_task=peer_task,
+        peer_review_a=peer_review_a,
     )
 
 

@@ -129,6 +129,14 @@ def minimal_modules() -> dict[str, dict]:
                     "prompt": "What do you expect to learn?",
                     "min_words": 20,
                 },
+                {
+                    "slug": "first-discussion",
+                    "kind": "discussion",
+                    "title": "Discuss the welcome",
+                    "reading": "welcome",
+                    "prompt": "Say what you expect, beside the paragraph it is about.",
+                    "min_words": 10,
+                },
             ],
         },
         LISTENING: {

@@ -116,7 +116,7 @@ def test_a_first_load_creates_every_row(tree):
         "programme": 1,
         "stage": 2,
         "module": 3,
-        "activity": 9,
+        "activity": 10,
         "resource": 2,
         "criterion": 2,
     }
@@ -153,9 +153,9 @@ def test_the_command_loads_a_tree_and_says_what_changed(command_reads_tree):
 
     call_command("load_curriculum", stdout=out)
 
-    assert "2 stages, 3 modules, 9 activities" in out.getvalue()
+    assert "2 stages, 3 modules, 10 activities" in out.getvalue()
     assert "created" in out.getvalue()
-    assert Activity.objects.count() == 9
+    assert Activity.objects.count() == 10
 
 
 @pytest.mark.django_db
@@ -273,10 +273,11 @@ def test_reordering_activities_updates_their_order(tree):
 
     rows = Activity.objects.filter(module__slug="first-steps").order_by("order")
     assert [(row.slug, row.order) for row in rows] == [
-        ("first-reflection", 1),
-        ("first-checkin", 2),
-        ("first-quiz", 3),
-        ("welcome", 4),
+        ("first-discussion", 1),
+        ("first-reflection", 2),
+        ("first-checkin", 3),
+        ("first-quiz", 4),
+        ("welcome", 5),
     ]
     assert all(row.pk == pks[row.slug] for row in rows)
 

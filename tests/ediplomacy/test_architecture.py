@@ -1,8 +1,8 @@
 """The house: which app may import which, and no module importing itself back.
 
 Dependencies point one way, as docs/architecture.md draws them:
-api -> (reports, credentials, sandbox) -> progress -> curriculum ->
-competences -> sso -> accounts, with `ediplomacy.lib` below them all. A
+api -> (reports, credentials, sandbox, discussions) -> progress -> curriculum
+-> competences -> sso -> accounts, with `ediplomacy.lib` below them all. A
 lower app never imports a higher one, not even inside a function; where it
 must hear from one, it offers a hook (a signal, or a registry such as the
 digests of `progress.nudges.content`).
@@ -27,6 +27,7 @@ LAYERS = [
     "reports",
     "credentials",
     "sandbox",
+    "discussions",
     "api",
 ]
 PACKAGES = [*LAYERS, "ediplomacy"]

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 Rule = Nudge.Rule
 PREFERENCES = reverse("progress:preferences")
 DIGEST, SUMMARY = Rule.TRAINER_DIGEST.value, Rule.ORG_SUMMARY.value
+MENTION = Rule.DISCUSSION_MENTION.value
 LEARNING = {rule.value for rule in LEARNING_RULES}
 
 
@@ -37,9 +38,11 @@ def test_a_self_paced_learner_is_offered_only_learning_messages(client, self_pac
     assert offered(client, self_paced) == LEARNING
 
 
-def test_a_trainer_of_a_cohort_is_offered_the_weekly_digest_only(client, organisation, trainer):
+def test_a_trainer_of_a_cohort_is_offered_the_weekly_digest_and_mentions(
+    client, organisation, trainer
+):
     cohort_with_learners(1, organisation=organisation, trainer=trainer)
-    assert offered(client, trainer) == {DIGEST}
+    assert offered(client, trainer) == {DIGEST, MENTION}
 
 
 def test_a_trainer_without_a_cohort_now_is_offered_nothing(client, trainer):
@@ -55,7 +58,7 @@ def test_an_organisation_administrator_is_offered_the_monthly_summary(client, or
 
 def test_an_administrator_who_trains_a_cohort_is_offered_both(client, organisation, org_admin):
     cohort_with_learners(1, organisation=organisation, trainer=org_admin)
-    assert offered(client, org_admin) == {DIGEST, SUMMARY}
+    assert offered(client, org_admin) == {DIGEST, SUMMARY, MENTION}
 
 
 def test_a_trainer_who_also_learns_elsewhere_gets_both_kinds(

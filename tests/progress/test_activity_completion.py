@@ -6,6 +6,7 @@ so that content edits do not break these tests.
 """
 
 import pytest
+from django.utils import timezone
 
 from competences.models import Standing
 from curriculum.models import Activity
@@ -53,6 +54,9 @@ STUDY_ACTIONS = {
     ),
     Kind.REFLECTION: lambda enrolment: services.reflection_save(
         enrolment=enrolment, activity=live("orientation", Kind.REFLECTION), text=words(200)
+    ),
+    Kind.DISCUSSION: lambda enrolment: services.contribution_record(
+        enrolment=enrolment, activity=live("collaborate", Kind.DISCUSSION), now=timezone.now()
     ),
     Kind.CHECKIN: lambda enrolment: services.checkin_record(
         enrolment=enrolment, activity=live("communicate", Kind.CHECKIN), followers=5, account=""

@@ -550,7 +550,9 @@ def test_javascript_link_is_refused_for_practice_work(client, learner):
 BUDGETS = {
     "programme": 6,  # the common six
     "module": 6,  # the common six
-    Kind.READING: 7,  # + the activity
+    # + the activity; the margin's threads: the person's roles, whether the
+    # commons is open to them (a learner without a cohort), the threads
+    Kind.READING: 10,
     # + the activity, the attempts (times and scores), the grants, then the
     # open paper: savepoint, the enrolment locked, its draw, release
     Kind.QUIZ: 13,
@@ -560,6 +562,7 @@ BUDGETS = {
     Kind.SIMULATION: 11,  # as practice, + the learner's sandbox runs of it
     Kind.REFLECTION: 8,  # + the activity, the learner's reflection
     Kind.CHECKIN: 9,  # + the activity, the learner's check-ins, alternative evidence
+    Kind.DISCUSSION: 8,  # + the activity, the reading it is about
 }
 
 

@@ -60,6 +60,9 @@ class Command(BaseCommand):
         # Their credentials at once, signed, rather than when the worker gets to them;
         # by name: the credentials app sits above this one.
         call_command("issue_credentials", stdout=self.stdout)
+        # The cohort's discussion and a peer-review round, by name too: the
+        # discussions app sits above this one.
+        call_command("seed_discussions", stdout=self.stdout)
         self.print_logins(people)
         for story in stories:
             self.stdout.write(f"  new demo learner, {story}")
