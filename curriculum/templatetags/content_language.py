@@ -3,11 +3,13 @@
 `{{ module|source_lang:"summary" }}` gives ` lang="en"` when the field fell
 back to English (so screen readers pronounce it right), and
 `{% untranslated_note activity "title" "body" %}` a short note for editors
-and readers when any of the fields did.
+and readers when any of the fields did. Inside a translated sentence,
+`{% blocktranslate with title=activity|in_own_lang:"title" %}` gives the
+field's text, wrapped in `<span lang="en">` when it fell back.
 """
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext
 
 from ediplomacy.lib.translations import SOURCE_LANGUAGE
@@ -27,6 +29,16 @@ def source_lang(item, field):
     """` lang="en"` when `item`'s `field` is shown in English for lack of a
     translation; nothing otherwise."""
     return format_html(' lang="{}"', SOURCE_LANGUAGE) if _fell_back(item, [field]) else ""
+
+
+@register.filter
+def in_own_lang(item, field):
+    """`item`'s `field`, escaped, inside `<span lang="en">` when it is shown
+    in English for lack of a translation."""
+    text = getattr(item, field, "")
+    if _fell_back(item, [field]):
+        return format_html('<span lang="{}">{}</span>', SOURCE_LANGUAGE, text)
+    return conditional_escape(text)
 
 
 @register.simple_tag
