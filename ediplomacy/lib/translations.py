@@ -21,6 +21,7 @@ import contextvars
 
 from django.db import models
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 SOURCE_LANGUAGE = "en"
 # The languages a content overlay may be written in: the UN's six, less the
@@ -62,7 +63,9 @@ class TranslatableModel(models.Model):
     translations = models.JSONField(
         default=dict,
         blank=True,
-        help_text="Text per language code, from the content overlays; English is the source.",
+        help_text=gettext_lazy(
+            "Text per language code, from the content overlays; English is the source."
+        ),
     )
 
     # Set on rows read in a translation: the fields shown in English for lack
