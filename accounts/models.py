@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 @functools.cache
@@ -57,8 +58,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("e-mail address", unique=True)
     display_name = models.CharField(max_length=150, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    # Blank: the browser's language, then the organisation's default.
     language = models.CharField(
-        "preferred language", max_length=8, choices=settings.LANGUAGES, default="en"
+        _("preferred language"),
+        max_length=8,
+        choices=settings.UN_LANGUAGES,
+        blank=True,
+        default="",
     )
     # Nudge kind -> "email" (e-mail and in-app), "in_app" or "off"; a kind not
     # listed gets e-mail and in-app.
@@ -100,6 +106,26 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.display_name or self.email.split("@")[0]
 
+    def organisation_language(self) -> str | None:
+        """The default language of the organisation the person joined first (one query)."""
+        return (
+            self.memberships.order_by("created_at", "pk")
+            .values_list("organisation__default_language", flat=True)
+            .first()
+        )
+
+    def language_for_mail(self) -> str:
+        """The language of what is sent to this person, whoever sends it.
+
+        Their own choice, else their organisation's default, else English: no
+        browser is there to ask.
+        """
+        enabled = dict(settings.LANGUAGES)
+        for language in (self.language, self.organisation_language()):
+            if language in enabled:
+                return language
+        return settings.LANGUAGE_CODE
+
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
@@ -111,6 +137,16 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     country = models.CharField(max_length=100, help_text="The country the organisation serves.")
+    default_language = models.CharField(
+        _("default language"),
+        max_length=8,
+        choices=settings.UN_LANGUAGES,
+        default="en",
+        help_text=_(
+            "The interface and e-mails speak it to members who have chosen no language "
+            "and whose browser asks for none we offer."
+        ),
+    )
     nudges_paused_until = models.DateTimeField(
         null=True,
         blank=True,

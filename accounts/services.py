@@ -107,6 +107,20 @@ def organisation_pause_nudges(*, organisation: Organisation, until, by: User | N
     )
 
 
+@transaction.atomic
+def organisation_set_language(*, organisation: Organisation, language: str, by: User) -> None:
+    """Sets the language the organisation's people get when they have chosen none."""
+    Organisation.objects.filter(pk=organisation.pk).update(default_language=language)
+    organisation.default_language = language
+    audit_record(
+        actor=by,
+        action="organisation.language",
+        target=organisation.name,
+        organisation=organisation,
+        language=language,
+    )
+
+
 def audit_record(
     *,
     actor: User | None,

@@ -9,9 +9,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.forms import AddPersonForm, PauseNudgesForm, ProfileForm
+from accounts.forms import (
+    AddPersonForm,
+    OrganisationLanguageForm,
+    PauseNudgesForm,
+    ProfileForm,
+)
 from accounts.invitations import (
     InvitationError,
     organisation_invitation_answer,
@@ -20,7 +26,12 @@ from accounts.invitations import (
     organisation_invite,
 )
 from accounts.models import Membership, OrganisationInvitation
-from accounts.services import MembershipError, membership_change, organisation_pause_nudges
+from accounts.services import (
+    MembershipError,
+    membership_change,
+    organisation_pause_nudges,
+    organisation_set_language,
+)
 from accounts.tasks import ORGANISATION_INVITATION_SALT
 from ediplomacy.lib.ids import parse_id
 
@@ -64,6 +75,11 @@ def people(request, slug):
     organisation = access.organisation_managed(user=request.user, roles=_roles(request), slug=slug)
     form = AddPersonForm(request.POST if request.POST.get("action") == "add" else None)
     pause_form = PauseNudgesForm(request.POST if request.POST.get("action") == "pause" else None)
+    language_form = OrganisationLanguageForm(
+        request.POST if request.POST.get("action") == "language" else None,
+        instance=organisation,
+        prefix="organisation",
+    )
     people_url = reverse("accounts:people", args=[organisation.slug])
     if request.method == "POST":
         action = request.POST.get("action")
@@ -73,6 +89,14 @@ def people(request, slug):
             )
             organisation_pause_nudges(organisation=organisation, until=until, by=request.user)
             messages.success(request, f"Reminders are held until {until:%d %B %Y, %H:%M}.")
+            return redirect("accounts:people", organisation.slug)
+        if action == "language" and language_form.is_valid():
+            organisation_set_language(
+                organisation=organisation,
+                language=language_form.cleaned_data["default_language"],
+                by=request.user,
+            )
+            messages.success(request, _("The organisation's default language is saved."))
             return redirect("accounts:people", organisation.slug)
         if action == "resume":
             organisation_pause_nudges(organisation=organisation, until=None, by=request.user)
@@ -172,10 +196,13 @@ def people(request, slug):
             "max_sends": settings.INVITATION_MAX_SENDS,
             "form": form,
             "pause_form": pause_form,
+            "language_form": language_form,
             "paused": organisation.nudges_paused_until
             and organisation.nudges_paused_until > timezone.now(),
         },
-        status=400 if any(f.is_bound and not f.is_valid() for f in (form, pause_form)) else 200,
+        status=400
+        if any(f.is_bound and not f.is_valid() for f in (form, pause_form, language_form))
+        else 200,
     )
 
 

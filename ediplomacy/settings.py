@@ -60,10 +60,11 @@ MIDDLEWARE = [
     # After whitenoise and /healthz: it sees the cookies and Vary set below it.
     "ediplomacy.lib.security.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: the person's own language comes first.
+    "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -299,7 +300,19 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
+# The six official languages of the United Nations, each named in itself (a
+# switcher shows a language to those who read it). A person or an organisation
+# may choose any of them; the interface speaks those switched on in LANGUAGES,
+# whose catalogue in locale/<code>/ is complete (tests/i18n/ checks it).
+UN_LANGUAGES = [
+    ("ar", "العربية"),
+    ("en", "English"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("ru", "Русский"),
+    ("zh-hans", "简体中文"),
+]
+LANGUAGES = [(code, name) for code, name in UN_LANGUAGES if code in {"en", "fr", "es"}]
 TIME_ZONE = envstr("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
