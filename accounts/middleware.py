@@ -1,6 +1,7 @@
 import zoneinfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
@@ -66,9 +67,28 @@ def request_language(request) -> str:
     for tag in accepted_languages(request.headers.get("Accept-Language", "")):
         if language := supported(tag):
             return language
-    if signed_in and (language := supported(user.organisation_language())):
+    if signed_in and (language := supported(organisation_language(user))):
         return language
     return settings.LANGUAGE_CODE
+
+
+# How long a person's organisation language is remembered between requests (a
+# change of the default forgets it at once for the organisation's members; a
+# new membership counts within this time).
+ORGANISATION_LANGUAGE_SECONDS = 300
+
+
+def organisation_language_key(user_id: int) -> str:
+    return f"organisation-language:{user_id}"
+
+
+def organisation_language(user) -> str:
+    """The user's organisation's default language, from the cache when it can."""
+    return cache.get_or_set(
+        organisation_language_key(user.pk),
+        lambda: user.organisation_language() or "",
+        ORGANISATION_LANGUAGE_SECONDS,
+    )
 
 
 class UserLanguageMiddleware:

@@ -1,7 +1,9 @@
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.text import slugify
 
 from accounts import access
+from accounts.middleware import organisation_language_key
 from accounts.models import AuditEvent, Membership, Organisation, User
 
 
@@ -112,6 +114,8 @@ def organisation_set_language(*, organisation: Organisation, language: str, by: 
     """Sets the language the organisation's people get when they have chosen none."""
     Organisation.objects.filter(pk=organisation.pk).update(default_language=language)
     organisation.default_language = language
+    members = organisation.memberships.values_list("user_id", flat=True)
+    cache.delete_many([organisation_language_key(user_id) for user_id in members])
     audit_record(
         actor=by,
         action="organisation.language",

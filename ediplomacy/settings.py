@@ -305,10 +305,10 @@ LANGUAGE_CODE = "en"
 # may choose any of them; the interface speaks those switched on in LANGUAGES,
 # whose catalogue in locale/<code>/ is complete (tests/i18n/ checks it).
 UN_LANGUAGES = [
-    ("ar", "العربية"),
     ("en", "English"),
-    ("es", "Español"),
     ("fr", "Français"),
+    ("es", "Español"),
+    ("ar", "العربية"),
     ("ru", "Русский"),
     ("zh-hans", "简体中文"),
 ]
@@ -317,6 +317,7 @@ TIME_ZONE = envstr("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["ediplomacy.formats"]
 
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "static/"
