@@ -1,6 +1,7 @@
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.middleware import organisation_language_key
@@ -19,12 +20,14 @@ def membership_grant(*, user: User, organisation: Organisation, role: str) -> Me
     """Gives `user` exactly one role in `organisation`, replacing any earlier one."""
     if role not in Membership.Role.values:
         raise ValueError(f"Unknown role {role!r}.")
-    membership, _ = organisation.memberships.update_or_create(user=user, defaults={"role": role})
+    membership, _unused = organisation.memberships.update_or_create(
+        user=user, defaults={"role": role}
+    )
     return membership
 
 
 def membership_revoke(*, user: User, organisation: Organisation) -> bool:
-    deleted, _ = organisation.memberships.filter(user=user).delete()
+    deleted, _unused = organisation.memberships.filter(user=user).delete()
     return bool(deleted)
 
 
@@ -60,7 +63,8 @@ def membership_change(
     )
     if last_admin:
         raise MembershipError(
-            f"{organisation.name} needs at least one administrator: appoint another one first."
+            _("%(organisation)s needs at least one administrator: appoint another one first.")
+            % {"organisation": organisation.name}
         )
     if role is None:
         membership_revoke(user=user, organisation=organisation)
@@ -82,7 +86,7 @@ def membership_change(
 
 def _stop_training(*, user: User, organisation: Organisation) -> int:
     """Takes `user` off the trainer lists of the organisation's cohorts; returns how many."""
-    deleted, _ = access.trainer_places(user=user, organisation=organisation).delete()
+    deleted, _unused = access.trainer_places(user=user, organisation=organisation).delete()
     return deleted
 
 

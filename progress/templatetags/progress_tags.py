@@ -2,6 +2,7 @@ import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.timesince import timesince
 from django.utils.translation import gettext
 
@@ -15,7 +16,7 @@ register = template.Library()
 def pace_label(value: str) -> str:
     """A stored pace or milestone state, as a person reads it."""
     try:
-        return PACE_LABELS[Pace(value)].capitalize()
+        return capfirst(PACE_LABELS[Pace(value)])
     except ValueError:
         return "—"
 

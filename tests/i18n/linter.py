@@ -150,9 +150,9 @@ def template_findings(path: Path, root: Path) -> list[Finding]:
             value = attribute.group(3) if attribute.group(3) is not None else attribute.group(4)
             if found := _untranslated(value):
                 findings.append(Finding(name, line_at(match.start()), f"{found} (in a tag)"))
-        if description := META_DESCRIPTION.search(tag):
-            if found := _untranslated(description.group(1)):
-                findings.append(Finding(name, line_at(match.start()), found))
+        description = META_DESCRIPTION.search(tag)
+        if description and (found := _untranslated(description.group(1))):
+            findings.append(Finding(name, line_at(match.start()), found))
     for offset, chunk in _chunks(html, TAG):
         if found := _untranslated(chunk):
             findings.append(Finding(name, line_at(offset), found))
@@ -184,6 +184,8 @@ TRANSLATION_CALLS = {
 }
 MESSAGE_CALLS = {"success", "info", "warning", "error", "debug", "add_message"}
 SHOWN_KEYWORDS = {"label", "help_text", "verbose_name", "verbose_name_plural", "empty_label"}
+# The confirmation page's words (templates/confirm.html), passed by the views.
+CONFIRMATION_KEYWORDS = {"title", "what", "undo", "button"}
 FIELD_CALLS_WITH_VERBOSE_NAME_FIRST = re.compile(r"Field$")
 
 
@@ -213,56 +215,83 @@ def _is_words(node: ast.AST) -> bool:
     return False
 
 
+# Python's and Django's own errors are for developers; the project's (StudyError,
+# CohortError...) carry the sentence a person reads.
+DEVELOPER_ERRORS = {
+    "AssertionError",
+    "AttributeError",
+    "CommandError",
+    "ImproperlyConfigured",
+    "IndexError",
+    "KeyError",
+    "LookupError",
+    "NotImplementedError",
+    "OSError",
+    "PermissionError",
+    "RuntimeError",
+    "TypeError",
+    "ValueError",
+}
+NOT_VERBOSE_NAME_FIRST = {"ForeignKey", "OneToOneField", "ManyToManyField"}
+
+
+def shown_values(node: ast.AST) -> list[ast.AST]:
+    """The expressions in `node` whose text a person reads."""
+    shown: list[ast.AST] = []
+    if isinstance(node, ast.Call):
+        func = node.func
+        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        owner = getattr(func.value, "id", "") if isinstance(func, ast.Attribute) else ""
+        if owner == "messages" and called in MESSAGE_CALLS:
+            shown.extend(node.args[1:3])
+        # (system checks' Error("...") speaks to whoever deploys)
+        if (
+            called.endswith("Error")
+            and called not in DEVELOPER_ERRORS
+            and called != "Error"
+            and node.args
+        ):
+            shown.append(node.args[0])
+        if (
+            FIELD_CALLS_WITH_VERBOSE_NAME_FIRST.search(called)
+            and node.args
+            and called not in NOT_VERBOSE_NAME_FIRST
+        ):
+            shown.append(node.args[0])
+        if called in {"send_mail", "EmailMessage", "EmailMultiAlternatives"}:
+            shown.extend(node.args[:1])
+            shown.extend(k.value for k in node.keywords if k.arg == "subject")
+        shown.extend(k.value for k in node.keywords if k.arg in SHOWN_KEYWORDS)
+        if called == "_confirmation":
+            shown.extend(k.value for k in node.keywords if k.arg in CONFIRMATION_KEYWORDS)
+        for keyword in node.keywords:
+            if keyword.arg == "error_messages" and isinstance(keyword.value, ast.Dict):
+                shown.extend(keyword.value.values)
+    # TextChoices members: NAME = "value", "Label"
+    if isinstance(node, ast.ClassDef) and any(
+        getattr(base, "attr", getattr(base, "id", "")) in {"TextChoices", "IntegerChoices"}
+        for base in node.bases
+    ):
+        for statement in node.body:
+            if (
+                isinstance(statement, ast.Assign)
+                and isinstance(statement.value, ast.Tuple)
+                and len(statement.value.elts) > 1
+            ):
+                shown.append(statement.value.elts[-1])
+    # class Meta: verbose_name = "..."
+    if isinstance(node, ast.Assign) and any(
+        isinstance(target, ast.Name) and target.id in SHOWN_KEYWORDS for target in node.targets
+    ):
+        shown.append(node.value)
+    return [value for value in shown if value is not None]
+
+
 def python_findings(path: Path, root: Path) -> list[Finding]:
     name = str(path.relative_to(root))
-    findings = []
-    tree = ast.parse(path.read_text())
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            called = (
-                node.func.attr
-                if isinstance(node.func, ast.Attribute)
-                else getattr(node.func, "id", "")
-            )
-            owner = (
-                getattr(node.func.value, "id", "") if isinstance(node.func, ast.Attribute) else ""
-            )
-            shown: list[ast.AST] = []
-            if owner == "messages" and called in MESSAGE_CALLS:
-                shown.extend(node.args[1:3])
-            if called == "ValidationError" and node.args:
-                shown.append(node.args[0])
-            if FIELD_CALLS_WITH_VERBOSE_NAME_FIRST.search(called) and node.args:
-                if called not in {"ForeignKey", "OneToOneField", "ManyToManyField"}:
-                    shown.append(node.args[0])
-            if called in {"send_mail", "EmailMessage", "EmailMultiAlternatives", "mail_send"}:
-                shown.extend(node.args[:1])
-                shown.extend(k.value for k in node.keywords if k.arg == "subject")
-            shown.extend(k.value for k in node.keywords if k.arg in SHOWN_KEYWORDS)
-            for keyword in node.keywords:
-                if keyword.arg == "error_messages" and isinstance(keyword.value, ast.Dict):
-                    shown.extend(keyword.value.values)
-            for value in shown:
-                if value is not None and not _is_translated(value) and _is_words(value):
-                    findings.append(Finding(name, value.lineno, ast.unparse(value)[:80]))
-        # TextChoices members: NAME = "value", "Label"
-        if isinstance(node, ast.ClassDef) and any(
-            getattr(base, "attr", getattr(base, "id", "")) in {"TextChoices", "IntegerChoices"}
-            for base in node.bases
-        ):
-            for statement in node.body:
-                if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Tuple):
-                    label = statement.value.elts[-1]
-                    if (
-                        len(statement.value.elts) > 1
-                        and not _is_translated(label)
-                        and _is_words(label)
-                    ):
-                        findings.append(Finding(name, label.lineno, ast.unparse(label)[:80]))
-        # class Meta: verbose_name = "..."
-        if isinstance(node, ast.Assign) and any(
-            isinstance(target, ast.Name) and target.id in SHOWN_KEYWORDS for target in node.targets
-        ):
-            if not _is_translated(node.value) and _is_words(node.value):
-                findings.append(Finding(name, node.lineno, ast.unparse(node.value)[:80]))
-    return findings
+    return [
+        Finding(name, value.lineno, ast.unparse(value)[:80])
+        for node in ast.walk(ast.parse(path.read_text()))
+        for value in shown_values(node)
+        if not _is_translated(value) and _is_words(value)
+    ]

@@ -44,7 +44,7 @@ def test_python_shows_no_text_outside_translation_calls():
         ("<p>Hello</p>", ["Hello"]),
         ('<p>{% translate "Hello" %}</p>', []),
         ("<p>{% blocktranslate %}Hi {{ name }}{% endblocktranslate %}</p>", []),
-        ('<button aria-label="Close">×</button>', ["Close (in a tag)"]),
+        ('<button aria-label="Close">&times;</button>', ["Close (in a tag)"]),
         ("<p>{{ count }} · {{ total }}</p>", []),
         ("<script>let label = 'x';</script><style>a{}</style>", []),
         ("{# a note #}{% comment %}Notes{% endcomment %}<!-- html note -->", []),
@@ -76,6 +76,9 @@ def test_the_template_check_finds_what_it_looks_for(tmp_path, source, found):
         ('class Role(models.TextChoices):\n    TRAINER = "trainer", "Trainer"', 1),
         ('class Role(models.TextChoices):\n    TRAINER = "trainer", _("Trainer")', 0),
         ('send_mail("Your invitation", body, None, [to])', 1),
+        ('raise StudyError("This task is already complete.")', 1),
+        ('raise StudyError(_("This task is already complete."))', 0),
+        ('raise ValueError("Bad slug in the content file.")', 0),
     ],
 )
 def test_the_python_check_finds_what_it_looks_for(tmp_path, source, count):
