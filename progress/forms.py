@@ -184,7 +184,7 @@ class CohortForm(forms.Form):
             )
             if able < len(trainers):
                 self.add_error(
-                    "trainers", "Every trainer must belong to the cohort's organisation."
+                    "trainers", _("Every trainer must belong to the cohort's organisation.")
                 )
         return cleaned
 
@@ -201,7 +201,7 @@ class AddLearnersForm(forms.Form):
         label=_("Or upload a CSV file"),
         required=False,
         help_text=_(
-            "Columns: email, display name, language (en, fr or es; optional). "
+            "Columns: email, display name, language (a code such as en, fr or es; optional). "
             "A header row is allowed. Save it as CSV UTF-8."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
@@ -237,7 +237,7 @@ class ReviewForm(forms.Form):
 
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[("accept", "Accept"), ("return", "Return with feedback")],
+        choices=[("accept", _("Accept")), ("return", _("Return with feedback"))],
         widget=forms.RadioSelect,
         help_text=_("Accept only when every criterion meets or exceeds."),
     )
@@ -283,14 +283,16 @@ class ReviewForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") == "return" and not (cleaned.get("feedback") or "").strip():
-            self.add_error("feedback", "Say what to improve when you return work.")
+            self.add_error("feedback", _("Say what to improve when you return work."))
         if cleaned.get("decision") == "accept":
             for name in self.criteria:
                 if cleaned.get(name) and cleaned[name] not in ACCEPTING_LEVELS:
                     self.add_error(
                         name,
-                        "Work is accepted only when every criterion meets or exceeds: "
-                        "return it with feedback, or change this level.",
+                        _(
+                            "Work is accepted only when every criterion meets or exceeds: "
+                            "return it with feedback, or change this level."
+                        ),
                     )
         return cleaned
 
@@ -322,7 +324,7 @@ class AlternativeEvidenceForm(forms.Form):
 class EvidenceReviewForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[("approve", "Approve"), ("return", "Return with feedback")],
+        choices=[("approve", _("Approve")), ("return", _("Return with feedback"))],
         widget=forms.RadioSelect,
     )
     feedback = forms.CharField(
@@ -336,7 +338,9 @@ class EvidenceReviewForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") == "return" and not (cleaned.get("feedback") or "").strip():
-            self.add_error("feedback", "Say what is missing when you return alternative evidence.")
+            self.add_error(
+                "feedback", _("Say what is missing when you return alternative evidence.")
+            )
         return cleaned
 
 

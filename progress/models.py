@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -18,7 +19,7 @@ DEFAULT_LENGTH_DAYS = 365
 # The time model's snapshot on each enrolment: a pace for the enrolment, and
 # a status (a pace too) per milestone, in the column named after it.
 NEVER_ASSESSED = ""
-SNAPSHOT_CHOICES = [(NEVER_ASSESSED, "Not yet assessed")] + [
+SNAPSHOT_CHOICES = [(NEVER_ASSESSED, _("Not yet assessed"))] + [
     (pace.value, capfirst(PACE_LABELS[pace])) for pace in Pace
 ]
 MILESTONE_FIELDS: dict[Milestone, str] = {
@@ -616,7 +617,7 @@ class HistoryEvent(models.Model):
         if self.actor_id is None or self.actor_id == self.enrolment.user_id:
             return ""
         if not self.actor.is_active:
-            return "a former trainer"
+            return gettext("a former trainer")
         return self.actor.get_full_name()
 
 

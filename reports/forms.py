@@ -77,7 +77,7 @@ class ReportFilterForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("started_from"), cleaned.get("started_to")
         if start and end and start > end:
-            self.add_error("started_to", "The end of the range comes before its start.")
+            self.add_error("started_to", _("The end of the range comes before its start."))
         if bool(cleaned.get("milestone")) != bool(cleaned.get("state")):
-            self.add_error("state", "Choose both a milestone and its state, or neither.")
+            self.add_error("state", _("Choose both a milestone and its state, or neither."))
         return cleaned

@@ -56,7 +56,11 @@ class RowProblem:
     reason: str
 
     def __str__(self):
-        return f"Line {self.line}: {self.value or '(empty)'}: {self.reason}"
+        return _("Line %(line)s: %(value)s: %(reason)s") % {
+            "line": self.line,
+            "value": self.value or _("(empty)"),
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -177,13 +181,15 @@ def _read_rows(text: str, csv_bytes: bytes | None) -> tuple[list[LearnerRow], li
     if csv_bytes is not None:
         if len(csv_bytes) > settings.LEARNER_CSV_MAX_BYTES:
             limit = settings.LEARNER_CSV_MAX_BYTES // 1000
-            return [], [RowProblem(0, "", f"the file is larger than {limit} kB")]
+            return [], [
+                RowProblem(0, "", _("the file is larger than %(limit)s kB") % {"limit": limit})
+            ]
         try:
             decoded = csv_bytes.decode("utf-8-sig")
         except UnicodeDecodeError:
-            return [], [RowProblem(0, "", "the file is not UTF-8 text: save it as “CSV UTF-8”")]
+            return [], [RowProblem(0, "", _("the file is not UTF-8 text: save it as “CSV UTF-8”"))]
         if "\0" in decoded:
-            return [], [RowProblem(0, "", "the file is not a CSV text file")]
+            return [], [RowProblem(0, "", _("the file is not a CSV text file"))]
         try:
             sample = csv.Sniffer().sniff(decoded[:2048], delimiters=",;\t")
             dialect: type[csv.Dialect] | csv.Dialect = sample
@@ -198,19 +204,29 @@ def _read_rows(text: str, csv_bytes: bytes | None) -> tuple[list[LearnerRow], li
                 if line == 1 and cells[0].lower() in {"email", "e-mail", "email address"}:
                     continue
                 if len(cells) > 3:
-                    problems.append(RowProblem(line, cells[0], "has more than three columns"))
+                    problems.append(RowProblem(line, cells[0], _("has more than three columns")))
                     continue
                 email, name, language = [*cells, "", ""][:3]
                 rows.append(LearnerRow(line, email, name, language.lower()))
         except csv.Error as error:
-            problems.append(RowProblem(reader.line_num, "", f"cannot be read as CSV ({error})"))
+            problems.append(
+                RowProblem(
+                    reader.line_num, "", _("cannot be read as CSV (%(error)s)") % {"error": error}
+                )
+            )
     else:
         for line, content in enumerate(text.splitlines(), start=1):
             for item in _SPLIT.split(content.strip()):
                 if item:
                     rows.append(LearnerRow(line, item))
     if len(rows) > MAX_ROWS:
-        return [], [RowProblem(0, "", f"more than {MAX_ROWS} learners at once: split the list")]
+        return [], [
+            RowProblem(
+                0,
+                "",
+                _("more than %(count)s learners at once: split the list") % {"count": MAX_ROWS},
+            )
+        ]
     return rows, problems
 
 
@@ -244,28 +260,36 @@ def learner_rows_check(
         try:
             validate_email(email)
         except ValidationError:
-            problems.append(RowProblem(row.line, row.email, "is not a valid e-mail address"))
+            problems.append(RowProblem(row.line, row.email, _("is not a valid e-mail address")))
             continue
         if len(email) > EMAIL_MAX_LENGTH:
             problems.append(
-                RowProblem(row.line, row.email[:60] + "…", "is longer than 254 characters")
+                RowProblem(row.line, row.email[:60] + "…", _("is longer than 254 characters"))
             )
             continue
         if email in seen:
             problems.append(
-                RowProblem(row.line, row.email, f"is a duplicate of line {seen[email]}")
+                RowProblem(
+                    row.line,
+                    row.email,
+                    _("is a duplicate of line %(line)s") % {"line": seen[email]},
+                )
             )
             continue
         seen[email] = row.line
         if row.language and row.language not in LANGUAGES:
             known = ", ".join(LANGUAGES)
             problems.append(
-                RowProblem(row.line, row.language, f"is not a language we offer ({known})")
+                RowProblem(
+                    row.line,
+                    row.language,
+                    _("is not a language we offer (%(known)s)") % {"known": known},
+                )
             )
             continue
         if len(row.display_name) > 150:
             problems.append(
-                RowProblem(row.line, row.email, "has a name longer than 150 characters")
+                RowProblem(row.line, row.email, _("has a name longer than 150 characters"))
             )
             continue
         valid.append(LearnerRow(row.line, email, row.display_name, row.language))
@@ -292,11 +316,11 @@ def learner_rows_check(
         enrolment = open_here.get(member.pk) if member is not None else None
         reason = ""
         if row.email in invited:
-            reason = "already has a pending invitation to this cohort"
+            reason = _("already has a pending invitation to this cohort")
         elif enrolment is not None and enrolment.cohort_id == cohort.pk:
-            reason = "is already in this cohort"
+            reason = _("is already in this cohort")
         elif enrolment is not None:
-            reason = f"is already in the cohort “{enrolment.cohort.name}”"
+            reason = _("is already in the cohort “%(cohort)s”") % {"cohort": enrolment.cohort.name}
         if reason:
             problems.append(RowProblem(row.line, row.email, reason))
         else:

@@ -278,7 +278,7 @@ def cohort_add_learners(request, cohort_id):
             csv_bytes=upload.read() if upload else None,
         )
         if not problems and not rows:
-            form.add_error(None, "The list has no addresses.")
+            form.add_error(None, _("The list has no addresses."))
         elif not problems:
             try:
                 result = services.cohort_add_learners(cohort=cohort, rows=rows, by=request.user)

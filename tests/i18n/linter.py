@@ -244,6 +244,8 @@ def shown_values(node: ast.AST) -> list[ast.AST]:
         owner = getattr(func.value, "id", "") if isinstance(func, ast.Attribute) else ""
         if owner == "messages" and called in MESSAGE_CALLS:
             shown.extend(node.args[1:3])
+        if called == "add_error" and len(node.args) > 1:
+            shown.append(node.args[1])
         # (system checks' Error("...") speaks to whoever deploys)
         if (
             called.endswith("Error")
@@ -267,6 +269,13 @@ def shown_values(node: ast.AST) -> list[ast.AST]:
         for keyword in node.keywords:
             if keyword.arg == "error_messages" and isinstance(keyword.value, ast.Dict):
                 shown.extend(keyword.value.values)
+            # choices=[("accept", "Accept"), ...]: the labels
+            if keyword.arg == "choices" and isinstance(keyword.value, ast.List | ast.Tuple):
+                shown.extend(
+                    pair.elts[-1]
+                    for pair in keyword.value.elts
+                    if isinstance(pair, ast.Tuple) and len(pair.elts) == 2
+                )
     # TextChoices members: NAME = "value", "Label"
     if isinstance(node, ast.ClassDef) and any(
         getattr(base, "attr", getattr(base, "id", "")) in {"TextChoices", "IntegerChoices"}

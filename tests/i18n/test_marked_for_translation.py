@@ -79,6 +79,8 @@ def test_the_template_check_finds_what_it_looks_for(tmp_path, source, found):
         ('raise StudyError("This task is already complete.")', 1),
         ('raise StudyError(_("This task is already complete."))', 0),
         ('raise ValueError("Bad slug in the content file.")', 0),
+        ('self.add_error("feedback", "Say what to improve.")', 1),
+        ('forms.ChoiceField(choices=[("accept", "Accept"), ("return", _("Return"))])', 1),
     ],
 )
 def test_the_python_check_finds_what_it_looks_for(tmp_path, source, count):
