@@ -141,7 +141,9 @@ def timeline(
     first row where it clears the labels already placed.
 
     In a right-to-left language (`rtl`) time runs from right to left: the
-    same layout, mirrored, each label growing the other way.
+    same layout, mirrored. The anchors stay as they are: the page's
+    direction (dir="rtl") already turns "start" and "end" around for SVG
+    text, so each label still grows inward from the edge.
     """
     unit = length_days / 365  # one standard day, in this programme's days
     latest = max(
@@ -202,9 +204,6 @@ def timeline(
     return _mirrored(placed) if rtl else placed
 
 
-MIRRORED_ANCHOR = {"start": "end", "middle": "middle", "end": "start"}
-
-
 def _mirrored(timeline: Timeline) -> Timeline:
     """The same timeline read from right to left."""
 
@@ -212,9 +211,7 @@ def _mirrored(timeline: Timeline) -> Timeline:
         return round(TIMELINE_WIDTH - value, 1)
 
     def label(chart_label: ChartLabel) -> ChartLabel:
-        return dataclasses.replace(
-            chart_label, x=x(chart_label.x), anchor=MIRRORED_ANCHOR[chart_label.anchor]
-        )
+        return dataclasses.replace(chart_label, x=x(chart_label.x))
 
     return dataclasses.replace(
         timeline,
@@ -222,8 +219,7 @@ def _mirrored(timeline: Timeline) -> Timeline:
         end_x=x(timeline.end_x),
         today_x=x(timeline.today_x),
         marks=tuple(
-            dataclasses.replace(mark, x=x(mark.x), anchor=MIRRORED_ANCHOR[mark.anchor])
-            for mark in timeline.marks
+            dataclasses.replace(mark, x=x(mark.x)) for mark in timeline.marks
         ),
         start_label=label(timeline.start_label),
         today_label=label(timeline.today_label),
