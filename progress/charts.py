@@ -218,9 +218,7 @@ def _mirrored(timeline: Timeline) -> Timeline:
         start_x=x(timeline.start_x),
         end_x=x(timeline.end_x),
         today_x=x(timeline.today_x),
-        marks=tuple(
-            dataclasses.replace(mark, x=x(mark.x)) for mark in timeline.marks
-        ),
+        marks=tuple(dataclasses.replace(mark, x=x(mark.x)) for mark in timeline.marks),
         start_label=label(timeline.start_label),
         today_label=label(timeline.today_label),
     )
