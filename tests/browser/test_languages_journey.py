@@ -3,7 +3,6 @@ French and in Arabic (right to left), and a trainer's cohort page in Spanish,
 at desktop and phone widths, axe-clean, screenshots in test-artifacts/."""
 
 import pytest
-from django.conf import settings as django_settings
 from django.urls import reverse
 
 from accounts.models import Membership
@@ -26,10 +25,7 @@ SPEAKERS = {
 
 
 @pytest.fixture
-def ministry(programme, settings):
-    # Arabic is switched on here for its layout; its catalogue is checked on its
-    # own once it is complete (tests/i18n/test_catalogues.py).
-    settings.LANGUAGES = django_settings.UN_LANGUAGES
+def ministry(programme):
     organisation = OrganisationFactory(name="Ministère des Affaires étrangères", slug="mae")
     trainer = MembershipFactory(
         organisation=organisation,
@@ -82,6 +78,7 @@ def test_an_arabic_learner_sees_the_pages_right_to_left(page, ministry, assert_a
 
     html = page.locator("html")
     assert (html.get_attribute("lang"), html.get_attribute("dir")) == ("ar", "rtl")
+    assert page.get_by_role("link", name="لوحة المتابعة").is_visible()
     # Logical properties mirror the layout: the pace card's accent border is on
     # the right, where an Arabic reader starts.
     right, left = page.locator(".pace-card").evaluate(

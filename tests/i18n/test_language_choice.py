@@ -144,3 +144,17 @@ def test_a_language_not_offered_is_refused_on_the_form(client, org_admin, organi
     assert response.status_code == 400
     organisation.refresh_from_db()
     assert organisation.default_language == "en"
+
+
+def test_the_welcome_after_log_in_is_already_in_the_persons_language(client, trainee):
+    trainee.language = "fr"
+    trainee.save()
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": trainee.email, "password": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+
+    assert "Vous êtes connecté en tant que" in response.content.decode()
