@@ -312,7 +312,7 @@ UN_LANGUAGES = [
     ("ru", "Русский"),
     ("zh-hans", "简体中文"),
 ]
-LANGUAGES = [(code, name) for code, name in UN_LANGUAGES if code in {"en", "fr", "es", "ar"}]
+LANGUAGES = [(code, name) for code, name in UN_LANGUAGES if code in {"en", "fr", "es", "ar", "ru"}]
 TIME_ZONE = envstr("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
