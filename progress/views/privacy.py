@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from accounts.access import organisations_needing_successor
@@ -21,11 +22,13 @@ from progress.services.privacy import account_delete, personal_data_export
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
-        label=_("Your password"),
+        label=gettext_lazy("Your password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     confirm = forms.BooleanField(
-        label=_("I understand that my account and what I wrote will be deleted for good.")
+        label=gettext_lazy(
+            "I understand that my account and what I wrote will be deleted for good."
+        )
     )
 
     def __init__(self, *args, request, **kwargs):

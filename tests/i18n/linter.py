@@ -296,11 +296,48 @@ def shown_values(node: ast.AST) -> list[ast.AST]:
     return [value for value in shown if value is not None]
 
 
+EAGER_CALLS = {"gettext", "ngettext", "pgettext", "npgettext"}
+
+
+def _translated_at_import(tree: ast.Module) -> list[ast.Call]:
+    """gettext calls (under any name) outside every function: they translate
+    once, into whatever language is active when the module is imported."""
+    eager = {
+        alias.asname or alias.name
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation"
+        for alias in node.names
+        if alias.name in EAGER_CALLS
+    }
+    found: list[ast.Call] = []
+
+    def visit(node: ast.AST, in_function: bool) -> None:
+        inside = in_function or isinstance(
+            node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+        )
+        if (
+            not inside
+            and isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in eager
+        ):
+            found.append(node)
+        for child in ast.iter_child_nodes(node):
+            visit(child, inside)
+
+    visit(tree, False)
+    return found
+
+
 def python_findings(path: Path, root: Path) -> list[Finding]:
     name = str(path.relative_to(root))
+    tree = ast.parse(path.read_text())
     return [
         Finding(name, value.lineno, ast.unparse(value)[:80])
-        for node in ast.walk(ast.parse(path.read_text()))
+        for node in ast.walk(tree)
         for value in shown_values(node)
         if not _is_translated(value) and _is_words(value)
+    ] + [
+        Finding(name, call.lineno, "translated at import: " + ast.unparse(call)[:60])
+        for call in _translated_at_import(tree)
     ]

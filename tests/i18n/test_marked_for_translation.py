@@ -81,6 +81,16 @@ def test_the_template_check_finds_what_it_looks_for(tmp_path, source, found):
         ('raise ValueError("Bad slug in the content file.")', 0),
         ('self.add_error("feedback", "Say what to improve.")', 1),
         ('forms.ChoiceField(choices=[("accept", "Accept"), ("return", _("Return"))])', 1),
+        (
+            "from django.utils.translation import gettext as _\n"
+            'class F(forms.Form):\n    name = forms.CharField(label=_("Name"))',
+            1,
+        ),
+        (
+            "from django.utils.translation import gettext as _\n"
+            'def view(request):\n    return _("Saved.")',
+            0,
+        ),
     ],
 )
 def test_the_python_check_finds_what_it_looks_for(tmp_path, source, count):
