@@ -211,10 +211,13 @@ def report_csv(request):
         .iterator(chunk_size=2000)
     )
     writer = csv.writer(_Echo())
+    # Worded now, in the reader's language: the body streams after the request
+    # has ended and its language with it.
+    headings = _headings(request, CSV_COLUMNS)
 
     def stream():
         # The BOM: spreadsheets read UTF-8.
-        yield "\ufeff" + writer.writerow(_headings(request, CSV_COLUMNS))
+        yield "\ufeff" + writer.writerow(headings)
         lines = []
         for row in rows:
             lines.append(
@@ -257,9 +260,10 @@ def report_criteria_csv(request):
         return JsonResponse({"errors": form.errors}, status=400)
     rows = criterion_results_by_cohort(enrolments).iterator(chunk_size=2000)
     writer = csv.writer(_Echo())
+    headings = _headings(request, CRITERIA_CSV_COLUMNS)  # worded now, as above
 
     def stream():
-        yield "\ufeff" + writer.writerow(_headings(request, CRITERIA_CSV_COLUMNS))
+        yield "\ufeff" + writer.writerow(headings)
         lines = []
         for row in rows:
             values = [
