@@ -7,8 +7,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # DejaVu: the certificate PDF's Unicode font (credentials/artefacts.py).
+# Noto core and CJK: pages in Arabic and Chinese render with the system's own
+# fonts (static/css/site.css), nothing downloaded. gettext: the catalogues'
+# check and `make messages` (docs/i18n.md).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core fonts-noto-core fonts-noto-cjk gettext \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 1000 app

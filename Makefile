@@ -10,13 +10,14 @@ SITE_URL ?= http://$(HOST):$(PORT)
 # `make run` is the embedded set-up: debug on, SQLite unless DATABASE_URL says otherwise.
 RUN_ENV := DEBUG=1 SITE_URL='$(SITE_URL)'
 
-.PHONY: help install run test test-faults lint format check-migrations demo worker beat clean
+.PHONY: help install run test test-faults lint format check-migrations demo worker beat clean messages
 
 help:
 	@echo "make run    serve the app on http://$(HOST):$(PORT) with demo data (SQLite)"
 	@echo "make test   run the whole test suite"
 	@echo "make test-faults   the fault tests (PostgreSQL and Redis needed)"
 	@echo "make lint   ruff (check and format)"
+	@echo "make messages   gather and compile the interface's translations (gettext needed)"
 	@echo "make bench  the benchmark suite (SCALE=small for a quick run)"
 	@echo "make bench-tiny   the generator and one pass of the bench in seconds (CI runs it)"
 
@@ -57,6 +58,16 @@ test: install
 # a minute of mixed traffic. Slow, so apart from `make test`; CI runs both.
 test-faults: install
 	$(BIN)/pytest --faults $(PYTEST_ARGS)
+
+# The interface's catalogues (docs/i18n.md): gather every marked string into
+# locale/<lang>/LC_MESSAGES/django.po, then compile the .mo files that are
+# committed beside them (tests/i18n checks they match). Needs gettext.
+LOCALES := fr es ar ru zh_Hans
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages $(addprefix -l ,$(LOCALES)) -e html,txt,py \
+		--no-obsolete --ignore='.venv/*' --ignore='tests/*' --ignore='bench/*' \
+		--ignore='staticfiles/*' --ignore='var/*'
+	DEBUG=1 $(BIN)/python manage.py compilemessages $(addprefix -l ,$(LOCALES)) --ignore='.venv/*'
 
 format: install
 	$(BIN)/ruff check --fix .

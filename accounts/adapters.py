@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
-from django.utils import translation
+
+from accounts.middleware import supported
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -8,7 +9,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def save_user(self, request, user, form, commit=True):
         user.display_name = form.cleaned_data.get("display_name", "").strip()
-        language = translation.get_language_from_request(request)
-        if language in dict(settings.LANGUAGES):
-            user.language = language
+        # A language chosen with the switcher before signing up becomes the
+        # person's own; otherwise their browser keeps deciding.
+        chosen = supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+        if chosen:
+            user.language = chosen
         return super().save_user(request, user, form, commit=commit)

@@ -3,6 +3,7 @@ from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditEvent, Membership, Organisation, User
 
@@ -36,12 +37,12 @@ class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Profile", {"fields": ["display_name", "time_zone", "language"]}),
+        (_("Profile"), {"fields": ["display_name", "time_zone", "language"]}),
         (
-            "Permissions",
+            _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),

@@ -4,9 +4,11 @@ from functools import cache
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership, User
+from accounts.models import Membership, Organisation, User
 
 
 @cache
@@ -14,12 +16,17 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """The languages the interface speaks, each named in itself."""
+    return list(settings.LANGUAGES)
+
+
 class SignupForm(AllauthSignupForm):
     display_name = forms.CharField(
-        label="Your name",
+        label=_("Your name"),
         max_length=150,
         required=False,
-        help_text="As your trainer and colleagues will see it. Optional.",
+        help_text=_("As your trainer and colleagues will see it. Optional."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
@@ -31,23 +38,44 @@ class SignupForm(AllauthSignupForm):
 
 class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
-        label="Time zone",
+        label=_("Time zone"),
         choices=time_zone_choices,
-        help_text="Reminders respect your local quiet hours.",
+        help_text=_("Reminders respect your local quiet hours."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=lambda: [("", _("As my browser asks")), *language_choices()],
+        required=False,
+        help_text=_("Pages, e-mails and reminders speak it."),
     )
 
     class Meta:
         model = User
         fields = ["display_name", "time_zone", "language"]
-        labels = {"display_name": "Your name"}
+        labels = {"display_name": _("Your name")}
+
+
+class OrganisationLanguageForm(forms.ModelForm):
+    default_language = forms.ChoiceField(
+        label=_("Default language"),
+        choices=language_choices,
+        help_text=_(
+            "For members who have chosen no language and whose browser asks for none we "
+            "offer: their pages, e-mails and reminders speak it."
+        ),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["default_language"]
 
 
 class AddPersonForm(forms.Form):
     email = forms.EmailField(
-        label="E-mail address",
-        help_text="They receive an invitation and take the role once they accept it.",
+        label=_("E-mail address"),
+        help_text=_("They receive an invitation and take the role once they accept it."),
     )
-    role = forms.ChoiceField(label="Role", choices=[])
+    role = forms.ChoiceField(label=_("Role"), choices=[])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,16 +88,16 @@ class AddPersonForm(forms.Form):
 
 class PauseNudgesForm(forms.Form):
     until = forms.DateField(
-        label="Hold all reminders until",
+        label=_("Hold all reminders until"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="For a crisis or a summit week: reminders wait and go out after this day.",
+        help_text=_("For a crisis or a summit week: reminders wait and go out after this day."),
     )
 
     def clean_until(self):
         until = self.cleaned_data["until"]
         today = timezone.localdate()  # the administrator's own day
         if until <= today:
-            raise forms.ValidationError("Choose a day after today.")
+            raise forms.ValidationError(_("Choose a day after today."))
         if until > today + datetime.timedelta(days=90):
-            raise forms.ValidationError("A pause lasts at most 90 days.")
+            raise forms.ValidationError(_("A pause lasts at most 90 days."))
         return until

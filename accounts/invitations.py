@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, OrganisationInvitation, User
 from accounts.services import MembershipError, audit_record, membership_change
@@ -29,13 +30,18 @@ def invitation_resend_check(
     in all. Raises InvitationError saying why not."""
     if send_count >= settings.INVITATION_MAX_SENDS:
         raise InvitationError(
-            f"This invitation has been sent {send_count} times, the most allowed. "
-            "Revoke it and check the address with the person."
+            _(
+                "This invitation has been sent %(count)s times, the most allowed. "
+                "Revoke it and check the address with the person."
+            )
+            % {"count": send_count}
         )
     if now - sent_at < datetime.timedelta(days=1):
         raise InvitationError(
-            "This invitation was sent less than a day ago: give the person time to find it "
-            "(and their spam folder) before sending it again."
+            _(
+                "This invitation was sent less than a day ago: give the person time to find it "
+                "(and their spam folder) before sending it again."
+            )
         )
 
 
@@ -46,7 +52,7 @@ def organisation_invite(
     """Invites `email` to take `role` in `organisation`, whether or not an
     account uses the address; a pending invitation to it is updated instead."""
     if role not in Membership.Role.values:
-        raise InvitationError("Choose a role from the list.")
+        raise InvitationError(_("Choose a role from the list."))
     email = email.strip().lower()
     now = timezone.now()
     pending = (
@@ -82,7 +88,7 @@ def organisation_invitation_resend(
     now = timezone.now()
     invitation = OrganisationInvitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != OrganisationInvitation.Status.PENDING:
-        raise InvitationError("Only a pending invitation can be sent again.")
+        raise InvitationError(_("Only a pending invitation can be sent again."))
     invitation_resend_check(send_count=invitation.send_count, sent_at=invitation.sent_at, now=now)
     OrganisationInvitation.objects.filter(pk=invitation.pk).update(
         sent_at=now, send_count=F("send_count") + 1
@@ -103,7 +109,7 @@ def organisation_invitation_revoke(*, invitation: OrganisationInvitation, by: Us
         pk=invitation.pk, status=OrganisationInvitation.Status.PENDING
     ).update(status=OrganisationInvitation.Status.REVOKED, answered_at=timezone.now())
     if not changed:
-        raise InvitationError("Only a pending invitation can be revoked.")
+        raise InvitationError(_("Only a pending invitation can be revoked."))
     audit_record(
         actor=by,
         action="membership.invite_revoke",
@@ -124,12 +130,13 @@ def organisation_invitation_answer(
         .get(pk=invitation.pk)
     )
     if invitation.status != OrganisationInvitation.Status.PENDING:
-        raise InvitationError("This invitation is no longer open.")
+        raise InvitationError(_("This invitation is no longer open."))
     if invitation.is_expired(now):
-        raise InvitationError("This invitation has expired: ask for it to be sent again.")
+        raise InvitationError(_("This invitation has expired: ask for it to be sent again."))
     if not user.emailaddress_set.filter(email__iexact=invitation.email, verified=True).exists():
         raise InvitationError(
-            f"This invitation is for {invitation.email}: log in with that address."
+            _("This invitation is for %(email)s: log in with that address.")
+            % {"email": invitation.email}
         )
     if accept:
         current = invitation.organisation.memberships.filter(user=user).first()

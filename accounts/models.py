@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 @functools.cache
@@ -19,7 +20,9 @@ def known_time_zones() -> frozenset[str]:
 
 def validate_time_zone(value: str) -> None:
     if value not in known_time_zones():
-        raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/Rome).")
+        raise ValidationError(
+            _("%(value)s is not a known time zone (e.g. Europe/Rome)."), params={"value": value}
+        )
 
 
 class UserManager(BaseUserManager):
@@ -54,19 +57,24 @@ class User(AbstractBaseUser, PermissionsMixin):
     role inside one organisation. Platform administrators are staff users.
     """
 
-    email = models.EmailField("e-mail address", unique=True)
+    email = models.EmailField(_("e-mail address"), unique=True)
     display_name = models.CharField(max_length=150, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    # Blank: the browser's language, then the organisation's default.
     language = models.CharField(
-        "preferred language", max_length=8, choices=settings.LANGUAGES, default="en"
+        _("preferred language"),
+        max_length=8,
+        choices=settings.UN_LANGUAGES,
+        blank=True,
+        default="",
     )
     # Nudge kind -> "email" (e-mail and in-app), "in_app" or "off"; a kind not
     # listed gets e-mail and in-app.
     nudge_preferences = models.JSONField(default=dict, blank=True)
     is_staff = models.BooleanField(
-        "platform administrator",
+        _("platform administrator"),
         default=False,
-        help_text="Can use the admin site and see every organisation.",
+        help_text=_("Can use the admin site and see every organisation."),
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -100,9 +108,46 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.display_name or self.email.split("@")[0]
 
+    def organisation_language(self) -> str | None:
+        """The default language of the organisation the person joined first (one query)."""
+        return (
+            self.memberships.order_by("created_at", "pk")
+            .values_list("organisation__default_language", flat=True)
+            .first()
+        )
+
+    def language_for_mail(self) -> str:
+        """The language of what is sent to this person, whoever sends it.
+
+        Their own choice, else their organisation's default, else English: no
+        browser is there to ask.
+        """
+        enabled = dict(settings.LANGUAGES)
+        for language in (self.language, self.organisation_language()):
+            if language in enabled:
+                return language
+        return settings.LANGUAGE_CODE
+
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+
+def mail_language(
+    *, email: str, organisation: "Organisation | None" = None, chosen: str = ""
+) -> str:
+    """The language of an e-mail to an address, whoever sends it: the one chosen
+    for it (an invitation's), else the language of the person who uses the
+    address, else the organisation's default, else English."""
+    enabled = dict(settings.LANGUAGES)
+    if chosen in enabled:
+        return chosen
+    person = User.objects.filter(email__iexact=email).first()
+    if person is not None:
+        return person.language_for_mail()
+    if organisation is not None and organisation.default_language in enabled:
+        return organisation.default_language
+    return settings.LANGUAGE_CODE
 
 
 class Organisation(models.Model):
@@ -110,11 +155,23 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
-    country = models.CharField(max_length=100, help_text="The country the organisation serves.")
+    country = models.CharField(max_length=100, help_text=_("The country the organisation serves."))
+    default_language = models.CharField(
+        _("default language"),
+        max_length=8,
+        choices=settings.UN_LANGUAGES,
+        default="en",
+        help_text=_(
+            "The interface and e-mails speak it to members who have chosen no language "
+            "and whose browser asks for none we offer."
+        ),
+    )
     nudges_paused_until = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="Reminders to this organisation's people wait until then (a crisis, a summit).",
+        help_text=_(
+            "Reminders to this organisation's people wait until then (a crisis, a summit)."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -127,9 +184,9 @@ class Organisation(models.Model):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        TRAINEE = "trainee", "Trainee"
-        TRAINER = "trainer", "Trainer"
-        ORG_ADMIN = "org_admin", "Organisation administrator"
+        TRAINEE = "trainee", _("Trainee")
+        TRAINER = "trainer", _("Trainer")
+        ORG_ADMIN = "org_admin", _("Organisation administrator")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(
@@ -195,10 +252,10 @@ class OrganisationInvitation(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        REVOKED = "revoked", "Revoked"
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        REVOKED = "revoked", _("Revoked")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="invitations"
@@ -210,9 +267,9 @@ class OrganisationInvitation(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField()
-    sent_at = models.DateTimeField(help_text="When the invitation was last (re-)sent.")
+    sent_at = models.DateTimeField(help_text=_("When the invitation was last (re-)sent."))
     emailed_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the mail server last accepted its e-mail."
+        null=True, blank=True, help_text=_("When the mail server last accepted its e-mail.")
     )
     send_count = models.PositiveSmallIntegerField(default=1)
     answered_at = models.DateTimeField(null=True, blank=True)

@@ -1,7 +1,10 @@
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts import access
+from accounts.middleware import organisation_language_key
 from accounts.models import AuditEvent, Membership, Organisation, User
 
 
@@ -17,12 +20,14 @@ def membership_grant(*, user: User, organisation: Organisation, role: str) -> Me
     """Gives `user` exactly one role in `organisation`, replacing any earlier one."""
     if role not in Membership.Role.values:
         raise ValueError(f"Unknown role {role!r}.")
-    membership, _ = organisation.memberships.update_or_create(user=user, defaults={"role": role})
+    membership, _unused = organisation.memberships.update_or_create(
+        user=user, defaults={"role": role}
+    )
     return membership
 
 
 def membership_revoke(*, user: User, organisation: Organisation) -> bool:
-    deleted, _ = organisation.memberships.filter(user=user).delete()
+    deleted, _unused = organisation.memberships.filter(user=user).delete()
     return bool(deleted)
 
 
@@ -58,7 +63,8 @@ def membership_change(
     )
     if last_admin:
         raise MembershipError(
-            f"{organisation.name} needs at least one administrator: appoint another one first."
+            _("%(organisation)s needs at least one administrator: appoint another one first.")
+            % {"organisation": organisation.name}
         )
     if role is None:
         membership_revoke(user=user, organisation=organisation)
@@ -80,7 +86,7 @@ def membership_change(
 
 def _stop_training(*, user: User, organisation: Organisation) -> int:
     """Takes `user` off the trainer lists of the organisation's cohorts; returns how many."""
-    deleted, _ = access.trainer_places(user=user, organisation=organisation).delete()
+    deleted, _unused = access.trainer_places(user=user, organisation=organisation).delete()
     return deleted
 
 
@@ -104,6 +110,22 @@ def organisation_pause_nudges(*, organisation: Organisation, until, by: User | N
         target=organisation.name,
         organisation=organisation,
         until=until or "",
+    )
+
+
+@transaction.atomic
+def organisation_set_language(*, organisation: Organisation, language: str, by: User) -> None:
+    """Sets the language the organisation's people get when they have chosen none."""
+    Organisation.objects.filter(pk=organisation.pk).update(default_language=language)
+    organisation.default_language = language
+    members = organisation.memberships.values_list("user_id", flat=True)
+    cache.delete_many([organisation_language_key(user_id) for user_id in members])
+    audit_record(
+        actor=by,
+        action="organisation.language",
+        target=organisation.name,
+        organisation=organisation,
+        language=language,
     )
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.invitation_emails import invitation_email_record, invitation_emails_allowed
-from accounts.models import OrganisationInvitation
+from accounts.models import OrganisationInvitation, mail_language
 from ediplomacy.lib.mail import send_templated
 from ediplomacy.lib.queue import queue_after_commit
 
@@ -50,6 +50,7 @@ def send_organisation_invitation(invitation_id: int) -> bool:
         "accounts/email/organisation_invitation",
         {"invitation": invitation, "link": link, "expires_at": invitation.expires_at()},
         [invitation.email],
+        language=mail_language(email=invitation.email, organisation=invitation.organisation),
     )
     invitation_email_record(email=invitation.email, now=now)
     OrganisationInvitation.objects.filter(pk=invitation.pk).update(emailed_at=now)

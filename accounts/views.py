@@ -9,9 +9,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accounts import access
-from accounts.forms import AddPersonForm, PauseNudgesForm, ProfileForm
+from accounts.forms import (
+    AddPersonForm,
+    OrganisationLanguageForm,
+    PauseNudgesForm,
+    ProfileForm,
+)
 from accounts.invitations import (
     InvitationError,
     organisation_invitation_answer,
@@ -20,7 +27,12 @@ from accounts.invitations import (
     organisation_invite,
 )
 from accounts.models import Membership, OrganisationInvitation
-from accounts.services import MembershipError, membership_change, organisation_pause_nudges
+from accounts.services import (
+    MembershipError,
+    membership_change,
+    organisation_pause_nudges,
+    organisation_set_language,
+)
 from accounts.tasks import ORGANISATION_INVITATION_SALT
 from ediplomacy.lib.ids import parse_id
 
@@ -30,7 +42,7 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Your profile is saved.")
+        messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
 
@@ -64,6 +76,11 @@ def people(request, slug):
     organisation = access.organisation_managed(user=request.user, roles=_roles(request), slug=slug)
     form = AddPersonForm(request.POST if request.POST.get("action") == "add" else None)
     pause_form = PauseNudgesForm(request.POST if request.POST.get("action") == "pause" else None)
+    language_form = OrganisationLanguageForm(
+        request.POST if request.POST.get("action") == "language" else None,
+        instance=organisation,
+        prefix="organisation",
+    )
     people_url = reverse("accounts:people", args=[organisation.slug])
     if request.method == "POST":
         action = request.POST.get("action")
@@ -72,11 +89,23 @@ def people(request, slug):
                 pause_form.cleaned_data["until"], datetime.time(8), tzinfo=request.user.zone
             )
             organisation_pause_nudges(organisation=organisation, until=until, by=request.user)
-            messages.success(request, f"Reminders are held until {until:%d %B %Y, %H:%M}.")
+            messages.success(
+                request,
+                _("Reminders are held until %(until)s.")
+                % {"until": date_format(until, "DATETIME_FORMAT")},
+            )
+            return redirect("accounts:people", organisation.slug)
+        if action == "language" and language_form.is_valid():
+            organisation_set_language(
+                organisation=organisation,
+                language=language_form.cleaned_data["default_language"],
+                by=request.user,
+            )
+            messages.success(request, _("The organisation's default language is saved."))
             return redirect("accounts:people", organisation.slug)
         if action == "resume":
             organisation_pause_nudges(organisation=organisation, until=None, by=request.user)
-            messages.success(request, "Reminders are running again.")
+            messages.success(request, _("Reminders are running again."))
             return redirect("accounts:people", organisation.slug)
         try:
             if action == "add" and form.is_valid():
@@ -90,8 +119,11 @@ def people(request, slug):
                 )
                 messages.success(
                     request,
-                    f"An invitation to {invitation.email} as {form.role_label()} is on its way. "
-                    "They take the role once they accept it.",
+                    _(
+                        "An invitation to %(email)s as %(role)s is on its way. "
+                        "They take the role once they accept it."
+                    )
+                    % {"email": invitation.email, "role": form.role_label()},
                 )
                 return redirect("accounts:people", organisation.slug)
             if action in {"resend", "revoke"}:
@@ -102,27 +134,39 @@ def people(request, slug):
                 if action == "revoke" and not _confirmed(request):
                     return _confirmation(
                         request,
-                        title=f"Revoke the invitation to {invitation.email}?",
-                        what=(
-                            f"The link in the invitation e-mail stops working: {invitation.email} "
-                            f"cannot take the role {invitation.get_role_display().lower()} at "
-                            f"{organisation.name} with it."
+                        title=_("Revoke the invitation to %(email)s?")
+                        % {"email": invitation.email},
+                        what=_(
+                            "The link in the invitation e-mail stops working: %(email)s "
+                            "cannot take the role %(role)s at %(organisation)s with it."
+                        )
+                        % {
+                            "email": invitation.email,
+                            "role": invitation.get_role_display().lower(),
+                            "organisation": organisation.name,
+                        },
+                        undo=_(
+                            "a revoked invitation cannot be revived; you can invite the "
+                            "address again from the people page."
                         ),
-                        undo="a revoked invitation cannot be revived; you can invite the "
-                        "address again from the people page.",
                         action=people_url,
                         fields=[("invitation", invitation.pk), ("action", "revoke")],
-                        button="Revoke the invitation",
+                        button=_("Revoke the invitation"),
                         back=people_url,
                     )
                 if action == "resend":
                     organisation_invitation_resend(invitation=invitation, by=request.user)
                     messages.success(
-                        request, f"The invitation to {invitation.email} was sent again."
+                        request,
+                        _("The invitation to %(email)s was sent again.")
+                        % {"email": invitation.email},
                     )
                 else:
                     organisation_invitation_revoke(invitation=invitation, by=request.user)
-                    messages.success(request, f"The invitation to {invitation.email} is revoked.")
+                    messages.success(
+                        request,
+                        _("The invitation to %(email)s is revoked.") % {"email": invitation.email},
+                    )
                 return redirect("accounts:people", organisation.slug)
             if action in {"role", "remove"}:
                 membership = get_object_or_404(
@@ -132,28 +176,39 @@ def people(request, slug):
                 if action == "remove" and not _confirmed(request):
                     return _confirmation(
                         request,
-                        title=f"Remove {membership.user} from {organisation.name}?",
-                        what=(
-                            f"{membership.user} loses the role "
-                            f"{membership.get_role_display().lower()} at {organisation.name}, "
-                            "and with it every page that role opens there. Their account and "
-                            "their learning record stay."
+                        title=_("Remove %(person)s from %(organisation)s?")
+                        % {"person": membership.user, "organisation": organisation.name},
+                        what=_(
+                            "%(person)s loses the role %(role)s at %(organisation)s, and with it "
+                            "every page that role opens there. Their account and their learning "
+                            "record stay."
+                        )
+                        % {
+                            "person": membership.user,
+                            "role": membership.get_role_display().lower(),
+                            "organisation": organisation.name,
+                        },
+                        undo=_(
+                            "to give them a role again, invite their address from the people "
+                            "page; they take the role once they accept."
                         ),
-                        undo="to give them a role again, invite their address from the people "
-                        "page; they take the role once they accept.",
                         action=people_url,
                         fields=[("member", membership.pk), ("action", "remove")],
-                        button="Remove from the organisation",
+                        button=_("Remove from the organisation"),
                         back=people_url,
                     )
                 role = request.POST.get("role") if action == "role" else None
                 if role is not None and role not in Membership.Role.values:
-                    raise MembershipError("Choose a role from the list.")
+                    raise MembershipError(_("Choose a role from the list."))
                 membership_change(
                     organisation=organisation, user=membership.user, role=role, by=request.user
                 )
-                verb = "removed from the organisation" if role is None else "updated"
-                messages.success(request, f"{membership.user} is {verb}.")
+                done = (
+                    _("%(person)s is removed from the organisation.")
+                    if role is None
+                    else _("%(person)s is updated.")
+                )
+                messages.success(request, done % {"person": membership.user})
                 return redirect("accounts:people", organisation.slug)
         except (MembershipError, InvitationError) as error:
             messages.error(request, str(error))
@@ -172,10 +227,13 @@ def people(request, slug):
             "max_sends": settings.INVITATION_MAX_SENDS,
             "form": form,
             "pause_form": pause_form,
+            "language_form": language_form,
             "paused": organisation.nudges_paused_until
             and organisation.nudges_paused_until > timezone.now(),
         },
-        status=400 if any(f.is_bound and not f.is_valid() for f in (form, pause_form)) else 200,
+        status=400
+        if any(f.is_bound and not f.is_valid() for f in (form, pause_form, language_form))
+        else 200,
     )
 
 
@@ -218,16 +276,24 @@ def invitation(request, token):
             return render(request, "accounts/invitation.html", context, status=403)
         if accept:
             messages.success(
-                request, f"You are now {found.get_role_display().lower()} at {found.organisation}."
+                request,
+                _("You are now %(role)s at %(organisation)s.")
+                % {"role": found.get_role_display().lower(), "organisation": found.organisation},
             )
         else:
-            messages.info(request, f"You declined the invitation from {found.organisation}.")
+            messages.info(
+                request,
+                _("You declined the invitation from %(organisation)s.")
+                % {"organisation": found.organisation},
+            )
         return redirect("/")
     if request.user.is_authenticated and (
         request.user.email.lower() != found.email
         and not request.user.emailaddress_set.filter(email__iexact=found.email).exists()
     ):
         context["problem"] = "mismatch"
-        context["message"] = f"This invitation is for {found.email}: log in with that address."
+        context["message"] = _("This invitation is for %(email)s: log in with that address.") % {
+            "email": found.email
+        }
         return render(request, "accounts/invitation.html", context, status=403)
     return render(request, "accounts/invitation.html", context)

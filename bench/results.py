@@ -150,6 +150,22 @@ def markdown(results: dict) -> str:
                     f"| {profile.get('queries', '-')} | {_number(profile.get('cpu_ms'))} "
                     f"| {_number(profile.get('sql_ms'))} |"
                 )
+    if languages := results.get("languages"):
+        en, fr, ratio = languages["en"], languages["fr"], languages["fr_over_en"]
+        lines += [
+            "",
+            "The dashboard in French beside English (translation's cost):",
+            "",
+            "| language | CPU ms | wall ms | queries | p95 ms | req/s |",
+            "|---|--:|--:|--:|--:|--:|",
+            *(
+                f"| {name} | {_number(row['cpu_ms'])} | {_number(row['wall_ms'])} "
+                f"| {row['queries']} | {_number(row['p95_ms'])} | {_number(row['rps'])} |"
+                for name, row in (("English", en), ("French", fr))
+            ),
+            f"| French ÷ English | {_number(ratio['cpu_ms'], 3)} | {_number(ratio['wall_ms'], 3)} "
+            f"| | {_number(ratio['p95_ms'], 3)} | {_number(ratio['rps'], 3)} |",
+        ]
     csv, nudges = results.get("csv") or {}, results.get("nudges") or {}
     if csv:
         lines += [

@@ -161,17 +161,41 @@ def create_sessions(user_ids: list[int]) -> dict[int, str]:
     return sessions
 
 
-def sample_learners(count: int) -> list[int]:
-    """Learners spread over the platform, the same ones on every run."""
+def sample_learners(count: int, language: str | None = None) -> list[int]:
+    """Learners spread over the platform, the same ones on every run; with
+    `language`, only learners who read that language."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT user_id FROM progress_enrolment WHERE status <> 'withdrawn' "
+            "AND (%s IS NULL OR user_id IN (SELECT id FROM accounts_user WHERE language = %s)) "
             "ORDER BY md5(id::text) LIMIT %s",
-            [count],
+            [language, language, count],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def language_comparison(endpoints: dict) -> dict:
+    """The dashboard read in French beside English: the cost of translation."""
+    compared = {}
+    for language in ("en", "fr"):
+        endpoint = endpoints[f"dashboard_{language}"]
+        top = max(endpoint["levels"], key=int)
+        compared[language] = {
+            "cpu_ms": endpoint["in_process"]["cpu_ms"],
+            "wall_ms": endpoint["in_process"]["wall_ms"],
+            "queries": endpoint["in_process"]["queries"],
+            "users": int(top),
+            "p95_ms": endpoint["levels"][top]["p95_ms"],
+            "rps": endpoint["levels"][top]["rps"],
+        }
+    en, fr = compared["en"], compared["fr"]
+    compared["fr_over_en"] = {
+        key: round(fr[key] / en[key], 3) if fr[key] and en[key] else None
+        for key in ("cpu_ms", "wall_ms", "p95_ms", "rps")
+    }
+    return compared
 
 
 def profile_page(path: str, sessions: list[str]) -> dict:
@@ -415,6 +439,9 @@ def run(args) -> dict:
     targets = meta["targets"]
     people = {
         "learners": sample_learners(LEARNER_SESSIONS),
+        # The same page in two languages: what translating it costs.
+        "learners_en": sample_learners(LEARNER_SESSIONS // 2, language="en"),
+        "learners_fr": sample_learners(LEARNER_SESSIONS // 2, language="fr"),
         "trainer": [targets["trainer"]],
         "staff": [targets["staff"]],
     }
@@ -425,6 +452,8 @@ def run(args) -> dict:
     sessions = create_sessions([pk for ids in people.values() for pk in ids])
     plan = [
         Page("dashboard", "/dashboard/", "learners", (1, 10, 20)),
+        Page("dashboard_en", "/dashboard/", "learners_en", (1, 10)),
+        Page("dashboard_fr", "/dashboard/", "learners_fr", (1, 10)),
         Page("cohort", f"/cohorts/{targets['cohort']}/", "trainer", (1, 10)),
         Page("reviews", "/reviews/", "trainer", (1, 10)),
         Page("report", "/reports/", "staff", (1, 4)),
@@ -482,6 +511,8 @@ def run(args) -> dict:
         results["endpoints"][page.name]["in_process"] = profile_page(page.path, page_sessions)
     for endpoint in results["api"].values():
         endpoint["in_process"] = apiload.profile(key, endpoint["path"])
+    results["languages"] = language_comparison(results["endpoints"])
+    log(f"Dashboard in French beside English: {results['languages']['fr_over_en']}")
     log("Nudge planner (dry run) in its own process")
     # The next planner tick after the data was written: a run as beat would start it.
     planned_at = datetime.datetime.fromisoformat(meta["generated_at"]) + PLANNER_TICK

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from ediplomacy.lib.translations import TranslatableModel
 
@@ -45,16 +46,18 @@ class Standing(models.Model):
     """A learner's standing in one competence; written by `progress`."""
 
     class State(models.TextChoices):
-        NOT_STARTED = "not_started", "Not started"
-        IN_PROGRESS = "in_progress", "In progress"
-        DEMONSTRATED = "demonstrated", "Demonstrated"
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DEMONSTRATED = "demonstrated", _("Demonstrated")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="standings"
     )
     competence = models.ForeignKey(Competence, on_delete=models.PROTECT, related_name="standings")
     state = models.CharField(max_length=16, choices=State.choices, default=State.NOT_STARTED)
-    share_done = models.FloatField(default=0.0, help_text="Share of the stage's work done, 0 to 1.")
+    share_done = models.FloatField(
+        default=0.0, help_text=_("Share of the stage's work done, 0 to 1.")
+    )
     demonstrated_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

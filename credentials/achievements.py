@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from competences.models import Competence
 from progress.timemodel import MILESTONE_HORIZONS, Milestone
 
@@ -73,8 +75,8 @@ def all_keys(competences: list[Competence]) -> list[str]:
 
 
 def choices(competences: list[Competence]) -> list[tuple[str, str]]:
-    return [(milestone_key(m), f"Milestone: {m.label}") for m in Milestone] + [
-        (competence_key(c.slug), f"Competence: {c.name}") for c in competences
+    return [(milestone_key(m), _("Milestone: %(name)s") % {"name": m.label}) for m in Milestone] + [
+        (competence_key(c.slug), _("Competence: %(name)s") % {"name": c.name}) for c in competences
     ]
 
 

@@ -1,21 +1,22 @@
 import io
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 from credentials.services import LOGO_MAX_BYTES
 
 
 class ShareForm(forms.Form):
-    shared = forms.BooleanField(required=False, label="Share by link")
-    share_name = forms.BooleanField(required=False, label="Show my name on the public page")
+    shared = forms.BooleanField(required=False, label=_("Share by link"))
+    share_name = forms.BooleanField(required=False, label=_("Show my name on the public page"))
 
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Recorded in the audit log and shown to the learner.",
+        help_text=_("Recorded in the audit log and shown to the learner."),
     )
 
 
@@ -23,20 +24,22 @@ class PolicyForm(forms.Form):
     achievements = forms.MultipleChoiceField(
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Achievements that earn a credential",
+        label=_("Achievements that earn a credential"),
     )
     issuer_name = forms.CharField(
         max_length=200,
         required=False,
-        label="Name on credentials",
-        help_text="Leave empty to use the organisation's name.",
+        label=_("Name on credentials"),
+        help_text=_("Leave empty to use the organisation's name."),
     )
     logo = forms.FileField(
         required=False,
-        label="Logo",
-        help_text="A PNG or JPEG image of at most 200 KB, shown on credentials and certificates.",
+        label=_("Logo"),
+        help_text=_(
+            "A PNG or JPEG image of at most 200 KB, shown on credentials and certificates."
+        ),
     )
-    remove_logo = forms.BooleanField(required=False, label="Remove the current logo")
+    remove_logo = forms.BooleanField(required=False, label=_("Remove the current logo"))
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,14 +50,14 @@ class PolicyForm(forms.Form):
         if not upload:
             return None
         if upload.size > LOGO_MAX_BYTES:
-            raise forms.ValidationError("The logo is larger than 200 KB.")
+            raise forms.ValidationError(_("The logo is larger than 200 KB."))
         data = upload.read()
         try:
             with Image.open(io.BytesIO(data)) as image:
                 image.verify()
                 kind = image.format
         except (UnidentifiedImageError, OSError, SyntaxError):
-            raise forms.ValidationError("The logo must be a PNG or JPEG image.") from None
+            raise forms.ValidationError(_("The logo must be a PNG or JPEG image.")) from None
         if kind not in {"PNG", "JPEG"}:
-            raise forms.ValidationError("The logo must be a PNG or JPEG image.")
+            raise forms.ValidationError(_("The logo must be a PNG or JPEG image."))
         return data, f"image/{kind.lower()}"

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from competences.models import Competence
@@ -27,7 +28,7 @@ class IssuingPolicy(models.Model):
     issuer_name = models.CharField(
         max_length=200,
         blank=True,
-        help_text="The name credentials carry; the organisation's name when empty.",
+        help_text=_("The name credentials carry; the organisation's name when empty."),
     )
     logo = models.BinaryField(null=True, blank=True, editable=False)
     logo_type = models.CharField(max_length=20, blank=True)
@@ -37,7 +38,7 @@ class IssuingPolicy(models.Model):
     )
 
     class Meta:
-        verbose_name_plural = "issuing policies"
+        verbose_name_plural = _("issuing policies")
 
     def __str__(self):
         return f"Credentials of {self.organisation}"
@@ -54,8 +55,8 @@ class Credential(models.Model):
     """
 
     class Kind(models.TextChoices):
-        MILESTONE = "milestone", "Milestone"
-        COMPETENCE = "competence", "Competence"
+        MILESTONE = "milestone", _("Milestone")
+        COMPETENCE = "competence", _("Competence")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
@@ -78,7 +79,7 @@ class Credential(models.Model):
     )
     achievement_name = models.CharField(max_length=200)
     issuer_name = models.CharField(max_length=300)
-    earned_at = models.DateTimeField(help_text="When the learner reached the achievement.")
+    earned_at = models.DateTimeField(help_text=_("When the learner reached the achievement."))
     issued_at = models.DateTimeField()
     # Its bit in the revocation status list; unique, allotted at issue.
     status_index = models.PositiveIntegerField(unique=True)
@@ -87,7 +88,7 @@ class Credential(models.Model):
     token = models.TextField(blank=True)
     shared = models.BooleanField(default=False)
     share_name = models.BooleanField(
-        default=True, help_text="Whether the public page names the learner."
+        default=True, help_text=_("Whether the public page names the learner.")
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(

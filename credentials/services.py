@@ -9,6 +9,7 @@ import uuid
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Exists, OuterRef, Subquery, When
+from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from accounts.services import audit_record
@@ -82,15 +83,17 @@ def policy_save(
     known = set(achievements.all_keys(_competences()))
     unknown = set(chosen) - known
     if unknown:
-        raise CredentialError(f"Unknown achievements: {', '.join(sorted(unknown))}.")
-    policy, _ = IssuingPolicy.objects.get_or_create(organisation=organisation)
+        raise CredentialError(
+            _("Unknown achievements: %(keys)s.") % {"keys": ", ".join(sorted(unknown))}
+        )
+    policy, _unused = IssuingPolicy.objects.get_or_create(organisation=organisation)
     policy.achievements = [key for key in achievements.all_keys(_competences()) if key in chosen]
     policy.issuer_name = issuer_name.strip()
     if remove_logo:
         policy.logo, policy.logo_type = None, ""
     elif logo is not None:
         if logo_type not in LOGO_TYPES or len(logo) > LOGO_MAX_BYTES:
-            raise CredentialError("The logo must be a PNG or JPEG image of at most 200 KB.")
+            raise CredentialError(_("The logo must be a PNG or JPEG image of at most 200 KB."))
         policy.logo, policy.logo_type = logo, logo_type
     policy.updated_by = by
     policy.save()
@@ -144,7 +147,7 @@ def _sign_and_store(
     # Random bits, not a counter: neighbouring bits must not tell a watcher of
     # the list which credentials were issued together.
     capacity = max(MIN_LENGTH, 2 * (Credential.objects.count() + 1))
-    for _ in range(STATUS_INDEX_ATTEMPTS):
+    for _attempt in range(STATUS_INDEX_ATTEMPTS):
         public_id = uuid.uuid4()
         status_index = secrets.randbelow(capacity)
         document = credential_document(
@@ -178,7 +181,7 @@ def _sign_and_store(
         except IntegrityError:
             if Credential.objects.filter(**unique).exists():
                 return None  # issued by another worker meanwhile: once is enough
-    raise CredentialError("No free place in the status list; try again.")
+    raise CredentialError(_("No free place in the status list; try again."))
 
 
 def credential_issue_for_milestone(
@@ -325,9 +328,9 @@ def credentials_missing(*, limit: int) -> tuple[list[int], list[int]]:
 
 def credential_share(*, credential: Credential, shared: bool, share_name: bool) -> Credential:
     if credential.is_revoked and shared:
-        raise CredentialError("A revoked credential cannot be shared.")
+        raise CredentialError(_("A revoked credential cannot be shared."))
     if not credential.token:
-        raise CredentialError("This credential no longer exists.")
+        raise CredentialError(_("This credential no longer exists."))
     credential.shared = shared
     credential.share_name = share_name
     credential.save(update_fields=["shared", "share_name"])
@@ -341,7 +344,7 @@ def credential_revoke(
     """Revokes the credential, audited; returns False if it was revoked already."""
     reason = reason.strip()
     if not reason:
-        raise CredentialError("Say why the credential is revoked.")
+        raise CredentialError(_("Say why the credential is revoked."))
     changed = Credential.objects.filter(pk=credential.pk, revoked_at__isnull=True).update(
         revoked_at=now, revoked_by=by, revoked_reason=reason[:500], shared=False
     )

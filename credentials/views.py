@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import access
@@ -97,11 +98,15 @@ def share(request, public_id):
             if credential.shared:
                 messages.success(
                     request,
-                    f"“{credential.achievement_name}” is shared: anyone with its link "
-                    "can verify it.",
+                    _("“%(achievement)s” is shared: anyone with its link can verify it.")
+                    % {"achievement": credential.achievement_name},
                 )
             else:
-                messages.success(request, f"“{credential.achievement_name}” is no longer shared.")
+                messages.success(
+                    request,
+                    _("“%(achievement)s” is no longer shared.")
+                    % {"achievement": credential.achievement_name},
+                )
     return redirect(f"{reverse('credentials:mine')}#credential-{credential.public_id}")
 
 
@@ -137,8 +142,10 @@ def certificate(request, public_id):
     if not credential.shared:
         messages.info(
             request,
-            "Share the credential first: the certificate's verification link opens only "
-            "for a shared credential.",
+            _(
+                "Share the credential first: the certificate's verification link opens only "
+                "for a shared credential."
+            ),
         )
         return redirect(f"{reverse('credentials:mine')}#credential-{credential.public_id}")
     claims = selectors.verification(credential).claims
@@ -246,7 +253,7 @@ def policy(request, slug):
         except services.CredentialError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "The credential settings are saved.")
+            messages.success(request, _("The credential settings are saved."))
             return redirect("credentials:policy", organisation.slug)
     issuer = services.issuer_of(organisation, current)
     return render(
@@ -292,7 +299,11 @@ def revoke(request, public_id):
         else:
             messages.success(
                 request,
-                f"“{credential.achievement_name}” of {credential.user.get_full_name()} is revoked.",
+                _("“%(achievement)s” of %(person)s is revoked.")
+                % {
+                    "achievement": credential.achievement_name,
+                    "person": credential.user.get_full_name(),
+                },
             )
             if credential.enrolment.cohort_id:
                 return redirect("credentials:cohort", credential.enrolment.cohort_id)

@@ -8,6 +8,7 @@ from functools import cached_property
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from competences.models import Competence
 from curriculum.grading import RetakePolicy
@@ -17,9 +18,9 @@ from ediplomacy.lib.translations import TranslatableModel
 class Horizon(models.TextChoices):
     """The time-model horizon a module counts toward (1 : 30 : 365)."""
 
-    DAY = "day", "Day"
-    MONTH = "month", "Month"
-    YEAR = "year", "Year"
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
 
 
 HORIZON_ORDER = {Horizon.DAY: 1, Horizon.MONTH: 2, Horizon.YEAR: 3}
@@ -32,7 +33,7 @@ class Programme(TranslatableModel):
     title = models.CharField(max_length=200)
     summary = models.TextField()
     content_digest = models.CharField(
-        max_length=64, blank=True, help_text="Digest of the content files last loaded."
+        max_length=64, blank=True, help_text=_("Digest of the content files last loaded.")
     )
     loaded_at = models.DateTimeField(null=True, blank=True)
 
@@ -119,15 +120,15 @@ class Activity(TranslatableModel):
     TRANSLATED = ("title",)
 
     class Kind(models.TextChoices):
-        READING = "reading", "Reading"
-        QUIZ = "quiz", "Quiz"
-        RESOURCES = "resources", "Core resources"
-        LISTENING_LOG = "listening_log", "Listening log"
-        PRACTICE = "practice", "Practice task"
-        SIMULATION = "simulation", "Simulation"
-        REFLECTION = "reflection", "Reflection"
-        CHECKIN = "checkin", "Following check-in"
-        DISCUSSION = "discussion", "Discussion"
+        READING = "reading", _("Reading")
+        QUIZ = "quiz", _("Quiz")
+        RESOURCES = "resources", _("Core resources")
+        LISTENING_LOG = "listening_log", _("Listening log")
+        PRACTICE = "practice", _("Practice task")
+        SIMULATION = "simulation", _("Simulation")
+        REFLECTION = "reflection", _("Reflection")
+        CHECKIN = "checkin", _("Following check-in")
+        DISCUSSION = "discussion", _("Discussion")
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="activities")
     slug = models.SlugField(max_length=80)
@@ -153,7 +154,7 @@ class Activity(TranslatableModel):
 
     class Meta:
         ordering = ["module__stage__order", "module__order", "order"]
-        verbose_name_plural = "activities"
+        verbose_name_plural = _("activities")
         constraints = [
             models.UniqueConstraint(fields=["module", "slug"], name="activity_slug_unique"),
             models.CheckConstraint(
@@ -310,12 +311,12 @@ class Resource(TranslatableModel):
     TRANSLATED = ("title", "description")
 
     class Category(models.TextChoices):
-        GUIDE = "guide", "Guide"
-        ACCOUNT = "account", "Account"
-        BLOG = "blog", "Blog"
-        ORGANISATION = "organisation", "Organisation"
-        WIKI = "wiki", "Wiki"
-        OTHER = "other", "Other"
+        GUIDE = "guide", _("Guide")
+        ACCOUNT = "account", _("Account")
+        BLOG = "blog", _("Blog")
+        ORGANISATION = "organisation", _("Organisation")
+        WIKI = "wiki", _("Wiki")
+        OTHER = "other", _("Other")
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="resources")
     slug = models.SlugField(max_length=80)
@@ -341,9 +342,9 @@ class Resource(TranslatableModel):
 class RubricLevel(models.TextChoices):
     """How far practice work goes on one rubric criterion, lowest first."""
 
-    NOT_YET = "not_yet", "Not yet"
-    MEETS = "meets", "Meets"
-    EXCEEDS = "exceeds", "Exceeds"
+    NOT_YET = "not_yet", _("Not yet")
+    MEETS = "meets", _("Meets")
+    EXCEEDS = "exceeds", _("Exceeds")
 
 
 # A trainer accepts practice work only when every criterion is at one of these.
@@ -371,7 +372,7 @@ class Criterion(TranslatableModel):
 
     class Meta:
         ordering = ["activity", "order"]
-        verbose_name_plural = "criteria"
+        verbose_name_plural = _("criteria")
         constraints = [
             models.UniqueConstraint(fields=["activity", "slug"], name="criterion_slug_unique"),
         ]

@@ -72,10 +72,11 @@ MIDDLEWARE = [
     # After whitenoise and /healthz: it sees the cookies and Vary set below it.
     "ediplomacy.lib.security.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: the person's own language comes first.
+    "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -385,11 +386,28 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
+# The six official languages of the United Nations, each named in itself (a
+# switcher shows a language to those who read it). A person or an organisation
+# may choose any of them; the interface speaks those switched on in LANGUAGES,
+# whose catalogue in locale/<code>/ is complete (tests/i18n/ checks it).
+UN_LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("ar", "العربية"),
+    ("ru", "Русский"),
+    ("zh-hans", "简体中文"),
+]
+# All six are complete today; a language whose catalogue falls behind is left
+# out of this set until it is whole again.
+LANGUAGES = [
+    (code, name) for code, name in UN_LANGUAGES if code in {"en", "fr", "es", "ar", "ru", "zh-hans"}
+]
 TIME_ZONE = envstr("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["ediplomacy.formats"]
 
 # --- Static files -----------------------------------------------------------
 STATIC_URL = "static/"

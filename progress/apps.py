@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProgressConfig(AppConfig):
     name = "progress"
-    verbose_name = "Progress"
+    verbose_name = _("Progress")
 
     def ready(self):
         from progress import receivers  # noqa: F401

@@ -4,9 +4,12 @@ Each builder returns plain data (coordinates and labels); the templates draw
 it and carry the text alternative.
 """
 
+import dataclasses
 import datetime
 import math
 from dataclasses import dataclass
+
+from django.utils.translation import gettext, pgettext
 
 from progress.timemodel import (
     MILESTONE_LABELS,
@@ -124,6 +127,8 @@ def timeline(
     length_days: int,
     milestones: tuple[MilestoneAssessment, ...],
     now: datetime.datetime,
+    *,
+    rtl: bool = False,
 ) -> Timeline:
     """Places start, today and the three due dates on a logarithmic axis.
 
@@ -134,6 +139,11 @@ def timeline(
     Labels never overlap, however close the dates: "Start" stands before the
     axis, "Today" alone above it, and the milestones below it, each in the
     first row where it clears the labels already placed.
+
+    In a right-to-left language (`rtl`) time runs from right to left: the
+    same layout, mirrored. The anchors stay as they are: the page's
+    direction (dir="rtl") already turns "start" and "end" around for SVG
+    text, so each label still grows inward from the edge.
     """
     unit = length_days / 365  # one standard day, in this programme's days
     latest = max(
@@ -176,16 +186,41 @@ def timeline(
     order = [MILESTONE_LABELS[m.milestone] for m in milestones]
     marks.sort(key=lambda mark: order.index(mark.label))
     today_x = x_of(now)
-    return Timeline(
+    placed = Timeline(
         start_x=TIMELINE_LEFT,
         end_x=TIMELINE_RIGHT,
         today_x=today_x,
         marks=tuple(marks),
         start=start,
         now=now,
-        start_label=ChartLabel("Start", TIMELINE_LEFT - 12, TIMELINE_AXIS_Y + 4, "end"),
-        today_label=ChartLabel("Today", today_x, TODAY_LABEL_Y, _anchor(today_x), strong=True),
+        start_label=ChartLabel(
+            pgettext("timeline", "Start"), TIMELINE_LEFT - 12, TIMELINE_AXIS_Y + 4, "end"
+        ),
+        today_label=ChartLabel(
+            gettext("Today"), today_x, TODAY_LABEL_Y, _anchor(today_x), strong=True
+        ),
         height=MARK_FIRST_ROW_Y + (max(len(rows), 1) - 1) * MARK_ROW_STEP + 14 + 8,
+    )
+    return _mirrored(placed) if rtl else placed
+
+
+def _mirrored(timeline: Timeline) -> Timeline:
+    """The same timeline read from right to left."""
+
+    def x(value: float) -> float:
+        return round(TIMELINE_WIDTH - value, 1)
+
+    def label(chart_label: ChartLabel) -> ChartLabel:
+        return dataclasses.replace(chart_label, x=x(chart_label.x))
+
+    return dataclasses.replace(
+        timeline,
+        start_x=x(timeline.start_x),
+        end_x=x(timeline.end_x),
+        today_x=x(timeline.today_x),
+        marks=tuple(dataclasses.replace(mark, x=x(mark.x)) for mark in timeline.marks),
+        start_label=label(timeline.start_label),
+        today_label=label(timeline.today_label),
     )
 
 

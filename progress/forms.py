@@ -3,6 +3,8 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts import access
 from curriculum.models import ACCEPTING_LEVELS
@@ -13,33 +15,33 @@ TEXT_LIMIT = 10_000
 
 class ListeningEntryForm(forms.Form):
     followed = forms.CharField(
-        label="What did you follow today?",
+        label=_("What did you follow today?"),
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="The accounts, pages, feeds or documents you read or watched.",
+        help_text=_("The accounts, pages, feeds or documents you read or watched."),
     )
     learned = forms.CharField(
-        label="What did you learn?",
+        label=_("What did you learn?"),
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="One or two things worth keeping, and why they matter to your work.",
+        help_text=_("One or two things worth keeping, and why they matter to your work."),
     )
 
 
 class PracticeForm(forms.Form):
     text = forms.CharField(
-        label="Your work",
+        label=_("Your work"),
         required=False,
         max_length=TEXT_LIMIT * 3,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="Write or paste your work here, or give a link below, or both.",
+        help_text=_("Write or paste your work here, or give a link below, or both."),
     )
     link = forms.URLField(
-        label="Link to your work",
+        label=_("Link to your work"),
         required=False,
         max_length=500,
         assume_scheme="https",
-        help_text="For example a shared document or a published post.",
+        help_text=_("For example a shared document or a published post."),
     )
 
     def __init__(self, *args, rubric=None, self_assessed=False, **kwargs):
@@ -49,14 +51,15 @@ class PracticeForm(forms.Form):
             for index, item in enumerate(rubric or []):
                 name = f"criterion_{index}"
                 self.fields[name] = forms.BooleanField(
-                    label=f"My work meets “{item.name}”", required=False
+                    label=_("My work meets “%(criterion)s”") % {"criterion": item.name},
+                    required=False,
                 )
                 self.criteria.append(name)
 
     def clean(self):
         cleaned = super().clean()
         if not (cleaned.get("text") or "").strip() and not cleaned.get("link"):
-            raise forms.ValidationError("Add your work as text, a link, or both.")
+            raise forms.ValidationError(_("Add your work as text, a link, or both."))
         return cleaned
 
     def self_assessment(self) -> dict[str, bool]:
@@ -68,7 +71,7 @@ class PracticeForm(forms.Form):
 
 class ReflectionForm(forms.Form):
     text = forms.CharField(
-        label="Your reflection", max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 8})
+        label=_("Your reflection"), max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 8})
     )
 
     def __init__(self, *args, min_words=30, **kwargs):
@@ -80,19 +83,29 @@ class ReflectionForm(forms.Form):
         text = self.cleaned_data["text"]
         words = len(text.split())
         if words < self.min_words:
-            raise forms.ValidationError(f"Write at least {self.min_words} words; you have {words}.")
+            raise forms.ValidationError(
+                ngettext(
+                    "Write at least %(count)s word; you have %(words)s.",
+                    "Write at least %(count)s words; you have %(words)s.",
+                    self.min_words,
+                )
+                % {"count": self.min_words, "words": words}
+            )
         return text
 
 
 class CheckinForm(forms.Form):
     followers = forms.IntegerField(
-        label="Followers today", min_value=0, max_value=1_000_000_000, help_text="A whole number."
+        label=_("Followers today"),
+        min_value=0,
+        max_value=1_000_000_000,
+        help_text=_("A whole number."),
     )
     account = forms.CharField(
-        label="Account",
+        label=_("Account"),
         required=False,
         max_length=200,
-        help_text="Which professional account, for example your handle on Twitter/X.",
+        help_text=_("Which professional account, for example your handle on Twitter/X."),
     )
 
 
@@ -113,25 +126,25 @@ class IdsModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class CohortForm(forms.Form):
-    name = forms.CharField(label="Cohort name", max_length=200)
-    organisation = forms.ModelChoiceField(label="Organisation", queryset=None)
+    name = forms.CharField(label=_("Cohort name"), max_length=200)
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
     starts_on = forms.DateField(
-        label="Start date",
+        label=_("Start date"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Every member's day, month and year are counted from this date.",
+        help_text=_("Every member's day, month and year are counted from this date."),
     )
     length_days = forms.IntegerField(
-        label="Programme length in days",
+        label=_("Programme length in days"),
         min_value=7,
         max_value=3650,
         initial=365,
-        help_text="365 is the standard year; a shorter course keeps the 1 : 30 : 365 ratio.",
+        help_text=_("365 is the standard year; a shorter course keeps the 1 : 30 : 365 ratio."),
     )
     trainers = IdsModelMultipleChoiceField(
-        label="Trainers",
+        label=_("Trainers"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
-        help_text="People with the trainer or organisation administrator role.",
+        help_text=_("People with the trainer or organisation administrator role."),
     )
 
     def __init__(self, *args, organisations, trainers, **kwargs):
@@ -153,7 +166,7 @@ class CohortForm(forms.Form):
             <= today + datetime.timedelta(days=2 * 366)
         ):
             raise forms.ValidationError(
-                "Choose a start within the last five years or the next two."
+                _("Choose a start within the last five years or the next two.")
             )
         return starts_on
 
@@ -171,24 +184,26 @@ class CohortForm(forms.Form):
             )
             if able < len(trainers):
                 self.add_error(
-                    "trainers", "Every trainer must belong to the cohort's organisation."
+                    "trainers", _("Every trainer must belong to the cohort's organisation.")
                 )
         return cleaned
 
 
 class AddLearnersForm(forms.Form):
     emails = forms.CharField(
-        label="E-mail addresses",
+        label=_("E-mail addresses"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=200_000,
-        help_text="One or more per line, separated by commas, spaces or new lines.",
+        help_text=_("One or more per line, separated by commas, spaces or new lines."),
     )
     csv_file = forms.FileField(
-        label="Or upload a CSV file",
+        label=_("Or upload a CSV file"),
         required=False,
-        help_text="Columns: email, display name, language (en, fr or es; optional). "
-        "A header row is allowed. Save it as CSV UTF-8.",
+        help_text=_(
+            "Columns: email, display name, language (a code such as en, fr or es; optional). "
+            "A header row is allowed. Save it as CSV UTF-8."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
@@ -198,17 +213,19 @@ class AddLearnersForm(forms.Form):
             return None
         if upload.size > settings.LEARNER_CSV_MAX_BYTES:
             limit = settings.LEARNER_CSV_MAX_BYTES // 1000
-            raise forms.ValidationError(f"The file is larger than {limit} kB.")
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s kB.") % {"limit": limit}
+            )
         name = upload.name.lower()
         if not name.endswith((".csv", ".txt")):
-            raise forms.ValidationError("Upload a .csv file (CSV UTF-8).")
+            raise forms.ValidationError(_("Upload a .csv file (CSV UTF-8)."))
         return upload
 
     def clean(self):
         cleaned = super().clean()
         empty = not (cleaned.get("emails") or "").strip() and not cleaned.get("csv_file")
         if empty and not self.errors:
-            raise forms.ValidationError("Paste some addresses or choose a CSV file.")
+            raise forms.ValidationError(_("Paste some addresses or choose a CSV file."))
         return cleaned
 
 
@@ -219,17 +236,19 @@ class ReviewForm(forms.Form):
     meets or exceeds; otherwise it goes back with feedback."""
 
     decision = forms.ChoiceField(
-        label="Decision",
-        choices=[("accept", "Accept"), ("return", "Return with feedback")],
+        label=_("Decision"),
+        choices=[("accept", _("Accept")), ("return", _("Return with feedback"))],
         widget=forms.RadioSelect,
-        help_text="Accept only when every criterion meets or exceeds.",
+        help_text=_("Accept only when every criterion meets or exceeds."),
     )
     feedback = forms.CharField(
-        label="Feedback to the learner",
+        label=_("Feedback to the learner"),
         required=False,
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Required when you return the work: say what to improve, criterion by criterion.",
+        help_text=_(
+            "Required when you return the work: say what to improve, criterion by criterion."
+        ),
     )
 
     def __init__(self, *args, criteria=(), **kwargs):
@@ -241,8 +260,9 @@ class ReviewForm(forms.Form):
                 label=criterion.name,
                 choices=[(code, f"{label}: {text}") for code, label, text in criterion.levels],
                 widget=forms.RadioSelect,
-                help_text=f"{criterion.description} Example of meeting it: {criterion.example}",
-                error_messages={"required": "Choose a level for this criterion."},
+                help_text=_("%(description)s Example of meeting it: %(example)s")
+                % {"description": criterion.description, "example": criterion.example},
+                error_messages={"required": _("Choose a level for this criterion.")},
             )
         self.criteria = {f"criterion_{criterion.pk}": criterion for criterion in criteria}
         self.fields = {**marks, **self.fields}
@@ -263,14 +283,16 @@ class ReviewForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") == "return" and not (cleaned.get("feedback") or "").strip():
-            self.add_error("feedback", "Say what to improve when you return work.")
+            self.add_error("feedback", _("Say what to improve when you return work."))
         if cleaned.get("decision") == "accept":
             for name in self.criteria:
                 if cleaned.get(name) and cleaned[name] not in ACCEPTING_LEVELS:
                     self.add_error(
                         name,
-                        "Work is accepted only when every criterion meets or exceeds: "
-                        "return it with feedback, or change this level.",
+                        _(
+                            "Work is accepted only when every criterion meets or exceeds: "
+                            "return it with feedback, or change this level."
+                        ),
                     )
         return cleaned
 
@@ -283,40 +305,44 @@ class ReviewForm(forms.Form):
 
 class AlternativeEvidenceForm(forms.Form):
     source = forms.ChoiceField(
-        label="Where your evidence comes from",
+        label=_("Where your evidence comes from"),
         choices=AlternativeEvidence.Source.choices,
         widget=forms.RadioSelect,
     )
     description = forms.CharField(
-        label="Describe your evidence",
+        label=_("Describe your evidence"),
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="For an institutional account: which account, your part in it, and its "
-        "follower figures month by month. For practice work: what you did and where your "
-        "trainer can see it.",
+        help_text=_(
+            "For an institutional account: which account, your part in it, and its "
+            "follower figures month by month. For practice work: what you did and where your "
+            "trainer can see it."
+        ),
     )
 
 
 class EvidenceReviewForm(forms.Form):
     decision = forms.ChoiceField(
-        label="Decision",
-        choices=[("approve", "Approve"), ("return", "Return with feedback")],
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("return", _("Return with feedback"))],
         widget=forms.RadioSelect,
     )
     feedback = forms.CharField(
-        label="Feedback to the learner",
+        label=_("Feedback to the learner"),
         required=False,
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required when you return it: say what is missing.",
+        help_text=_("Required when you return it: say what is missing."),
     )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") == "return" and not (cleaned.get("feedback") or "").strip():
-            self.add_error("feedback", "Say what is missing when you return alternative evidence.")
+            self.add_error(
+                "feedback", _("Say what is missing when you return alternative evidence.")
+            )
         return cleaned
 
 
 class PauseForm(forms.Form):
-    reason = forms.CharField(label="Reason", max_length=300, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)

@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from curriculum.models import Activity, Criterion, Programme, Resource, RubricLevel
@@ -16,8 +19,8 @@ DEFAULT_LENGTH_DAYS = 365
 # The time model's snapshot on each enrolment: a pace for the enrolment, and
 # a status (a pace too) per milestone, in the column named after it.
 NEVER_ASSESSED = ""
-SNAPSHOT_CHOICES = [(NEVER_ASSESSED, "Not yet assessed")] + [
-    (pace.value, PACE_LABELS[pace].capitalize()) for pace in Pace
+SNAPSHOT_CHOICES = [(NEVER_ASSESSED, _("Not yet assessed"))] + [
+    (pace.value, capfirst(PACE_LABELS[pace])) for pace in Pace
 ]
 MILESTONE_FIELDS: dict[Milestone, str] = {
     Milestone.ACQUAINTED: "acquainted",
@@ -77,9 +80,9 @@ class Invitation(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        REVOKED = "revoked", "Revoked"
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
@@ -90,9 +93,9 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField()
-    sent_at = models.DateTimeField(help_text="When the invitation was last (re-)sent.")
+    sent_at = models.DateTimeField(help_text=_("When the invitation was last (re-)sent."))
     emailed_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the mail server last accepted its e-mail."
+        null=True, blank=True, help_text=_("When the mail server last accepted its e-mail.")
     )
     send_count = models.PositiveSmallIntegerField(default=1)
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -130,10 +133,10 @@ class Invitation(models.Model):
 
 class Enrolment(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        COMPLETED = "completed", "Completed"
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        COMPLETED = "completed", _("Completed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
@@ -299,7 +302,9 @@ class QuizAttempt(models.Model):
     # {"0": [1], "1": [0, 2]}: question position on the paper -> the keys of
     # the choices selected
     answers = models.JSONField()
-    score = models.PositiveSmallIntegerField(help_text="Percent of questions answered correctly.")
+    score = models.PositiveSmallIntegerField(
+        help_text=_("Percent of questions answered correctly.")
+    )
     passed = models.BooleanField()
     created_at = models.DateTimeField()
 
@@ -361,7 +366,7 @@ class ListeningEntry(models.Model):
     activity = models.ForeignKey(
         Activity, on_delete=models.PROTECT, related_name="listening_entries"
     )
-    day = models.DateField(help_text="The learner's local date.")
+    day = models.DateField(help_text=_("The learner's local date."))
     followed = models.TextField()
     learned = models.TextField()
     created_at = models.DateTimeField()
@@ -369,7 +374,7 @@ class ListeningEntry(models.Model):
 
     class Meta:
         ordering = ["-day"]
-        verbose_name_plural = "listening entries"
+        verbose_name_plural = _("listening entries")
         constraints = [
             # One entry a day, edited during that day: listening is a habit, not a sitting.
             models.UniqueConstraint(
@@ -385,10 +390,10 @@ class Submission(models.Model):
     """Practice work handed in for review (or self-assessed, without a trainer)."""
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Waiting for review"
-        ACCEPTED = "accepted", "Accepted"
-        RETURNED = "returned", "Returned with feedback"
-        SELF_ASSESSED = "self_assessed", "Self-assessed"
+        SUBMITTED = "submitted", _("Waiting for review")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned with feedback")
+        SELF_ASSESSED = "self_assessed", _("Self-assessed")
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="submissions")
     activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="submissions")
@@ -459,13 +464,13 @@ class AlternativeEvidence(models.Model):
     toward the year milestone as a stable following would."""
 
     class Source(models.TextChoices):
-        INSTITUTIONAL = "institutional", "Figures of an institutional account I contribute to"
-        PRACTICE = "practice", "Practice work that shows the same skills"
+        INSTITUTIONAL = "institutional", _("Figures of an institutional account I contribute to")
+        PRACTICE = "practice", _("Practice work that shows the same skills")
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Waiting for your trainer's approval"
-        APPROVED = "approved", "Approved"
-        RETURNED = "returned", "Returned with feedback"
+        SUBMITTED = "submitted", _("Waiting for your trainer's approval")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned with feedback")
 
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.CASCADE, related_name="alternative_evidence"
@@ -484,7 +489,7 @@ class AlternativeEvidence(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "alternative evidence"
+        verbose_name_plural = _("alternative evidence")
         constraints = [
             # One request waiting at a time; a double submit cannot queue two.
             models.UniqueConstraint(
@@ -549,7 +554,7 @@ class MilestoneAchievement(models.Model):
     achieved_at = models.DateTimeField()
     on_time = models.BooleanField()
     time_share = models.FloatField(
-        null=True, help_text="Active time taken, as a share of the milestone's horizon."
+        null=True, help_text=_("Active time taken, as a share of the milestone's horizon.")
     )
 
     class Meta:
@@ -566,20 +571,20 @@ class HistoryEvent(models.Model):
     """One line of a learner's activity history."""
 
     class Kind(models.TextChoices):
-        ENROLLED = "enrolled", "Enrolled"
-        COMPLETED = "completed", "Completed an activity"
-        QUIZ_ATTEMPT = "quiz_attempt", "Attempted a quiz"
-        ATTEMPT_GRANTED = "attempt_granted", "Granted another quiz attempt"
-        SUBMITTED = "submitted", "Submitted practice work"
-        REVIEWED = "reviewed", "Practice work reviewed"
-        LOGGED = "logged", "Logged listening"
-        CHECKED_IN = "checked_in", "Recorded followers"
-        EVIDENCE = "evidence", "Alternative evidence"
-        MILESTONE = "milestone", "Reached a milestone"
-        PAUSED = "paused", "Paused"
-        RESUMED = "resumed", "Resumed"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        RESTORED = "restored", "Restored"
+        ENROLLED = "enrolled", _("Enrolled")
+        COMPLETED = "completed", _("Completed an activity")
+        QUIZ_ATTEMPT = "quiz_attempt", _("Attempted a quiz")
+        ATTEMPT_GRANTED = "attempt_granted", _("Granted another quiz attempt")
+        SUBMITTED = "submitted", _("Submitted practice work")
+        REVIEWED = "reviewed", _("Practice work reviewed")
+        LOGGED = "logged", _("Logged listening")
+        CHECKED_IN = "checked_in", _("Recorded followers")
+        EVIDENCE = "evidence", _("Alternative evidence")
+        MILESTONE = "milestone", _("Reached a milestone")
+        PAUSED = "paused", _("Paused")
+        RESUMED = "resumed", _("Resumed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        RESTORED = "restored", _("Restored")
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="history")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -612,7 +617,7 @@ class HistoryEvent(models.Model):
         if self.actor_id is None or self.actor_id == self.enrolment.user_id:
             return ""
         if not self.actor.is_active:
-            return "a former trainer"
+            return gettext("a former trainer")
         return self.actor.get_full_name()
 
 
@@ -628,37 +633,37 @@ class Nudge(models.Model):
     """
 
     class Rule(models.TextChoices):
-        WELCOME = "welcome", "Welcome"
-        MILESTONE_ACHIEVED = "milestone_achieved", "Milestone reached"
-        DUE_SOON = "due_soon", "Milestone due soon"
-        OVERDUE = "overdue", "Milestone overdue"
-        BEHIND = "behind_pace", "Behind pace"
-        INACTIVE = "inactive", "Inactive for a while"
-        REVIEWED = "reviewed", "Practice work reviewed"
-        TRAINER_DIGEST = "trainer_digest", "Weekly cohort digest"
-        ORG_SUMMARY = "org_summary", "Monthly organisation summary"
+        WELCOME = "welcome", _("Welcome")
+        MILESTONE_ACHIEVED = "milestone_achieved", _("Milestone reached")
+        DUE_SOON = "due_soon", _("Milestone due soon")
+        OVERDUE = "overdue", _("Milestone overdue")
+        BEHIND = "behind_pace", _("Behind pace")
+        INACTIVE = "inactive", _("Inactive for a while")
+        REVIEWED = "reviewed", _("Practice work reviewed")
+        TRAINER_DIGEST = "trainer_digest", _("Weekly cohort digest")
+        ORG_SUMMARY = "org_summary", _("Monthly organisation summary")
         # Written by the discussions app (its content is registered there).
-        DISCUSSION_REPLY = "discussion_reply", "A reply to your thread"
-        DISCUSSION_MENTION = "discussion_mention", "A mention in a discussion"
-        TRAINER_REPLY = "trainer_reply", "Your trainer's reply in a discussion"
-        PEER_REVIEW_WAITING = "peer_review_waiting", "Peers waiting for your review"
+        DISCUSSION_REPLY = "discussion_reply", _("A reply to your thread")
+        DISCUSSION_MENTION = "discussion_mention", _("A mention in a discussion")
+        TRAINER_REPLY = "trainer_reply", _("Your trainer's reply in a discussion")
+        PEER_REVIEW_WAITING = "peer_review_waiting", _("Peers waiting for your review")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        SKIPPED = "skipped", "Skipped"
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("Skipped")
 
     class Email(models.TextChoices):
         """The e-mail's own course. The notification shows once `status` is
         sent; the e-mail may wait for the morning (quiet hours) and is then
         claimed and sent on its own, or dropped (the daily cap, an unsubscribe)."""
 
-        NONE = "", "Not yet decided"
-        WAITING = "waiting", "E-mail waiting"
-        SENDING = "sending", "E-mail being sent"
-        SENT = "sent", "E-mailed"
-        IN_APP = "in_app", "In-app only"
+        NONE = "", _("Not yet decided")
+        WAITING = "waiting", _("E-mail waiting")
+        SENDING = "sending", _("E-mail being sent")
+        SENT = "sent", _("E-mailed")
+        IN_APP = "in_app", _("In-app only")
 
     # The reason kept on a row whose e-mail waits for the recipient's morning.
     QUIET_HOURS = "quiet hours"
@@ -667,9 +672,9 @@ class Nudge(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nudges"
     )
     rule = models.CharField(max_length=24, choices=Rule.choices)
-    subject = models.CharField(max_length=80, help_text="What it is about, e.g. enrolment:12.")
+    subject = models.CharField(max_length=80, help_text=_("What it is about, e.g. enrolment:12."))
     period = models.CharField(
-        max_length=40, help_text="Which occurrence, e.g. a milestone or week."
+        max_length=40, help_text=_("Which occurrence, e.g. a milestone or week.")
     )
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.CASCADE, null=True, blank=True, related_name="nudges"
@@ -683,13 +688,13 @@ class Nudge(models.Model):
     skip_reason = models.CharField(max_length=200, blank=True)
     # What a digest said when it went out, so the in-app copy shows the same.
     digest = models.JSONField(default=list, blank=True)
-    not_before = models.DateTimeField(help_text="Held until then (an organisation's pause).")
+    not_before = models.DateTimeField(help_text=_("Held until then (an organisation's pause)."))
     email_not_before = models.DateTimeField(
-        null=True, blank=True, help_text="The e-mail waits until then (quiet hours)."
+        null=True, blank=True, help_text=_("The e-mail waits until then (quiet hours).")
     )
     created_at = models.DateTimeField()
     claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True, help_text="Shown in the app.")
+    sent_at = models.DateTimeField(null=True, blank=True, help_text=_("Shown in the app."))
     emailed_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

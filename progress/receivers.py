@@ -3,6 +3,7 @@
 from allauth.account.signals import email_confirmed
 from django.contrib import messages
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from progress.services import invitations_accept_for_email
 
@@ -14,4 +15,7 @@ def join_invited_cohorts(request, email_address, **kwargs):
     joined = invitations_accept_for_email(user=email_address.user, email=email_address.email)
     if request is not None:
         for enrolment in joined:
-            messages.success(request, f"You have joined the cohort “{enrolment.cohort.name}”.")
+            messages.success(
+                request,
+                _("You have joined the cohort “%(cohort)s”.") % {"cohort": enrolment.cohort.name},
+            )

@@ -7,6 +7,8 @@ and the ids of the activities the learner completed.
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from curriculum.models import Activity, Module, Stage
 from progress import timemodel
 from progress.timemodel import Milestone, MilestoneWork, stable_following
@@ -155,13 +157,15 @@ def learner_state(outline: list[Stage], completed_ids: set[int]) -> LearnerState
         if stage.unlock_stage_id and stage.unlock_stage_id in by_id:
             required = by_id[stage.unlock_stage_id]
             item.unlocked = required.complete
-            item.unlock_hint = f"Opens when you complete the stage “{required.stage.title}”."
+            item.unlock_hint = _("Opens when you complete the stage “%(stage)s”.") % {
+                "stage": required.stage.title
+            }
         elif stage.unlock_module_id and stage.unlock_module_id in state._modules:
             required_module = state._modules[stage.unlock_module_id]
             item.unlocked = required_module.complete
-            item.unlock_hint = (
-                f"Opens when you complete the module “{required_module.module.title}”."
-            )
+            item.unlock_hint = _("Opens when you complete the module “%(module)s”.") % {
+                "module": required_module.module.title
+            }
     return state
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.invitation_emails import invitation_email_record, invitation_emails_allowed
+from accounts.models import mail_language
 from ediplomacy.lib.mail import send_templated
 from ediplomacy.lib.queue import queue_after_commit
 from progress.models import Invitation
@@ -48,6 +49,11 @@ def send_invitation(invitation_id: int) -> bool:
         "progress/email/invitation",
         {"invitation": invitation, "link": link, "expires_at": invitation.expires_at()},
         [invitation.email],
+        language=mail_language(
+            email=invitation.email,
+            organisation=invitation.cohort.organisation,
+            chosen=invitation.language,
+        ),
     )
     invitation_email_record(email=invitation.email, now=now)
     Invitation.objects.filter(pk=invitation.pk).update(emailed_at=now)

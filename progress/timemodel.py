@@ -39,6 +39,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from django.utils.translation import pgettext_lazy
+
 STANDARD_YEAR_DAYS = 365
 
 # Pace compares the work done with what the standard schedule expects by now,
@@ -79,9 +81,9 @@ class Milestone(enum.StrEnum):
 
 
 MILESTONE_LABELS: dict[Milestone, str] = {
-    Milestone.ACQUAINTED: "Acquainted",
-    Milestone.E_LISTENER: "e-Listener",
-    Milestone.ACTIVE: "Active e-diplomat",
+    Milestone.ACQUAINTED: pgettext_lazy("milestone", "Acquainted"),
+    Milestone.E_LISTENER: pgettext_lazy("milestone", "e-Listener"),
+    Milestone.ACTIVE: pgettext_lazy("milestone", "Active e-diplomat"),
 }
 
 # The curriculum horizon (`curriculum.models.Horizon`) whose modules each
@@ -120,15 +122,16 @@ class Pace(enum.StrEnum):
 
 
 # Lower case: pages put them inside sentences, and capitalise them in lists.
+# Translated when shown (lazily): the time model itself never reads them.
 PACE_LABELS: dict[Pace, str] = {
-    Pace.NOT_STARTED: "not started",
-    Pace.AHEAD: "ahead",
-    Pace.ON_TRACK: "on track",
-    Pace.AT_RISK: "at risk",
-    Pace.OVERDUE: "overdue",
-    Pace.PAUSED: "paused",
-    Pace.ACHIEVED_ON_TIME: "achieved on time",
-    Pace.ACHIEVED_LATE: "achieved late",
+    Pace.NOT_STARTED: pgettext_lazy("pace", "not started"),
+    Pace.AHEAD: pgettext_lazy("pace", "ahead"),
+    Pace.ON_TRACK: pgettext_lazy("pace", "on track"),
+    Pace.AT_RISK: pgettext_lazy("pace", "at risk"),
+    Pace.OVERDUE: pgettext_lazy("pace", "overdue"),
+    Pace.PAUSED: pgettext_lazy("pace", "paused"),
+    Pace.ACHIEVED_ON_TIME: pgettext_lazy("pace", "achieved on time"),
+    Pace.ACHIEVED_LATE: pgettext_lazy("pace", "achieved late"),
 }
 
 # Worst first: the order in which a trainer looks at learners, and the scale

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
-    verbose_name = "Reports"
+    verbose_name = _("Reports")
 
     def ready(self):
         from progress.models import Nudge

@@ -6,6 +6,8 @@ it and carries the text alternative.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, pgettext
+
 from progress.timemodel import CURRENT_PACES, MILESTONE_LABELS, PACE_LABELS, Milestone
 
 
@@ -29,7 +31,7 @@ BAR_GAP = 12
 def funnel(headline) -> list[Bar]:
     """Enrolled learners, then how many reached each milestone: centred bars."""
     current = headline.enrolled - headline.by_status.get("withdrawn", 0)
-    rows = [("Enrolled", current)] + [
+    rows = [(pgettext("funnel", "Enrolled"), current)] + [
         (MILESTONE_LABELS[Milestone(m["code"])], m["achieved"]) for m in headline.milestones
     ]
     room = CHART_WIDTH - LABEL_WIDTH - 40  # the value is written after the bars
@@ -56,7 +58,7 @@ def stacked_pace_bars(rows: list[dict]) -> list[dict]:
     bars = []
     for index, row in enumerate(rows):
         parts = [(PACE_LABELS[p], p.value, row[f"pace_{p.value}"]) for p in CURRENT_PACES]
-        parts.append(("completed", "completed", row["completed"]))
+        parts.append((pgettext("pace", "completed"), "completed", row["completed"]))
         total = sum(count for _, _, count in parts)
         x = float(LABEL_WIDTH)
         segments = []
@@ -75,7 +77,7 @@ def stacked_pace_bars(rows: list[dict]) -> list[dict]:
             x += width
         bars.append(
             {
-                "label": row["cohort__name"] or "Self-paced",
+                "label": row["cohort__name"] or gettext("Self-paced"),
                 "y": index * (BAR_HEIGHT + BAR_GAP),
                 "segments": segments,
                 "total": total,

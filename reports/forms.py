@@ -4,6 +4,8 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from progress.models import Enrolment
 from progress.timemodel import CURRENT_PACES, MILESTONE_LABELS, PACE_LABELS
@@ -31,21 +33,21 @@ class ReportFilterForm(forms.Form):
     """The report's filters; they live in the URL, so a report can be bookmarked."""
 
     organisation = forms.TypedChoiceField(
-        label="Organisation", required=False, coerce=int, empty_value=None, widget=LongSelect
+        label=_("Organisation"), required=False, coerce=int, empty_value=None, widget=LongSelect
     )
     cohort = forms.TypedChoiceField(
-        label="Cohort", required=False, coerce=int, empty_value=None, widget=LongSelect
+        label=_("Cohort"), required=False, coerce=int, empty_value=None, widget=LongSelect
     )
     started_from = forms.DateField(
-        label="Started from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Started from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     started_to = forms.DateField(
-        label="Started until", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Started until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    status = forms.ChoiceField(label="Enrolment status", required=False)
-    pace = forms.ChoiceField(label="Pace", required=False)
-    milestone = forms.ChoiceField(label="Milestone", required=False)
-    state = forms.ChoiceField(label="Milestone state", required=False)
+    status = forms.ChoiceField(label=_("Enrolment status"), required=False)
+    pace = forms.ChoiceField(label=_("Pace"), required=False)
+    milestone = forms.ChoiceField(label=_("Milestone"), required=False)
+    state = forms.ChoiceField(label=_("Milestone state"), required=False)
 
     def __init__(self, *args, organisations, cohorts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,7 +60,7 @@ class ReportFilterForm(forms.Form):
         self.fields["cohort"].choices = [("", "All"), *cohorts]
         self.fields["status"].choices = [("", "Any"), *Enrolment.Status.choices]
         self.fields["pace"].choices = [("", "Any")] + [
-            (p.value, PACE_LABELS[p].capitalize()) for p in CURRENT_PACES
+            (p.value, capfirst(PACE_LABELS[p])) for p in CURRENT_PACES
         ]
         self.fields["milestone"].choices = [("", "Any")] + [
             (m.value, label) for m, label in MILESTONE_LABELS.items()
@@ -75,7 +77,7 @@ class ReportFilterForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("started_from"), cleaned.get("started_to")
         if start and end and start > end:
-            self.add_error("started_to", "The end of the range comes before its start.")
+            self.add_error("started_to", _("The end of the range comes before its start."))
         if bool(cleaned.get("milestone")) != bool(cleaned.get("state")):
-            self.add_error("state", "Choose both a milestone and its state, or neither.")
+            self.add_error("state", _("Choose both a milestone and its state, or neither."))
         return cleaned

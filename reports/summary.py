@@ -2,6 +2,9 @@
 
 import datetime
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from accounts import access
 from accounts.models import Organisation
 from progress.models import Nudge
@@ -17,10 +20,21 @@ def organisation_summary(nudge: Nudge, now: datetime.datetime) -> dict:
     organisation = Organisation.objects.get(pk=organisation_id)
     headline = report_headline(access.organisation_enrolments(organisation_id=organisation_id))
     current = headline.enrolled - headline.by_status.get("withdrawn", 0)
-    lines = [f"{organisation.name}: {current} current learners."]
+    # Written in the recipient's language: delivery runs it under their language.
+    lines = [
+        ngettext(
+            "%(organisation)s: %(count)s current learner.",
+            "%(organisation)s: %(count)s current learners.",
+            current,
+        )
+        % {"organisation": organisation.name, "count": current}
+    ]
     for row in headline.milestones:
         lines.append(
-            f"{MILESTONE_LABELS[Milestone(row['code'])]}: {row['on_time']} on time, "
-            f"{row['late']} late, {row['overdue']} overdue, {row['pending']} pending."
+            _(
+                "%(milestone)s: %(on_time)s on time, %(late)s late, %(overdue)s overdue, "
+                "%(pending)s pending."
+            )
+            % {"milestone": MILESTONE_LABELS[Milestone(row["code"])], **row}
         )
     return {"lines": lines}

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from accounts import access
 from accounts.services import audit_record
@@ -43,12 +44,40 @@ CSV_COLUMNS = [
 ]
 # Rubric results per cohort: stable too, for the same reason.
 CRITERIA_CSV_COLUMNS = ["cohort", "activity", "criterion", "not_yet", "meets", "exceeds"]
+# ?headers=translated: the same columns, headed in the reader's language for a
+# person opening the file in a spreadsheet; programs keep the names above.
+CSV_HEADINGS = {
+    "email": pgettext_lazy("CSV heading", "E-mail address"),
+    "display_name": pgettext_lazy("CSV heading", "Name"),
+    "organisation": pgettext_lazy("CSV heading", "Organisation"),
+    "cohort": pgettext_lazy("CSV heading", "Cohort"),
+    "started_at": pgettext_lazy("CSV heading", "Started"),
+    "length_days": pgettext_lazy("CSV heading", "Programme length (days)"),
+    "status": pgettext_lazy("CSV heading", "Status"),
+    "pace": pgettext_lazy("CSV heading", "Pace"),
+    "acquainted": pgettext_lazy("CSV heading", "Acquainted"),
+    "e_listener": pgettext_lazy("CSV heading", "e-Listener"),
+    "active_e_diplomat": pgettext_lazy("CSV heading", "Active e-diplomat"),
+    "last_activity_at": pgettext_lazy("CSV heading", "Last activity"),
+    "activity": pgettext_lazy("CSV heading", "Task"),
+    "criterion": pgettext_lazy("CSV heading", "Criterion"),
+    "not_yet": pgettext_lazy("CSV heading", "Not yet"),
+    "meets": pgettext_lazy("CSV heading", "Meets"),
+    "exceeds": pgettext_lazy("CSV heading", "Exceeds"),
+}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # How many cohorts the comparison table and its chart show (the page says so).
 COMPARED_COHORTS = 100
 CHARTED_COHORTS = 20
 # Lines per write: one write per row would spend half the export in the server's writes.
 CSV_LINES_PER_CHUNK = 1000
+
+
+def _headings(request, columns: list[str]) -> list[str]:
+    """The CSV's first row: machine names, or with ?headers=translated the reader's words."""
+    if request.GET.get("headers") == "translated":
+        return [str(CSV_HEADINGS[column]) for column in columns]
+    return columns
 
 
 def _filtered(request):
@@ -182,9 +211,13 @@ def report_csv(request):
         .iterator(chunk_size=2000)
     )
     writer = csv.writer(_Echo())
+    # Worded now, in the reader's language: the body streams after the request
+    # has ended and its language with it.
+    headings = _headings(request, CSV_COLUMNS)
 
     def stream():
-        yield "\ufeff" + writer.writerow(CSV_COLUMNS)  # the BOM: spreadsheets read UTF-8
+        # The BOM: spreadsheets read UTF-8.
+        yield "\ufeff" + writer.writerow(headings)
         lines = []
         for row in rows:
             lines.append(
@@ -227,9 +260,10 @@ def report_criteria_csv(request):
         return JsonResponse({"errors": form.errors}, status=400)
     rows = criterion_results_by_cohort(enrolments).iterator(chunk_size=2000)
     writer = csv.writer(_Echo())
+    headings = _headings(request, CRITERIA_CSV_COLUMNS)  # worded now, as above
 
     def stream():
-        yield "\ufeff" + writer.writerow(CRITERIA_CSV_COLUMNS)
+        yield "\ufeff" + writer.writerow(headings)
         lines = []
         for row in rows:
             values = [

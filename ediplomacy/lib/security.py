@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.utils.cache import has_vary_header, patch_cache_control
+from django.utils.translation import gettext as _
 
 
 class ContentSecurityPolicyMiddleware:
@@ -69,7 +70,7 @@ class IdleTimeoutMiddleware:
             last_seen = request.session.get(self.KEY)
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)
-                messages.info(request, "You were signed out after a period of inactivity.")
+                messages.info(request, _("You were signed out after a period of inactivity."))
             elif last_seen is None or now - last_seen >= self.RESOLUTION:
                 request.session[self.KEY] = now
         return self.get_response(request)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -80,9 +80,10 @@ def _milestone_label(code: str) -> str:
 
 
 def nudge_content(nudge: Nudge, *, digest: dict | None = None) -> dict:
-    """Subject, lines of text and one action for a nudge."""
-    with translation.override(nudge.recipient.language):
-        return _content(nudge, digest or {})
+    """Subject, lines of text and one action for a nudge, in the language active
+    now: the recipient's when it is delivered (`delivery.deliver_one`), the
+    reader's on a page."""
+    return _content(nudge, digest or {})
 
 
 def _content(nudge: Nudge, digest: dict) -> dict:
@@ -198,4 +199,4 @@ def _due_text(nudge: Nudge) -> str:
         Milestone(nudge.milestone)
     ]
     local = due.astimezone(nudge.recipient.zone)
-    return _("on %(date)s") % {"date": f"{local.day} {local:%B}"}
+    return _("on %(date)s") % {"date": formats.date_format(local, "MONTH_DAY_FORMAT")}

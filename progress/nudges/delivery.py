@@ -27,7 +27,7 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import access
 from ediplomacy.lib.mail import send_templated
@@ -202,9 +202,12 @@ def deliver_one(pk: int, now: datetime.datetime) -> str:
     )
     if nudge is None:
         return "gone"
-    if nudge.status == Nudge.Status.SENT:
-        return _deliver_waiting_email(nudge, now)
-    return _deliver_nudge(nudge, now)
+    # In the recipient's language and its formats, whoever's action planned it:
+    # the digest's lines, the notification kept for the app and the e-mail.
+    with translation.override(nudge.recipient.language_for_mail()):
+        if nudge.status == Nudge.Status.SENT:
+            return _deliver_waiting_email(nudge, now)
+        return _deliver_nudge(nudge, now)
 
 
 def _deliver_nudge(nudge: Nudge, now: datetime.datetime) -> str:

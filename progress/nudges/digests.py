@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.utils.translation import gettext as _
+
 from accounts import access
 from progress.models import Nudge, Submission
 from progress.nudges.delivery import Skip
@@ -20,10 +22,22 @@ def trainer_digest(nudge: Nudge, now: datetime.datetime) -> dict:
         waiting = Submission.objects.filter(
             enrolment__cohort=cohort, status=Submission.Status.SUBMITTED
         ).count()
+        # In the recipient's language: delivery runs it under their language.
         lines.append(
-            f"{cohort.name}: {summary.total} learners; {summary.by_pace[Pace.AT_RISK]} at risk, "
-            f"{summary.by_pace[Pace.OVERDUE]} overdue, {inactive} inactive for {INACTIVE_DAYS} "
-            f"days; {waiting} submissions waiting for review."
+            _(
+                "%(cohort)s: %(total)s learners; %(at_risk)s at risk, %(overdue)s overdue, "
+                "%(inactive)s inactive for %(days)s days; %(waiting)s submissions waiting "
+                "for review."
+            )
+            % {
+                "cohort": cohort.name,
+                "total": summary.total,
+                "at_risk": summary.by_pace[Pace.AT_RISK],
+                "overdue": summary.by_pace[Pace.OVERDUE],
+                "inactive": inactive,
+                "days": INACTIVE_DAYS,
+                "waiting": waiting,
+            }
         )
     if not lines:
         raise Skip("no active cohort")

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Lower, NullIf
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import access
 from accounts.access import Roles
@@ -80,7 +82,7 @@ def cohort_learners(*, enrolments: list[Enrolment], now: datetime.datetime) -> l
 
 
 def _withheld_cell(competence: Competence) -> dict:
-    return {"competence": competence.name, "shown": False, "label": "not shown", "level": 0}
+    return {"competence": competence.name, "shown": False, "label": _("not shown"), "level": 0}
 
 
 def _standing_cell(standing: Standing | None, competence: Competence) -> dict:
@@ -103,9 +105,9 @@ def _standing_cell(standing: Standing | None, competence: Competence) -> dict:
 # live. A learner whose pace changed with the mere passing of time may sit one
 # place off in the order until the next planner run.
 SORT_LABELS = {
-    "pace": "Most worrying first",
-    "name": "Name",
-    "activity": "Least recently active first",
+    "pace": gettext_lazy("Most worrying first"),
+    "name": gettext_lazy("Name"),
+    "activity": gettext_lazy("Least recently active first"),
 }
 # "Inactive" on the cohort page and in the trainer's digest.
 INACTIVE_DAYS = 14

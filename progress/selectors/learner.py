@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, IntegerField, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from curriculum.grading import retakes
 from curriculum.models import REVIEWED_KINDS, Activity, Programme
@@ -306,7 +306,11 @@ def learner_dashboard(
             about=enrolment.user.get_short_name() if for_trainer else None,
         ),
         timeline=charts.timeline(
-            enrolment.started_at, enrolment.length_days, assessment.milestones, now
+            enrolment.started_at,
+            enrolment.length_days,
+            assessment.milestones,
+            now,
+            rtl=translation.get_language_bidi(),
         ),
         calendar=charts.listening_calendar(logged, enrolment.local_today(now)),
         checkins=charts.checkin_chart(checkins),

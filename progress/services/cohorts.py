@@ -13,6 +13,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import access
 from accounts.invitations import InvitationError, invitation_resend_check
@@ -55,7 +56,11 @@ class RowProblem:
     reason: str
 
     def __str__(self):
-        return f"Line {self.line}: {self.value or '(empty)'}: {self.reason}"
+        return _("Line %(line)s: %(value)s: %(reason)s") % {
+            "line": self.line,
+            "value": self.value or _("(empty)"),
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -77,7 +82,7 @@ def cohort_create(
     by: User | None = None,
 ) -> Cohort:
     if length_days < 1:
-        raise CohortError("A programme lasts at least one day.")
+        raise CohortError(_("A programme lasts at least one day."))
     cohort = Cohort.objects.create(
         organisation=organisation,
         programme=programme,
@@ -129,7 +134,7 @@ def cohort_update(
     start, so a learner who joined late stays that much later.
     """
     if length_days < 1:
-        raise CohortError("A programme lasts at least one day.")
+        raise CohortError(_("A programme lasts at least one day."))
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
     shift = datetime.timedelta(days=(starts_on - cohort.starts_on).days)
     moved = 0
@@ -176,13 +181,15 @@ def _read_rows(text: str, csv_bytes: bytes | None) -> tuple[list[LearnerRow], li
     if csv_bytes is not None:
         if len(csv_bytes) > settings.LEARNER_CSV_MAX_BYTES:
             limit = settings.LEARNER_CSV_MAX_BYTES // 1000
-            return [], [RowProblem(0, "", f"the file is larger than {limit} kB")]
+            return [], [
+                RowProblem(0, "", _("the file is larger than %(limit)s kB") % {"limit": limit})
+            ]
         try:
             decoded = csv_bytes.decode("utf-8-sig")
         except UnicodeDecodeError:
-            return [], [RowProblem(0, "", "the file is not UTF-8 text: save it as “CSV UTF-8”")]
+            return [], [RowProblem(0, "", _("the file is not UTF-8 text: save it as “CSV UTF-8”"))]
         if "\0" in decoded:
-            return [], [RowProblem(0, "", "the file is not a CSV text file")]
+            return [], [RowProblem(0, "", _("the file is not a CSV text file"))]
         try:
             sample = csv.Sniffer().sniff(decoded[:2048], delimiters=",;\t")
             dialect: type[csv.Dialect] | csv.Dialect = sample
@@ -197,19 +204,29 @@ def _read_rows(text: str, csv_bytes: bytes | None) -> tuple[list[LearnerRow], li
                 if line == 1 and cells[0].lower() in {"email", "e-mail", "email address"}:
                     continue
                 if len(cells) > 3:
-                    problems.append(RowProblem(line, cells[0], "has more than three columns"))
+                    problems.append(RowProblem(line, cells[0], _("has more than three columns")))
                     continue
                 email, name, language = [*cells, "", ""][:3]
                 rows.append(LearnerRow(line, email, name, language.lower()))
         except csv.Error as error:
-            problems.append(RowProblem(reader.line_num, "", f"cannot be read as CSV ({error})"))
+            problems.append(
+                RowProblem(
+                    reader.line_num, "", _("cannot be read as CSV (%(error)s)") % {"error": error}
+                )
+            )
     else:
         for line, content in enumerate(text.splitlines(), start=1):
             for item in _SPLIT.split(content.strip()):
                 if item:
                     rows.append(LearnerRow(line, item))
     if len(rows) > MAX_ROWS:
-        return [], [RowProblem(0, "", f"more than {MAX_ROWS} learners at once: split the list")]
+        return [], [
+            RowProblem(
+                0,
+                "",
+                _("more than %(count)s learners at once: split the list") % {"count": MAX_ROWS},
+            )
+        ]
     return rows, problems
 
 
@@ -243,28 +260,36 @@ def learner_rows_check(
         try:
             validate_email(email)
         except ValidationError:
-            problems.append(RowProblem(row.line, row.email, "is not a valid e-mail address"))
+            problems.append(RowProblem(row.line, row.email, _("is not a valid e-mail address")))
             continue
         if len(email) > EMAIL_MAX_LENGTH:
             problems.append(
-                RowProblem(row.line, row.email[:60] + "…", "is longer than 254 characters")
+                RowProblem(row.line, row.email[:60] + "…", _("is longer than 254 characters"))
             )
             continue
         if email in seen:
             problems.append(
-                RowProblem(row.line, row.email, f"is a duplicate of line {seen[email]}")
+                RowProblem(
+                    row.line,
+                    row.email,
+                    _("is a duplicate of line %(line)s") % {"line": seen[email]},
+                )
             )
             continue
         seen[email] = row.line
         if row.language and row.language not in LANGUAGES:
             known = ", ".join(LANGUAGES)
             problems.append(
-                RowProblem(row.line, row.language, f"is not a language we offer ({known})")
+                RowProblem(
+                    row.line,
+                    row.language,
+                    _("is not a language we offer (%(known)s)") % {"known": known},
+                )
             )
             continue
         if len(row.display_name) > 150:
             problems.append(
-                RowProblem(row.line, row.email, "has a name longer than 150 characters")
+                RowProblem(row.line, row.email, _("has a name longer than 150 characters"))
             )
             continue
         valid.append(LearnerRow(row.line, email, row.display_name, row.language))
@@ -291,11 +316,11 @@ def learner_rows_check(
         enrolment = open_here.get(member.pk) if member is not None else None
         reason = ""
         if row.email in invited:
-            reason = "already has a pending invitation to this cohort"
+            reason = _("already has a pending invitation to this cohort")
         elif enrolment is not None and enrolment.cohort_id == cohort.pk:
-            reason = "is already in this cohort"
+            reason = _("is already in this cohort")
         elif enrolment is not None:
-            reason = f"is already in the cohort “{enrolment.cohort.name}”"
+            reason = _("is already in the cohort “%(cohort)s”") % {"cohort": enrolment.cohort.name}
         if reason:
             problems.append(RowProblem(row.line, row.email, reason))
         else:
@@ -335,7 +360,7 @@ def _join(
         or open_enrolment.cohort.organisation_id != cohort.organisation_id
     ):
         raise CohortError(
-            "This learner is still enrolled elsewhere: they must accept an invitation to join."
+            _("This learner is still enrolled elsewhere: they must accept an invitation to join.")
         )
     enrolment = open_enrolment or (
         access.organisation_enrolments(organisation_id=cohort.organisation_id)
@@ -399,7 +424,7 @@ def cohort_add_learners(*, cohort: Cohort, rows: list[LearnerRow], by: User) -> 
     cannot add someone who has since joined another cohort.
     """
     if cohort.is_archived:
-        raise CohortError("This cohort is archived: restore it before adding learners.")
+        raise CohortError(_("This cohort is archived: restore it before adding learners."))
     checked, problems = learner_rows_check(cohort=cohort, rows=rows)
     if problems:
         raise CohortError("; ".join(str(problem) for problem in problems))
@@ -424,8 +449,11 @@ def cohort_add_learners(*, cohort: Cohort, rows: list[LearnerRow], by: User) -> 
     budget = _invitation_budget(by, now)
     if newcomers > budget:
         raise CohortError(
-            f"This list would send {newcomers} invitations, and you can send {max(budget, 0)} "
-            "more this hour. Send the rest later."
+            _(
+                "This list would send %(newcomers)s invitations, and you can send %(budget)s "
+                "more this hour. Send the rest later."
+            )
+            % {"newcomers": newcomers, "budget": max(budget, 0)}
         )
     result = AddResult()
     joined = []
@@ -473,7 +501,7 @@ def enrolment_withdraw(*, enrolment: Enrolment, by: User) -> None:
         .update(status=Enrolment.Status.WITHDRAWN)
     )
     if not changed:
-        raise CohortError("This learner is already withdrawn.")
+        raise CohortError(_("This learner is already withdrawn."))
     _history(enrolment, HistoryEvent.Kind.WITHDRAWN, "Withdrawn from the cohort", now, actor=by)
     _audit_enrolment(enrolment, by, "enrolment.withdraw")
 
@@ -483,15 +511,17 @@ def enrolment_restore(*, enrolment: Enrolment, by: User) -> None:
     now = timezone.now()
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status != Enrolment.Status.WITHDRAWN:
-        raise CohortError("This learner is not withdrawn.")
+        raise CohortError(_("This learner is not withdrawn."))
     if (
         Enrolment.objects.filter(user_id=enrolment.user_id, programme_id=enrolment.programme_id)
         .exclude(status=Enrolment.Status.WITHDRAWN)
         .exists()
     ):
         raise CohortError(
-            "This record cannot be reopened: the learner has since started the programme "
-            "again. Invite them to the cohort if they are to come back."
+            _(
+                "This record cannot be reopened: the learner has since started the programme "
+                "again. Invite them to the cohort if they are to come back."
+            )
         )
     enrolment.status = _status_before_withdrawal(enrolment)
     enrolment.save(update_fields=["status"])
@@ -506,10 +536,10 @@ def invitation_resend(*, invitation: Invitation, by: User | None = None) -> Invi
     `INVITATION_MAX_SENDS` times in all, so nobody's inbox is flooded."""
     now = timezone.now()
     if _invitation_budget(by, now) < 1:
-        raise CohortError("You have sent as many invitations as allowed this hour. Try later.")
+        raise CohortError(_("You have sent as many invitations as allowed this hour. Try later."))
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != Invitation.Status.PENDING:
-        raise CohortError("Only a pending invitation can be sent again.")
+        raise CohortError(_("Only a pending invitation can be sent again."))
     try:
         invitation_resend_check(
             send_count=invitation.send_count, sent_at=invitation.sent_at, now=now
@@ -533,7 +563,7 @@ def invitation_revoke(*, invitation: Invitation, by: User | None = None) -> None
         status=Invitation.Status.REVOKED
     )
     if not changed:
-        raise CohortError("Only a pending invitation can be revoked.")
+        raise CohortError(_("Only a pending invitation can be revoked."))
     audit_record(
         actor=by,
         action="invitation.revoke",
@@ -558,11 +588,14 @@ def invitation_accept(*, invitation: Invitation, user: User, bring_work: bool = 
         .get(pk=invitation.pk)
     )
     if invitation.status != Invitation.Status.PENDING:
-        raise CohortError("This invitation is no longer open.")
+        raise CohortError(_("This invitation is no longer open."))
     if invitation.is_expired(now):
-        raise CohortError("This invitation has expired: ask your trainer to send it again.")
+        raise CohortError(_("This invitation has expired: ask your trainer to send it again."))
     if not user.emailaddress_set.filter(email__iexact=invitation.email, verified=True).exists():
-        raise CohortError(f"This invitation is for {invitation.email}: sign in with that address.")
+        raise CohortError(
+            _("This invitation is for %(email)s: sign in with that address.")
+            % {"email": invitation.email}
+        )
     cohort = invitation.cohort
     if invitation.display_name and not user.display_name:
         user.display_name = invitation.display_name
@@ -570,7 +603,7 @@ def invitation_accept(*, invitation: Invitation, user: User, bring_work: bool = 
     previous = invitation_previous_enrolment(invitation=invitation, user=user)
     if previous is not None and previous.is_open:
         _leave(previous, cohort, now)
-    enrolment, _ = _join(cohort=cohort, user=user, now=now, snapshot=False)
+    enrolment, _unused = _join(cohort=cohort, user=user, now=now, snapshot=False)
     if (
         bring_work
         and previous is not None

@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.services import audit_record
@@ -130,7 +132,7 @@ def _is_recent(moment: datetime.datetime) -> bool:
 def _lock(enrolment: Enrolment) -> Enrolment:
     locked = Enrolment.objects.select_for_update().select_related("user").get(pk=enrolment.pk)
     if locked.status == Enrolment.Status.WITHDRAWN:
-        raise StudyError("This enrolment has been withdrawn; ask your trainer to restore it.")
+        raise StudyError(_("This enrolment has been withdrawn; ask your trainer to restore it."))
     return locked
 
 
@@ -152,7 +154,7 @@ def _touch(enrolment: Enrolment, now: datetime.datetime) -> None:
 
 def _complete(enrolment: Enrolment, activity: Activity, now: datetime.datetime) -> bool:
     """Records a completion once; returns whether this call recorded it."""
-    _, created = Completion.objects.get_or_create(
+    _unused, created = Completion.objects.get_or_create(
         enrolment=enrolment, activity=activity, defaults={"completed_at": now}
     )
     if created:
@@ -214,7 +216,7 @@ def progress_refresh(*, enrolment: Enrolment, now: datetime.datetime) -> None:
         facts = work[milestone]
         if milestone.value in achieved or facts.done < facts.required:
             continue
-        _, created = MilestoneAchievement.objects.get_or_create(
+        _unused, created = MilestoneAchievement.objects.get_or_create(
             enrolment=enrolment,
             milestone=milestone.value,
             defaults={
@@ -368,7 +370,7 @@ def quiz_attempt_grant(*, enrolment: Enrolment, activity: Activity, by: User) ->
     """A trainer grants one more attempt at a quiz, beyond its cap and its cooldown."""
     enrolment = _lock(enrolment)
     if activity.kind != Activity.Kind.QUIZ:
-        raise StudyError("Only a quiz has attempts to grant.")
+        raise StudyError(_("Only a quiz has attempts to grant."))
     now = timezone.now()
     grant = QuizGrant.objects.create(
         enrolment=enrolment, activity=activity, granted_by=by, created_at=now
@@ -465,14 +467,14 @@ def practice_submit(
     now = timezone.now()
     text, link = text.strip(), link.strip()
     if not text and not link:
-        raise StudyError("Add your work as text, a link, or both.")
+        raise StudyError(_("Add your work as text, a link, or both."))
     if Completion.objects.filter(enrolment=enrolment, activity=activity).exists():
-        raise StudyError("This practice task is already complete.")
+        raise StudyError(_("This practice task is already complete."))
     if enrolment.has_trainer:
         if Submission.objects.filter(
             enrolment=enrolment, activity=activity, status=Submission.Status.SUBMITTED
         ).exists():
-            raise StudyError("Your work is already waiting for review.")
+            raise StudyError(_("Your work is already waiting for review."))
         submission = Submission.objects.create(
             enrolment=enrolment, activity=activity, text=text, link=link, created_at=now
         )
@@ -527,9 +529,9 @@ def _check_marks(activity: Activity, marks: Mapping[int, str], accept: bool) -> 
             )
     unknown = set(marks) - {criterion.pk for criterion in activity.rubric}
     if unknown:
-        raise StudyError("These marks are for criteria this task does not have.")
+        raise StudyError(_("These marks are for criteria this task does not have."))
     if problems:
-        raise MarksError("Some criteria need a level that fits the decision.", problems)
+        raise MarksError(_("Some criteria need a level that fits the decision."), problems)
 
 
 @transaction.atomic
@@ -551,7 +553,7 @@ def submission_review(
     feedback = feedback.strip()
     marks = dict(marks or {})
     if not accept and not feedback:
-        raise StudyError("Say what to improve when you return work.")
+        raise StudyError(_("Say what to improve when you return work."))
     _check_marks(submission.activity, marks, accept)
     now = timezone.now()
     status = Submission.Status.ACCEPTED if accept else Submission.Status.RETURNED
@@ -559,7 +561,7 @@ def submission_review(
         pk=submission.pk, status=Submission.Status.SUBMITTED
     ).update(status=status, feedback=feedback, reviewed_by=reviewer, reviewed_at=now)
     if changed != 1:
-        raise StudyError("This work has already been reviewed.")
+        raise StudyError(_("This work has already been reviewed."))
     CriterionMark.objects.bulk_create(
         CriterionMark(submission=submission, criterion_id=criterion_id, level=level)
         for criterion_id, level in marks.items()
@@ -612,8 +614,15 @@ def reflection_save(*, enrolment: Enrolment, activity: Activity, text: str) -> R
     text = text.strip()
     words = len(text.split())
     if words < activity.min_words:
-        raise StudyError(f"Write at least {activity.min_words} words; you have {words}.")
-    reflection, _ = Reflection.objects.update_or_create(
+        raise StudyError(
+            ngettext(
+                "Write at least %(count)s word; you have %(words)s.",
+                "Write at least %(count)s words; you have %(words)s.",
+                activity.min_words,
+            )
+            % {"count": activity.min_words, "words": words}
+        )
+    reflection, _unused = Reflection.objects.update_or_create(
         enrolment=enrolment,
         activity=activity,
         defaults={"text": text, "updated_at": now},
@@ -632,9 +641,9 @@ def checkin_record(
     enrolment = _lock(enrolment)
     now = timezone.now()
     if followers < 0:
-        raise StudyError("A follower count cannot be negative.")
+        raise StudyError(_("A follower count cannot be negative."))
     day = recorded_on or enrolment.local_today(now)
-    checkin, _ = FollowingCheckin.objects.update_or_create(
+    checkin, _unused = FollowingCheckin.objects.update_or_create(
         enrolment=enrolment,
         recorded_on=day,
         defaults={"followers": followers, "account": account.strip()},
@@ -654,7 +663,7 @@ def checkin_record(
 def enrolment_pause(*, enrolment: Enrolment, by: User, reason: str = "") -> Pause:
     enrolment = _lock(enrolment)
     if enrolment.status != Enrolment.Status.ACTIVE:
-        raise StudyError("Only an active enrolment can be paused.")
+        raise StudyError(_("Only an active enrolment can be paused."))
     now = timezone.now()
     pause = Pause.objects.create(
         enrolment=enrolment, started_at=now, reason=reason.strip(), created_by=by
@@ -678,7 +687,7 @@ def enrolment_resume(*, enrolment: Enrolment, by: User) -> None:
     now = timezone.now()
     updated = Pause.objects.filter(enrolment=enrolment, ended_at__isnull=True).update(ended_at=now)
     if not updated:
-        raise StudyError("This enrolment is not paused.")
+        raise StudyError(_("This enrolment is not paused."))
     # Resuming is activity: the time away does not count as inactivity.
     Enrolment.objects.filter(pk=enrolment.pk, status=Enrolment.Status.PAUSED).update(
         status=Enrolment.Status.ACTIVE, last_activity_at=now
@@ -700,20 +709,22 @@ def alternative_evidence_submit(
     description = description.strip()
     if not enrolment.has_trainer:
         raise StudyError(
-            "Alternative evidence needs a trainer's approval, and you are studying "
-            "without a trainer: record the follower counts of a professional account instead."
+            _(
+                "Alternative evidence needs a trainer's approval, and you are studying "
+                "without a trainer: record the follower counts of a professional account instead."
+            )
         )
     if source not in AlternativeEvidence.Source.values:
-        raise StudyError("Choose where your evidence comes from.")
+        raise StudyError(_("Choose where your evidence comes from."))
     if not description:
-        raise StudyError("Describe your evidence, so your trainer can judge it.")
+        raise StudyError(_("Describe your evidence, so your trainer can judge it."))
     evidence = AlternativeEvidence.objects.filter(enrolment=enrolment).exclude(
         status=AlternativeEvidence.Status.RETURNED
     )
     if any(item.status == AlternativeEvidence.Status.APPROVED for item in evidence):
-        raise StudyError("Your alternative evidence is already approved.")
+        raise StudyError(_("Your alternative evidence is already approved."))
     if evidence:
-        raise StudyError("Your alternative evidence is already waiting for your trainer.")
+        raise StudyError(_("Your alternative evidence is already waiting for your trainer."))
     created = AlternativeEvidence.objects.create(
         enrolment=enrolment,
         activity=activity,
@@ -741,14 +752,14 @@ def alternative_evidence_review(
     evidence changes: a second reviewer finds it already decided."""
     feedback = feedback.strip()
     if not approve and not feedback:
-        raise StudyError("Say what is missing when you return alternative evidence.")
+        raise StudyError(_("Say what is missing when you return alternative evidence."))
     now = timezone.now()
     status = AlternativeEvidence.Status.APPROVED if approve else AlternativeEvidence.Status.RETURNED
     changed = AlternativeEvidence.objects.filter(
         pk=evidence.pk, status=AlternativeEvidence.Status.SUBMITTED
     ).update(status=status, feedback=feedback, reviewed_by=reviewer, reviewed_at=now)
     if changed != 1:
-        raise StudyError("This evidence has already been reviewed.")
+        raise StudyError(_("This evidence has already been reviewed."))
     evidence.refresh_from_db()
     enrolment = (
         Enrolment.objects.select_for_update(of=("self",))

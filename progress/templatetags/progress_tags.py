@@ -2,8 +2,11 @@ import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.timesince import timesince
+from django.utils.translation import gettext
 
+from progress.models import Enrolment
 from progress.timemodel import PACE_LABELS, Pace
 
 register = template.Library()
@@ -13,7 +16,7 @@ register = template.Library()
 def pace_label(value: str) -> str:
     """A stored pace or milestone state, as a person reads it."""
     try:
-        return PACE_LABELS[Pace(value)].capitalize()
+        return capfirst(PACE_LABELS[Pace(value)])
     except ValueError:
         return "—"
 
@@ -25,5 +28,14 @@ def ago(value: datetime.datetime | None) -> str:
     if not value:
         return ""
     if timezone.now() - value < datetime.timedelta(minutes=1):
-        return "just now"
-    return f"{timesince(value)} ago"
+        return gettext("just now")
+    return gettext("%(duration)s ago") % {"duration": timesince(value)}
+
+
+@register.filter
+def enrolment_status(value: str) -> str:
+    """A stored enrolment status ("paused"), as a person reads it."""
+    try:
+        return Enrolment.Status(value).label
+    except ValueError:
+        return value

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from curriculum.selectors import programme_default
@@ -50,7 +51,7 @@ def pause(request):
         return redirect("progress:programme")
     form = PauseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The reason is too long or contains characters we cannot keep.")
+        messages.error(request, _("The reason is too long or contains characters we cannot keep."))
         return redirect("progress:dashboard")
     try:
         services.enrolment_pause(
@@ -59,7 +60,7 @@ def pause(request):
     except services.StudyError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Your programme is paused. Your due dates wait for you.")
+        messages.success(request, _("Your programme is paused. Your due dates wait for you."))
     return redirect("progress:dashboard")
 
 
@@ -74,5 +75,5 @@ def resume(request):
     except services.StudyError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Welcome back: your programme is running again.")
+        messages.success(request, _("Welcome back: your programme is running again."))
     return redirect("progress:dashboard")

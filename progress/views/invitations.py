@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core import signing
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from progress import services
@@ -59,7 +60,7 @@ def invitation(request, token):
                 context["problem"] = "mismatch"
                 context["message"] = str(error)
                 return render(request, "progress/invitation.html", context, status=403)
-            messages.success(request, f"Welcome to {found.cohort.name}.")
+            messages.success(request, _("Welcome to %(cohort)s.") % {"cohort": found.cohort.name})
             return redirect("progress:dashboard")
         context["previous"] = previous
         return render(request, "progress/invitation.html", context)

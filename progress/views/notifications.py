@@ -9,6 +9,7 @@ from django.core import signing
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -100,7 +101,7 @@ def preferences(request):
                 preferences.pop(rule.value, None)
         user.nudge_preferences = preferences
         user.save(update_fields=["nudge_preferences"])
-        messages.success(request, "Your reminder choices are saved.")
+        messages.success(request, _("Your reminder choices are saved."))
         return redirect("progress:preferences")
     rows = [
         {"rule": rule, "label": rule.label, "channel": user.nudge_channel(rule)} for rule in offered
@@ -111,7 +112,7 @@ def preferences(request):
 def email_masked(address: str) -> str:
     """The address as a page shown without logging in may name it: the first
     letter and the domain, so its owner recognises it and nobody else learns it."""
-    local, _, domain = address.partition("@")
+    local, _at, domain = address.partition("@")
     return f"{local[:1]}•••@{domain}"
 
 

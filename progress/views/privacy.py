@@ -11,6 +11,8 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from accounts.access import organisations_needing_successor
@@ -20,11 +22,13 @@ from progress.services.privacy import account_delete, personal_data_export
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
-        label="Your password",
+        label=gettext_lazy("Your password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     confirm = forms.BooleanField(
-        label="I understand that my account and what I wrote will be deleted for good."
+        label=gettext_lazy(
+            "I understand that my account and what I wrote will be deleted for good."
+        )
     )
 
     def __init__(self, *args, request, **kwargs):
@@ -36,7 +40,7 @@ class DeleteAccountForm(forms.Form):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
             password_attempt_failed(self.request)
-            raise forms.ValidationError("This is not your current password.")
+            raise forms.ValidationError(_("This is not your current password."))
         return password
 
 
@@ -89,7 +93,7 @@ def delete_account(request):
             alone = organisations_needing_successor(user=request.user)
         else:
             logout(request)
-            messages.success(request, "Your account and personal data are deleted.")
+            messages.success(request, _("Your account and personal data are deleted."))
             return redirect("home")
     refused = request.method == "POST" and (bool(alone) or not form.is_valid())
     return render(

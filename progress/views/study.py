@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from curriculum.grading import grade, paper_in_content_order, paper_in_words
@@ -62,7 +63,7 @@ def enrol(request):
     except services.AlreadyEnrolled as error:
         messages.info(request, str(error))
     else:
-        messages.success(request, "Welcome to the programme. Start with the orientation.")
+        messages.success(request, _("Welcome to the programme. Start with the orientation."))
     return redirect("progress:continue")
 
 
@@ -73,7 +74,7 @@ def continue_(request):
         return redirect("progress:programme")
     activity = learner_progress(enrolment).next_activity
     if activity is None:
-        messages.success(request, "You have completed every activity in the programme.")
+        messages.success(request, _("You have completed every activity in the programme."))
         return redirect("progress:programme")
     return redirect(activity)
 
@@ -92,9 +93,11 @@ def _study_context(request, stage_slug: str, module_slug: str):
 
 @login_required
 def module(request, stage_slug, module_slug):
-    enrolment, _, stage_state, module_state = _study_context(request, stage_slug, module_slug)
+    enrolment, _activity, stage_state, module_state = _study_context(
+        request, stage_slug, module_slug
+    )
     if enrolment is None:
-        messages.info(request, "Start the programme to open its modules.")
+        messages.info(request, _("Start the programme to open its modules."))
         return redirect("progress:programme")
     return render(
         request,
@@ -111,7 +114,7 @@ ACTIVITY_TEMPLATES = {kind: f"progress/activity/{kind}.html" for kind in Activit
 def activity(request, stage_slug, module_slug, activity_slug):
     enrolment, state, stage_state, module_state = _study_context(request, stage_slug, module_slug)
     if enrolment is None:
-        messages.info(request, "Start the programme to open its activities.")
+        messages.info(request, _("Start the programme to open its activities."))
         return redirect("progress:programme")
     item = next((a for a in module_state.activities if a.activity.slug == activity_slug), None)
     if item is None:
@@ -221,15 +224,17 @@ def _handle_post(request, enrolment, activity):
     try:
         if kind == Activity.Kind.READING:
             services.reading_mark_read(enrolment=enrolment, activity=activity)
-            messages.success(request, "Marked as read.")
+            messages.success(request, _("Marked as read."))
             return done, None
         if kind == Activity.Kind.QUIZ:
             draw_id = parse_id(request.POST.get("draw"))
             if draw_id is None:
-                messages.error(request, "Your answers did not reach us whole; please answer again.")
+                messages.error(
+                    request, _("Your answers did not reach us whole; please answer again.")
+                )
                 return done, None
             raw = {str(i): request.POST.getlist(f"q{i}") for i in range(len(activity.questions))}
-            attempt, _ = services.quiz_submit(
+            attempt, _created = services.quiz_submit(
                 enrolment=enrolment, activity=activity, raw_answers=raw, draw_id=draw_id
             )
             return redirect("progress:quiz_result", *_path(activity), attempt.pk), None
@@ -242,8 +247,12 @@ def _handle_post(request, enrolment, activity):
             )
             follow = request.POST.get("action") != "unfollow"
             services.resource_follow(enrolment=enrolment, resource=resource, follow=follow)
-            verb = "now follow" if follow else "no longer follow"
-            messages.success(request, f"You {verb} “{resource.title}”.")
+            done = (
+                _("You now follow “%(title)s”.")
+                if follow
+                else _("You no longer follow “%(title)s”.")
+            )
+            messages.success(request, done % {"title": resource.title})
             return redirect(activity.get_absolute_url() + f"#resource-{resource.slug}"), None
         if kind == Activity.Kind.LISTENING_LOG:
             form = ListeningEntryForm(request.POST)
@@ -252,7 +261,7 @@ def _handle_post(request, enrolment, activity):
             services.listening_entry_save(
                 enrolment=enrolment, activity=activity, **form.cleaned_data
             )
-            messages.success(request, "Today's listening is saved.")
+            messages.success(request, _("Today's listening is saved."))
             return done, None
         if kind == Activity.Kind.PRACTICE:
             form = PracticeForm(
@@ -276,7 +285,7 @@ def _handle_post(request, enrolment, activity):
             services.reflection_save(
                 enrolment=enrolment, activity=activity, text=form.cleaned_data["text"]
             )
-            messages.success(request, "Your reflection is saved.")
+            messages.success(request, _("Your reflection is saved."))
             return done, None
         if kind == Activity.Kind.CHECKIN and request.POST.get("action") == "evidence":
             form = AlternativeEvidenceForm(request.POST)
@@ -286,7 +295,7 @@ def _handle_post(request, enrolment, activity):
                 enrolment=enrolment, activity=activity, **form.cleaned_data
             )
             messages.success(
-                request, "Your evidence is sent. Your trainer will approve or return it."
+                request, _("Your evidence is sent. Your trainer will approve or return it.")
             )
             return redirect(activity.get_absolute_url() + "#alternative-evidence"), None
         if kind == Activity.Kind.CHECKIN:
@@ -294,7 +303,7 @@ def _handle_post(request, enrolment, activity):
             if not form.is_valid():
                 return None, form
             services.checkin_record(enrolment=enrolment, activity=activity, **form.cleaned_data)
-            messages.success(request, "Your follower count is recorded.")
+            messages.success(request, _("Your follower count is recorded."))
             return done, None
     except services.StudyError as error:
         messages.error(request, str(error))

@@ -13,6 +13,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from accounts import access
@@ -114,7 +116,10 @@ def cohort_create(request):
             trainers=list(form.cleaned_data["trainers"]),
             by=request.user,
         )
-        messages.success(request, f"The cohort “{cohort.name}” is ready. Now add its learners.")
+        messages.success(
+            request,
+            _("The cohort “%(cohort)s” is ready. Now add its learners.") % {"cohort": cohort.name},
+        )
         return redirect("progress:cohort_add_learners", cohort.pk)
     return render(request, "progress/trainer/cohort_form.html", {"form": form, "cohort": None})
 
@@ -213,10 +218,17 @@ def cohort_edit(request, cohort_id):
             trainers=list(data["trainers"]),
             by=request.user,
         )
-        note = (
-            f" The due dates of {moved} learner{'s' if moved != 1 else ''} moved." if moved else ""
+        saved = (
+            ngettext(
+                "The cohort is saved. The due dates of %(count)s learner moved.",
+                "The cohort is saved. The due dates of %(count)s learners moved.",
+                moved,
+            )
+            % {"count": moved}
+            if moved
+            else _("The cohort is saved.")
         )
-        messages.success(request, f"The cohort is saved.{note}")
+        messages.success(request, saved)
         return redirect(cohort)
     return render(request, "progress/trainer/cohort_form.html", {"form": form, "cohort": cohort})
 
@@ -229,23 +241,29 @@ def cohort_archive(request, cohort_id):
     if archive and not _confirmed(request):
         return _confirmation(
             request,
-            title=f"Archive “{cohort.name}”?",
-            what=(
+            title=_("Archive “%(cohort)s”?") % {"cohort": cohort.name},
+            what=_(
                 "Its learners stop receiving reminders, its trainers stop getting its weekly "
                 "digest, and nobody can be added to it. Every learner's work and the cohort's "
                 "figures in the reports stay."
             ),
-            undo="you can restore the cohort at any time from its page, and all of this resumes.",
+            undo=_(
+                "you can restore the cohort at any time from its page, and all of this resumes."
+            ),
             action=reverse("progress:cohort_archive", args=[cohort.pk]),
             fields=[("action", "archive")],
-            button="Archive the cohort",
+            button=_("Archive the cohort"),
             back=cohort.get_absolute_url(),
         )
     services.cohort_archive(cohort=cohort, archived=archive, by=request.user)
     if archive:
-        messages.success(request, f"“{cohort.name}” is archived. You can restore it at any time.")
+        messages.success(
+            request,
+            _("“%(cohort)s” is archived. You can restore it at any time.")
+            % {"cohort": cohort.name},
+        )
     else:
-        messages.success(request, f"“{cohort.name}” is active again.")
+        messages.success(request, _("“%(cohort)s” is active again.") % {"cohort": cohort.name})
     return redirect(cohort)
 
 
@@ -262,7 +280,7 @@ def cohort_add_learners(request, cohort_id):
             csv_bytes=upload.read() if upload else None,
         )
         if not problems and not rows:
-            form.add_error(None, "The list has no addresses.")
+            form.add_error(None, _("The list has no addresses."))
         elif not problems:
             try:
                 result = services.cohort_add_learners(cohort=cohort, rows=rows, by=request.user)
@@ -271,12 +289,16 @@ def cohort_add_learners(request, cohort_id):
             else:
                 parts = []
                 if result.enrolled:
-                    parts.append(f"{len(result.enrolled)} enrolled")
+                    parts.append(_("%(count)s enrolled") % {"count": len(result.enrolled)})
                 if result.restored:
-                    parts.append(f"{len(result.restored)} restored")
+                    parts.append(_("%(count)s restored") % {"count": len(result.restored)})
                 if result.invited:
-                    parts.append(f"{len(result.invited)} invited by e-mail")
-                messages.success(request, f"Learners added: {', '.join(parts)}.")
+                    parts.append(_("%(count)s invited by e-mail") % {"count": len(result.invited)})
+                messages.success(
+                    request,
+                    _("Learners added: %(parts)s.")
+                    % {"parts": pgettext("list separator", ", ").join(parts)},
+                )
                 return redirect(cohort)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -299,25 +321,34 @@ def cohort_invitations(request, cohort_id):
         if request.POST.get("action") == "revoke" and pending and not _confirmed(request):
             return _confirmation(
                 request,
-                title=f"Revoke the invitation to {invitation.email}?",
-                what=(
-                    f"The link in the invitation e-mail stops working, and {invitation.email} "
-                    f"cannot join “{cohort.name}” with it, even by signing up."
+                title=_("Revoke the invitation to %(email)s?") % {"email": invitation.email},
+                what=_(
+                    "The link in the invitation e-mail stops working, and %(email)s "
+                    "cannot join “%(cohort)s” with it, even by signing up."
+                )
+                % {"email": invitation.email, "cohort": cohort.name},
+                undo=_(
+                    "a revoked invitation cannot be revived; to invite the address again, "
+                    "add it to the cohort again."
                 ),
-                undo="a revoked invitation cannot be revived; to invite the address again, "
-                "add it to the cohort again.",
                 action=reverse("progress:cohort_invitations", args=[cohort.pk]),
                 fields=[("invitation", invitation.pk), ("action", "revoke")],
-                button="Revoke the invitation",
+                button=_("Revoke the invitation"),
                 back=reverse("progress:cohort_invitations", args=[cohort.pk]),
             )
         try:
             if request.POST.get("action") == "revoke":
                 services.invitation_revoke(invitation=invitation, by=request.user)
-                messages.success(request, f"The invitation to {invitation.email} is revoked.")
+                messages.success(
+                    request,
+                    _("The invitation to %(email)s is revoked.") % {"email": invitation.email},
+                )
             else:
                 services.invitation_resend(invitation=invitation, by=request.user)
-                messages.success(request, f"The invitation to {invitation.email} was sent again.")
+                messages.success(
+                    request,
+                    _("The invitation to %(email)s was sent again.") % {"email": invitation.email},
+                )
         except services.CohortError as error:
             messages.error(request, str(error))
         return redirect("progress:cohort_invitations", cohort.pk)
@@ -396,8 +427,12 @@ def _evidence_review(request, cohort, enrolment):
     except services.StudyError as error:
         messages.error(request, str(error))
     else:
-        verb = "approved: it counts as a stable following" if approve else "returned"
-        messages.success(request, f"{enrolment.user}'s alternative evidence is {verb}.")
+        done = (
+            _("%(person)s's alternative evidence is approved: it counts as a stable following.")
+            if approve
+            else _("%(person)s's alternative evidence is returned.")
+        )
+        messages.success(request, done % {"person": enrolment.user})
     return redirect(
         reverse("progress:cohort_learner", args=[cohort.pk, enrolment.pk]) + "#alternative-evidence"
     ), None
@@ -415,16 +450,18 @@ def _learner_action(request, cohort, enrolment):
         learner_url = reverse("progress:cohort_learner", args=[cohort.pk, enrolment.pk])
         return _confirmation(
             request,
-            title=f"Withdraw {enrolment.user} from “{cohort.name}”?",
-            what=(
-                f"{enrolment.user} leaves the cohort: they no longer appear among its learners "
+            title=_("Withdraw %(person)s from “%(cohort)s”?")
+            % {"person": enrolment.user, "cohort": cohort.name},
+            what=_(
+                "%(person)s leaves the cohort: they no longer appear among its learners "
                 "(unless you choose to show withdrawn learners) and get no more reminders. "
                 "Their completed work, practice submissions and reviews are kept."
-            ),
-            undo="you can restore them to the cohort from their page, with all their work.",
+            )
+            % {"person": enrolment.user},
+            undo=_("you can restore them to the cohort from their page, with all their work."),
             action=learner_url,
             fields=[("action", "withdraw")],
-            button="Withdraw from the cohort",
+            button=_("Withdraw from the cohort"),
             back=learner_url,
         )
     try:
@@ -432,34 +469,44 @@ def _learner_action(request, cohort, enrolment):
             form = PauseForm(request.POST)
             if not form.is_valid():
                 messages.error(
-                    request, "The reason is too long or contains characters we cannot keep."
+                    request, _("The reason is too long or contains characters we cannot keep.")
                 )
                 return redirect("progress:cohort_learner", cohort.pk, enrolment.pk)
             services.enrolment_pause(
                 enrolment=enrolment, by=request.user, reason=form.cleaned_data["reason"]
             )
-            messages.success(request, f"{enrolment.user} is paused; their due dates wait.")
+            messages.success(
+                request,
+                _("%(person)s is paused; their due dates wait.") % {"person": enrolment.user},
+            )
         elif action == "resume":
             services.enrolment_resume(enrolment=enrolment, by=request.user)
-            messages.success(request, f"{enrolment.user} is active again.")
+            messages.success(request, _("%(person)s is active again.") % {"person": enrolment.user})
         elif action == "withdraw":
             services.enrolment_withdraw(enrolment=enrolment, by=request.user)
             messages.success(
                 request,
-                f"{enrolment.user} is withdrawn from the cohort. Their work is kept; "
-                "you can restore them from their page.",
+                _(
+                    "%(person)s is withdrawn from the cohort. Their work is kept; "
+                    "you can restore them from their page."
+                )
+                % {"person": enrolment.user},
             )
         elif action == "restore":
             services.enrolment_restore(enrolment=enrolment, by=request.user)
-            messages.success(request, f"{enrolment.user} is back in the cohort.")
+            messages.success(
+                request, _("%(person)s is back in the cohort.") % {"person": enrolment.user}
+            )
         elif action == "grant_attempt":
             quiz = _enrolment_quiz(enrolment, request.POST.get("quiz"))
             services.quiz_attempt_grant(enrolment=enrolment, activity=quiz, by=request.user)
             messages.success(
-                request, f"{enrolment.user} can take “{quiz.title}” once more, starting now."
+                request,
+                _("%(person)s can take “%(quiz)s” once more, starting now.")
+                % {"person": enrolment.user, "quiz": quiz.title},
             )
         else:
-            messages.error(request, "Unknown action.")
+            messages.error(request, _("Unknown action."))
     except (services.StudyError, services.CohortError) as error:
         messages.error(request, str(error))
     return redirect("progress:cohort_learner", cohort.pk, enrolment.pk)
@@ -508,8 +555,12 @@ def review_detail(request, submission_id):
             form.add_error(None, str(error))
             submission.refresh_from_db()
         else:
-            verb = "accepted" if form.cleaned_data["decision"] == "accept" else "returned"
-            messages.success(request, f"{submission.enrolment.user}'s work is {verb}.")
+            done = (
+                _("%(person)s's work is accepted.")
+                if form.cleaned_data["decision"] == "accept"
+                else _("%(person)s's work is returned.")
+            )
+            messages.success(request, done % {"person": submission.enrolment.user})
             return redirect("progress:reviews")
     earlier = (
         Submission.objects.filter(enrolment=submission.enrolment, activity=submission.activity)

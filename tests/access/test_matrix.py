@@ -129,6 +129,8 @@ LEARNING = frozenset({"trainee_a", "trainee_b", "withdrawn_elsewhere", "admin_a_
 
 TABLE: dict[str, Rule] = {
     "home": Rule(no_kwargs, EVERYONE),
+    # The footer's language switcher: a cookie, for anyone.
+    "set_language": Rule(no_kwargs, EVERYONE, method="post"),
     "accounts:profile": Rule(no_kwargs, SIGNED_IN),
     "accounts:organisations": Rule(no_kwargs, A_ADMINS | {"admin_b"}),
     "accounts:people": Rule(lambda w: {"slug": w.cohort_a.organisation.slug}, A_ADMINS),

@@ -86,7 +86,9 @@ def test_unknown_language_is_reported_with_the_languages_offered(cohort):
     rows, problems = parse_csv(cohort, "ada@mfa.example,Ada,de\nbob@mfa.example,Bob,FR\n")
 
     assert [(row.email, row.language) for row in rows] == [("bob@mfa.example", "fr")]
-    assert problems_of(problems) == [(1, "de", "is not a language we offer (en, fr, es)")]
+    assert problems_of(problems) == [
+        (1, "de", "is not a language we offer (en, fr, es, ar, ru, zh-hans)")
+    ]
 
 
 def test_row_with_more_than_three_columns_is_reported(cohort):

@@ -268,7 +268,7 @@ def test_chart_coordinates_keep_a_decimal_point_in_every_language(client, learne
     client.force_login(learners["achieved"])
     response = client.get(reverse("progress:dashboard"), HTTP_ACCEPT_LANGUAGE=language)
     html = response.content.decode()
-    assert f'<html lang="{language}">' in html
+    assert f'<html lang="{language}" dir="ltr">' in html
     charts = re.findall(r"<svg.*?</svg>", html, re.S)
     assert len(charts) == 3
     numbers = [value for chart in charts for value in SVG_NUMBERS.findall(chart)]
