@@ -279,3 +279,23 @@ def test_handing_in_tells_the_learner_that_peers_are_waiting_once(round_, task):
     assert first.status == Nudge.Status.SKIPPED  # they asked already
     assert last.status == Nudge.Status.SENT
     assert last.digest == [f"4 peers are waiting for your review of “{task.title}”."]
+
+
+def test_work_recorded_already_reviewed_asks_nobody_to_review(round_, task):
+    # An accepted record written directly (an import, the demo's history)
+    # opens no round: only work handed in for review does.
+    from django.utils import timezone
+
+    from progress.models import Nudge, Submission
+
+    newcomer = cohort_with_learners(1, organisation=round_.cohort.organisation).learners[0]
+    Submission.objects.create(
+        enrolment=newcomer,
+        activity=task,
+        text="Reviewed elsewhere",
+        status=Submission.Status.ACCEPTED,
+        created_at=timezone.now(),
+    )
+    assert not Nudge.objects.filter(
+        rule=Nudge.Rule.PEER_REVIEW_WAITING, recipient=newcomer.user
+    ).exists()

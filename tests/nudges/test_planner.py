@@ -61,7 +61,9 @@ def test_demo_learners_are_each_reminded_as_their_pace_calls_for(programme):
     assert {story: rules_of(user) for story, user in people.items()} == {
         "fresh": {Rule.WELCOME, Rule.DUE_SOON},  # a day for the orientation, nothing done
         "on_track": {Rule.DUE_SOON},  # e-Listener due in 18 days at a slow rate
-        "ahead": set(),
+        # Handed in a peer-reviewed task: told when peers' work waits (an
+        # event of the hand-in, not of the planner).
+        "ahead": {Rule.PEER_REVIEW_WAITING},
         "behind": {Rule.BEHIND},
         "overdue": {Rule.OVERDUE, Rule.INACTIVE},  # last active 20 days ago
         "paused": set(),  # time on a crisis posting does not count
