@@ -60,18 +60,9 @@ DEFAULT_PASS_MARK = 80
 RETAKE_FIELDS = {"max_attempts": 1, "cooldown_hours": 0, "self_paced_wait_hours": 0}
 RETAKE_MAX_HOURS = 24 * 365
 
-# The Markdown text each kind shows as its main body.
-BODY_FIELD = {
-    "reading": "body",
-    "quiz": "intro",
-    "resources": "intro",
-    "listening_log": "prompt",
-    "practice": "brief",
-    "simulation": "brief",
-    "reflection": "prompt",
-    "checkin": "prompt",
-    "discussion": "prompt",
-}
+# The Markdown text each kind shows as its main body: one table, shared with
+# the overlays, which translate that field.
+BODY_FIELD = overlays.BODY_FIELDS
 
 
 @dataclass(frozen=True)

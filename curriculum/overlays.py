@@ -20,7 +20,7 @@ from typing import Any
 from curriculum.rendering import render_markdown
 from ediplomacy.lib.translations import CONTENT_LANGUAGES
 
-# The Markdown text each kind shows as its main body (the loader's BODY_FIELD).
+# The Markdown text each kind shows as its main body (the loader reads it too).
 BODY_FIELDS = {
     "reading": "body",
     "quiz": "intro",
