@@ -5,6 +5,7 @@ passed in, so the scenario clock is pinned in tests.
 """
 
 import datetime
+import math
 
 from django.conf import settings
 from django.db import transaction
@@ -93,7 +94,9 @@ def run_act(*, run: Run, by, token: str, now: datetime.datetime, **fields) -> Ru
         raise SandboxError("not_started")
     values = {key: fields[key] for key in (*ACTION_FIELDS, "approved", "comment") if key in fields}
     values["parts"] = tuple(values.get("parts") or ())
-    action = engine.Action(at=round(minute, 2), **values)
+    # Down to the hundredth, never up: an action stamped after the clock would
+    # be missing from the page the learner sees the next instant.
+    action = engine.Action(at=math.floor(minute * 100) / 100, **values)
     try:
         engine.append(run.engine, run.actions(), action)
     except engine.LogError as error:

@@ -144,6 +144,21 @@ def test_a_retried_post_is_recorded_once(client, learner_run, scenario_clock):
     assert len(run.log) == 1
 
 
+def test_an_action_shows_on_the_page_the_same_instant(client, learner_run, scenario_clock):
+    """The minute an action is stamped with never lies after the clock: the
+    page rendered at that very instant shows it (13.337 is not 13.34)."""
+    run, _, _ = learner_run
+    scenario_clock.at(13.337)
+
+    response = act(client, run, "target", kind="report", target="@NordaviaEmbassyHelp")
+    page = client.get(response.url)
+
+    run.refresh_from_db()
+    assert run.log[-1]["at"] == 13.33
+    account = page.content.decode().split('id="account-NordaviaEmbassyHelp"')[1].split("</li>")[0]
+    assert "Reported" in account
+
+
 def test_the_live_region_counts_new_posts_and_the_feed_swaps_in(
     client, learner_run, scenario_clock
 ):
