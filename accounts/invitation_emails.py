@@ -7,6 +7,7 @@ invitations in a day, from anyone.
 
 import datetime
 from collections.abc import Callable
+from smtplib import SMTPException
 
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
@@ -15,6 +16,16 @@ from django.utils import timezone
 
 from accounts.models import InvitationEmail
 from ediplomacy.lib.mail import send_templated
+
+# How an invitation e-mail's task retries a mail server that is away: a few
+# times, waiting longer each time; then the periodic sweep takes it up.
+EMAIL_TASK = {
+    "acks_late": True,
+    "autoretry_for": (SMTPException, ConnectionError, TimeoutError),
+    "retry_backoff": 30,
+    "retry_backoff_max": 600,
+    "max_retries": 5,
+}
 
 # The sweep leaves an invitation this long to the task queued at its sending.
 SWEEP_GRACE = datetime.timedelta(minutes=2)

@@ -1,11 +1,9 @@
 """Celery tasks of accounts: thin wrappers that load rows by id and call one function."""
 
-from smtplib import SMTPException
-
 from celery import shared_task
 from django.core import signing
 
-from accounts.invitation_emails import invitation_email_send, invitation_unsent_ids
+from accounts.invitation_emails import EMAIL_TASK, invitation_email_send, invitation_unsent_ids
 from accounts.models import OrganisationInvitation, mail_language
 from ediplomacy.lib.queue import queue_after_commit
 
@@ -16,13 +14,7 @@ def organisation_invitation_token(invitation: OrganisationInvitation) -> str:
     return signing.dumps(invitation.pk, salt=ORGANISATION_INVITATION_SALT)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=30,
-    retry_backoff_max=600,
-    max_retries=5,
-)
+@shared_task(**EMAIL_TASK)
 def send_organisation_invitation(invitation_id: int) -> bool:
     """E-mails the invitation link (see `invitation_email_send`)."""
     return invitation_email_send(

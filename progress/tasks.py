@@ -6,7 +6,7 @@ from celery import shared_task
 from django.core import signing
 from django.utils import timezone
 
-from accounts.invitation_emails import invitation_email_send, invitation_unsent_ids
+from accounts.invitation_emails import EMAIL_TASK, invitation_email_send, invitation_unsent_ids
 from accounts.models import mail_language
 from ediplomacy.lib.queue import queue_after_commit
 from progress.models import Invitation
@@ -20,13 +20,7 @@ def invitation_token(invitation: Invitation) -> str:
     return signing.dumps(invitation.pk, salt=INVITATION_SALT)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=30,
-    retry_backoff_max=600,
-    max_retries=5,
-)
+@shared_task(**EMAIL_TASK)
 def send_invitation(invitation_id: int) -> bool:
     """E-mails a cohort invitation's link (see `invitation_email_send`), in the
     language chosen for the address when the trainer gave one."""
