@@ -34,6 +34,7 @@ from accounts.services import (
     organisation_set_language,
 )
 from accounts.tasks import ORGANISATION_INVITATION_SALT
+from ediplomacy.lib.confirm import confirmation, confirmed
 from ediplomacy.lib.ids import parse_id
 
 
@@ -50,15 +51,6 @@ def profile(request):
 def _roles(request):
     request.roles = access.user_roles(request.user)  # the navigation reuses them
     return request.roles
-
-
-def _confirmed(request) -> bool:
-    return request.POST.get("confirm") == "yes"
-
-
-def _confirmation(request, **confirm):
-    """The page that asks before a destructive action; nothing has changed yet."""
-    return render(request, "confirm.html", {"confirm": confirm})
 
 
 @login_required
@@ -131,8 +123,8 @@ def people(request, slug):
                     organisation.invitations.filter(status=OrganisationInvitation.Status.PENDING),
                     pk=parse_id(request.POST.get("invitation")) or 0,
                 )
-                if action == "revoke" and not _confirmed(request):
-                    return _confirmation(
+                if action == "revoke" and not confirmed(request):
+                    return confirmation(
                         request,
                         title=_("Revoke the invitation to %(email)s?")
                         % {"email": invitation.email},
@@ -173,8 +165,8 @@ def people(request, slug):
                     organisation.memberships.select_related("user"),
                     pk=parse_id(request.POST.get("member")) or 0,
                 )
-                if action == "remove" and not _confirmed(request):
-                    return _confirmation(
+                if action == "remove" and not confirmed(request):
+                    return confirmation(
                         request,
                         title=_("Remove %(person)s from %(organisation)s?")
                         % {"person": membership.user, "organisation": organisation.name},

@@ -16,6 +16,7 @@ from accounts import access
 from api import services
 from api.forms import TokenForm, WebhookForm
 from api.models import WebhookAttempt, WebhookEndpoint
+from ediplomacy.lib.confirm import confirmation, confirmed
 from ediplomacy.lib.ids import parse_id
 
 
@@ -26,6 +27,15 @@ def _organisation(request, slug):
 
 def _reach(request) -> dict:
     return {"user": request.user, "roles": request.roles}
+
+
+def _posted_row(request, rows, raw_id):
+    """The row of `rows` (the organisation's, as access gives them) that a
+    posted action names; 404 for another's, an unknown id or a GET."""
+    found = rows.filter(pk=parse_id(raw_id)).first()
+    if found is None or request.method != "POST":
+        raise Http404("No such item.")
+    return found
 
 
 @login_required
@@ -57,29 +67,19 @@ def tokens(request, slug):
 @login_required
 def token_revoke(request, slug, token_id):
     organisation = _organisation(request, slug)
-    token = (
-        access.api_tokens(**_reach(request), organisation=organisation)
-        .filter(pk=parse_id(token_id))
-        .first()
+    token = _posted_row(
+        request, access.api_tokens(**_reach(request), organisation=organisation), token_id
     )
-    if token is None or request.method != "POST":
-        raise Http404("No such token.")
     back = reverse("api:tokens", args=[organisation.slug])
-    if request.POST.get("confirm") != "yes":
-        return render(
+    if not confirmed(request):
+        return confirmation(
             request,
-            "confirm.html",
-            {
-                "confirm": {
-                    "title": _("Revoke the token “%s”?") % token.name,
-                    "what": _("Every call made with it is refused from now on."),
-                    "undo": _("A revoked token cannot be used again: make a new one."),
-                    "action": request.path,
-                    "fields": [],
-                    "button": _("Revoke"),
-                    "back": back,
-                }
-            },
+            title=_("Revoke the token “%s”?") % token.name,
+            what=_("Every call made with it is refused from now on."),
+            undo=_("A revoked token cannot be used again: make a new one."),
+            action=request.path,
+            button=_("Revoke"),
+            back=back,
         )
     if services.api_token_revoke(token=token, by=request.user, now=timezone.now()):
         messages.success(request, _("The token “%s” is revoked.") % token.name)
@@ -117,29 +117,19 @@ def webhooks(request, slug):
 @login_required
 def webhook_disable(request, slug, endpoint_id):
     organisation = _organisation(request, slug)
-    endpoint = (
-        access.webhook_endpoints(**_reach(request), organisation=organisation)
-        .filter(pk=parse_id(endpoint_id))
-        .first()
+    endpoint = _posted_row(
+        request, access.webhook_endpoints(**_reach(request), organisation=organisation), endpoint_id
     )
-    if endpoint is None or request.method != "POST":
-        raise Http404("No such endpoint.")
     back = reverse("api:webhooks", args=[organisation.slug])
-    if request.POST.get("confirm") != "yes":
-        return render(
+    if not confirmed(request):
+        return confirmation(
             request,
-            "confirm.html",
-            {
-                "confirm": {
-                    "title": _("Stop sending to %s?") % endpoint.url,
-                    "what": _("Events waiting for it are dropped, and no new ones are sent."),
-                    "undo": _("Register the URL again to receive new events."),
-                    "action": request.path,
-                    "fields": [],
-                    "button": _("Stop sending"),
-                    "back": back,
-                }
-            },
+            title=_("Stop sending to %s?") % endpoint.url,
+            what=_("Events waiting for it are dropped, and no new ones are sent."),
+            undo=_("Register the URL again to receive new events."),
+            action=request.path,
+            button=_("Stop sending"),
+            back=back,
         )
     if services.webhook_endpoint_disable(endpoint=endpoint, by=request.user, now=timezone.now()):
         messages.success(request, _("Nothing more is sent to %s.") % endpoint.url)

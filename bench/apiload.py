@@ -8,9 +8,7 @@ token's header (wrk's script signs in with sessions), then profiled
 in-process: queries, CPU and SQL time.
 """
 
-import statistics
-import time
-
+from bench.inprocess import profile_clients
 from bench.pyload import python_load
 
 PROFILE_REQUESTS = 5
@@ -58,26 +56,8 @@ def load(port: int, key: str, targets: dict, levels: tuple[int, ...], seconds: i
 
 
 def profile(key: str, path: str) -> dict:
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {key}")
     client.get(path)  # warm
-    queries, cpu, wall, sql = [], [], [], []
-    for _ in range(PROFILE_REQUESTS):
-        with CaptureQueriesContext(connection) as captured:
-            started, cpu_started = time.perf_counter(), time.process_time()
-            response = client.get(path)
-            wall.append(time.perf_counter() - started)
-            cpu.append(time.process_time() - cpu_started)
-        if response.status_code != 200:
-            raise RuntimeError(f"{path} answered {response.status_code} in-process")
-        queries.append(len(captured))
-        sql.append(sum(float(query["time"]) for query in captured.captured_queries))
-    return {
-        "queries": max(queries),
-        "cpu_ms": round(1000 * statistics.median(cpu), 1),
-        "sql_ms": round(1000 * statistics.median(sql), 1),
-        "wall_ms": round(1000 * statistics.median(wall), 1),
-    }
+    return profile_clients(path, [client] * PROFILE_REQUESTS)

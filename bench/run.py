@@ -30,7 +30,6 @@ import os
 import platform
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -46,6 +45,7 @@ import psycopg2
 import redis
 
 from bench import apiload
+from bench.inprocess import BenchError, profile_clients
 from bench.procfs import MemorySampler, rss_kib
 from bench.pyload import python_load
 from bench.results import judge, markdown
@@ -67,10 +67,6 @@ PROFILE_REQUESTS = 5
 SECONDS = {"full": 10, "small": 3, "tiny": 1}
 # The tiny scale proves every step works, in seconds: one level per page.
 TINY_LEVEL = 2
-
-
-class BenchError(Exception):
-    """Something that stops the benchmark (not a missed budget)."""
 
 
 def log(message: str) -> None:
@@ -205,9 +201,7 @@ def profile_page(path: str, sessions: list[str]) -> dict:
     only this process's work. Medians over up to five requests (one per
     session when there are several, the same session again otherwise).
     """
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     clients = []
     for session in (sessions * PROFILE_REQUESTS)[:PROFILE_REQUESTS]:
@@ -215,23 +209,7 @@ def profile_page(path: str, sessions: list[str]) -> dict:
         client.cookies["sessionid"] = session
         client.get(path)  # warm: templates, the session's last-seen write
         clients.append(client)
-    queries, cpu, wall, sql = [], [], [], []
-    for client in clients:
-        with CaptureQueriesContext(connection) as captured:
-            started, cpu_started = time.perf_counter(), time.process_time()
-            response = client.get(path)
-            wall.append(time.perf_counter() - started)
-            cpu.append(time.process_time() - cpu_started)
-        if response.status_code != 200:
-            raise BenchError(f"{path} answered {response.status_code} in-process")
-        queries.append(len(captured))
-        sql.append(sum(float(query["time"]) for query in captured.captured_queries))
-    return {
-        "queries": max(queries),
-        "cpu_ms": round(1000 * statistics.median(cpu), 1),
-        "sql_ms": round(1000 * statistics.median(sql), 1),
-        "wall_ms": round(1000 * statistics.median(wall), 1),
-    }
+    return profile_clients(path, clients)
 
 
 # --- measurements ------------------------------------------------------------------

@@ -4,15 +4,11 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.signals import account_closed
 from competences.models import Standing
 from credentials import services, tasks
 from ediplomacy.lib.queue import queue_after_commit
 from progress.models import MilestoneAchievement
-
-# `progress.services.privacy.account_delete` closes an account by moving its
-# address into this reserved domain (RFC 2606: no real address ends so).
-DELETED_ACCOUNT_DOMAIN = "@deleted.invalid"
 
 
 @receiver(post_save, sender=MilestoneAchievement, dispatch_uid="credentials.milestone")
@@ -27,8 +23,7 @@ def competence_demonstrated(sender, instance, **kwargs):
         queue_after_commit(tasks.issue_competence_credential, instance.pk)
 
 
-@receiver(post_save, sender=User, dispatch_uid="credentials.account_deleted")
-def account_deleted(sender, instance, **kwargs):
+@receiver(account_closed, dispatch_uid="credentials.account_closed")
+def account_deleted(sender, user, **kwargs):
     # In the deletion's own transaction: the account and its credentials go together.
-    if not instance.is_active and instance.email.endswith(DELETED_ACCOUNT_DOMAIN):
-        services.credentials_forget_account(user=instance, now=timezone.now())
+    services.credentials_forget_account(user=user, now=timezone.now())

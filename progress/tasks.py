@@ -1,18 +1,13 @@
 """Celery tasks: thin wrappers that load rows by id and call one function."""
 
-import datetime
 from smtplib import SMTPException
 
 from celery import shared_task
-from django.conf import settings
 from django.core import signing
-from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 
-from accounts.invitation_emails import invitation_email_record, invitation_emails_allowed
+from accounts.invitation_emails import EMAIL_TASK, invitation_email_send, invitation_unsent_ids
 from accounts.models import mail_language
-from ediplomacy.lib.mail import send_templated
 from ediplomacy.lib.queue import queue_after_commit
 from progress.models import Invitation
 from progress.nudges.delivery import BATCH, due_ids, nudges_deliver, release_stale
@@ -25,39 +20,22 @@ def invitation_token(invitation: Invitation) -> str:
     return signing.dumps(invitation.pk, salt=INVITATION_SALT)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=30,
-    retry_backoff_max=600,
-    max_retries=5,
-)
+@shared_task(**EMAIL_TASK)
 def send_invitation(invitation_id: int) -> bool:
-    """E-mails an invitation link; does nothing for one revoked or accepted meanwhile."""
-    invitation = (
-        Invitation.objects.select_related("cohort__organisation", "created_by")
-        .filter(pk=invitation_id, status=Invitation.Status.PENDING)
-        .first()
-    )
-    if invitation is None:
-        return False
-    now = timezone.now()
-    if not invitation_emails_allowed(email=invitation.email, now=now):
-        return False  # the address has had its day's invitations: the sweep sends it later
-    link = settings.SITE_URL + reverse("progress:invitation", args=[invitation_token(invitation)])
-    send_templated(
-        "progress/email/invitation",
-        {"invitation": invitation, "link": link, "expires_at": invitation.expires_at()},
-        [invitation.email],
-        language=mail_language(
+    """E-mails a cohort invitation's link (see `invitation_email_send`), in the
+    language chosen for the address when the trainer gave one."""
+    return invitation_email_send(
+        pending=_pending().select_related("cohort__organisation", "created_by"),
+        pk=invitation_id,
+        template="progress/email/invitation",
+        url_name="progress:invitation",
+        token=invitation_token,
+        language=lambda invitation: mail_language(
             email=invitation.email,
             organisation=invitation.cohort.organisation,
             chosen=invitation.language,
         ),
     )
-    invitation_email_record(email=invitation.email, now=now)
-    Invitation.objects.filter(pk=invitation.pk).update(emailed_at=now)
-    return True
 
 
 def enqueue_invitation(invitation_id: int) -> None:
@@ -69,15 +47,14 @@ def enqueue_invitation(invitation_id: int) -> None:
 @shared_task(acks_late=True)
 def send_unsent_invitations() -> int:
     """Queues pending invitations whose latest sending never reached the mail server."""
-    unsent = list(
-        Invitation.objects.filter(status=Invitation.Status.PENDING)
-        .filter(Q(emailed_at__isnull=True) | Q(emailed_at__lt=F("sent_at")))
-        .filter(sent_at__lt=timezone.now() - datetime.timedelta(minutes=2))
-        .values_list("pk", flat=True)[:500]
-    )
+    unsent = invitation_unsent_ids(_pending())
     for invitation_id in unsent:
         send_invitation.delay(invitation_id)
     return len(unsent)
+
+
+def _pending():
+    return Invitation.objects.filter(status=Invitation.Status.PENDING)
 
 
 def enqueue_delivery(ids: list[int]) -> None:

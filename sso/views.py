@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from onelogin.saml2.errors import OneLogin_Saml2_Error
 
 from accounts import access
+from ediplomacy.lib.confirm import confirmation, confirmed
 from ediplomacy.lib.ids import parse_id
 from sso import selectors, services
 from sso.forms import DomainForm, IdentityProviderForm, initial_from
@@ -153,26 +154,20 @@ def configure(request, slug):
         messages.success(request, _("The sign-in settings are saved."))
         return redirect(here)
     if action == "remove" and provider is not None:
-        if request.POST.get("confirm") != "yes":
-            return render(
+        if not confirmed(request):
+            return confirmation(
                 request,
-                "confirm.html",
-                {
-                    "confirm": {
-                        "title": _("Turn single sign-on off for %(name)s?")
-                        % {"name": organisation.name},
-                        "what": _(
-                            "Everyone logs in with a password again; people who only ever "
-                            "used single sign-on set one with “Forgot your password?”. The "
-                            "provider's settings and its links to people are forgotten."
-                        ),
-                        "undo": _("enter the provider's settings again to turn it back on."),
-                        "action": here,
-                        "fields": [("action", "remove")],
-                        "button": _("Turn single sign-on off"),
-                        "back": here,
-                    }
-                },
+                title=_("Turn single sign-on off for %(name)s?") % {"name": organisation.name},
+                what=_(
+                    "Everyone logs in with a password again; people who only ever "
+                    "used single sign-on set one with “Forgot your password?”. The "
+                    "provider's settings and its links to people are forgotten."
+                ),
+                undo=_("enter the provider's settings again to turn it back on."),
+                action=here,
+                fields=[("action", "remove")],
+                button=_("Turn single sign-on off"),
+                back=here,
             )
         services.identity_provider_remove(organisation=organisation, by=request.user)
         messages.success(request, _("Single sign-on is off: everyone logs in with a password."))

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, InvitationEmail, OrganisationInvitation, User
 from accounts.services import memberships_end
+from accounts.signals import account_closed
 from competences.models import Standing
 from progress.models import (
     AlternativeEvidence,
@@ -329,6 +330,7 @@ def account_delete(*, user: User) -> None:
     user.is_active = False
     user.set_unusable_password()
     user.save()
+    account_closed.send(sender=User, user=user)
 
 
 FORGOTTEN = "a deleted account"

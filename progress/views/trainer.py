@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts import access
 from curriculum.models import Activity
 from curriculum.selectors import programme_default
+from ediplomacy.lib.confirm import confirmation, confirmed
 from ediplomacy.lib.ids import parse_id
 from progress import services, timemodel
 from progress.forms import (
@@ -73,15 +74,6 @@ def trainer_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _confirmed(request) -> bool:
-    return request.POST.get("confirm") == "yes"
-
-
-def _confirmation(request, **confirm):
-    """The page that asks before a destructive action; nothing has changed yet."""
-    return render(request, "confirm.html", {"confirm": confirm})
 
 
 @trainer_required
@@ -238,8 +230,8 @@ def cohort_edit(request, cohort_id):
 def cohort_archive(request, cohort_id):
     cohort = access.cohort_visible(user=request.user, roles=request.roles, pk=cohort_id)
     archive = request.POST.get("action") != "restore"
-    if archive and not _confirmed(request):
-        return _confirmation(
+    if archive and not confirmed(request):
+        return confirmation(
             request,
             title=_("Archive “%(cohort)s”?") % {"cohort": cohort.name},
             what=_(
@@ -318,8 +310,8 @@ def cohort_invitations(request, cohort_id):
             raise Http404("No such invitation.")
         invitation = get_object_or_404(cohort.invitations, pk=invitation_id)
         pending = invitation.status == Invitation.Status.PENDING
-        if request.POST.get("action") == "revoke" and pending and not _confirmed(request):
-            return _confirmation(
+        if request.POST.get("action") == "revoke" and pending and not confirmed(request):
+            return confirmation(
                 request,
                 title=_("Revoke the invitation to %(email)s?") % {"email": invitation.email},
                 what=_(
@@ -446,9 +438,9 @@ def trainer_guide(request):
 
 def _learner_action(request, cohort, enrolment):
     action = request.POST.get("action")
-    if action == "withdraw" and not _confirmed(request):
+    if action == "withdraw" and not confirmed(request):
         learner_url = reverse("progress:cohort_learner", args=[cohort.pk, enrolment.pk])
-        return _confirmation(
+        return confirmation(
             request,
             title=_("Withdraw %(person)s from “%(cohort)s”?")
             % {"person": enrolment.user, "cohort": cohort.name},
