@@ -18,7 +18,7 @@ GUIDE_FILE = Path(settings.BASE_DIR) / "docs" / "trainer-guide.md"
 HEADING = re.compile(r"<(h[23])( id=\"[^\"]*\")?>(.*?)</\1>", re.DOTALL)
 ANCHOR = re.compile(r'<h[23] id="([^"]*)">')
 # Only the guide's own headings may carry an id: the translations name their
-# sections' anchors themselves ("## 3. Noter les grilles {#marking-the-rubrics}").
+# sections' anchors themselves ("## 3. Évaluer au regard des grilles {#marking-the-rubrics}").
 GUIDE_ATTRIBUTES = {**ALLOWED_ATTRIBUTES, "h2": {"id"}, "h3": {"id"}}
 
 
