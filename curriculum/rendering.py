@@ -25,12 +25,17 @@ PEOPLE_TAGS = {
 }  # fmt: skip
 
 
-def render_markdown(text: str, *, tags: set[str] = ALLOWED_TAGS) -> str:
+def render_markdown(
+    text: str,
+    *,
+    tags: set[str] = ALLOWED_TAGS,
+    attributes: dict[str, set[str]] = ALLOWED_ATTRIBUTES,
+) -> str:
     html = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
     return nh3.clean(
         html,
         tags=tags,
-        attributes=ALLOWED_ATTRIBUTES,
+        attributes=attributes,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )

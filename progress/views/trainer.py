@@ -22,6 +22,7 @@ from curriculum.models import Activity
 from curriculum.selectors import programme_default
 from ediplomacy.lib.confirm import confirmation, confirmed
 from ediplomacy.lib.ids import parse_id
+from ediplomacy.lib.translations import content_language
 from progress import services, timemodel
 from progress.forms import (
     AddLearnersForm,
@@ -30,7 +31,7 @@ from progress.forms import (
     PauseForm,
     ReviewForm,
 )
-from progress.guide import trainer_guide_html
+from progress.guide import trainer_guide_in
 from progress.models import (
     AlternativeEvidence,
     Enrolment,
@@ -432,8 +433,10 @@ def _evidence_review(request, cohort, enrolment):
 
 @trainer_required
 def trainer_guide(request):
-    """The trainer's guide (docs/trainer-guide.md), rendered as a page."""
-    return render(request, "progress/trainer/guide.html", {"guide": trainer_guide_html()})
+    """The trainer's guide (docs/trainer-guide.md or its translation), rendered as a page."""
+    return render(
+        request, "progress/trainer/guide.html", {"guide": trainer_guide_in(content_language())}
+    )
 
 
 def _learner_action(request, cohort, enrolment):
