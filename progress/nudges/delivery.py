@@ -257,6 +257,8 @@ def _deliver_nudge(nudge: Nudge, now: datetime.datetime) -> str:
         if nudge.rule == Nudge.Rule.DAILY_DIGEST:
             # Mail only: at night the whole row waits for the morning, and is
             # built then from the items gathered by that time.
+            if channel != "email":
+                raise Skip("the recipient chose the app only")
             _check_email(nudge, now)
         digest = None
         # Digests, and the messages an app above registered (discussions),

@@ -6,12 +6,17 @@ import datetime
 import smtplib
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from curriculum.models import Activity
 from discussions import services
+from progress import services as progress_services
 from progress.models import Nudge
 from progress.nudges.delivery import claim, deliver_one, nudges_deliver, unsubscribe_url
+from progress.nudges.rules import digest_due
+from tests.factories import cohort_with_learners
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -298,3 +303,29 @@ def test_the_digests_unsubscribe_link_stops_the_kinds_it_gathers(group, thread, 
         Rule.DISCUSSION_MENTION.value: "off",
         Rule.TRAINER_REPLY.value: "email",
     }
+
+
+@time_machine.travel(NOON, tick=False)
+def test_peers_waiting_in_the_digest_names_no_peer(organisation, programme, trainer, mailoutbox):
+    task = Activity.objects.live().get(slug="respond-to-criticism")  # anonymous peer review
+    round_ = cohort_with_learners(
+        3, organisation=organisation, trainer=trainer, programme=programme
+    )
+    Nudge.objects.all().delete()
+    reader = round_.learners[2].user
+    reader.nudge_preferences = {Rule.PEER_REVIEW_WAITING.value: "digest"}
+    reader.save()
+    for number, enrolment in enumerate(round_.learners, start=1):
+        progress_services.practice_submit(
+            enrolment=enrolment, activity=task, text=f"Answers of learner {number}", link=""
+        )
+    nudges_deliver(now=NOON)
+
+    assert nudges_deliver(now=digest_due(NOON)) == {"emailed": 1}
+
+    (digest,) = [mail for mail in mailoutbox if mail.to == [reader.email]]
+    assert f"2 peers are waiting for your review of “{task.title}”." in digest.body
+    assert reverse("discussions:peer_review", args=[task.pk]) in digest.body
+    for enrolment in round_.learners:
+        assert enrolment.user.get_full_name() not in digest.body
+        assert enrolment.user.email not in digest.body.replace(reader.email, "")
