@@ -15,6 +15,7 @@ from discussions.models import Post, Thread, participant_name
 from progress.models import Nudge
 from progress.nudges.content import digest_register
 from progress.nudges.delivery import Skip
+from progress.nudges.digests import daily_digest
 from progress.nudges.events import nudge_event
 
 EXCERPT_CHARS = 200
@@ -106,6 +107,14 @@ def peers_waiting_announce(*, submission, now: datetime.datetime) -> None:
 
 
 def register() -> None:
+    # The daily digest is gathered and sent by progress; it opens here.
+    digest_register(
+        Nudge.Rule.DAILY_DIGEST,
+        build=daily_digest,
+        url_name="discussions:mine",
+        subject=gettext_lazy("Your discussions of the day"),
+        action=gettext_lazy("Open your discussions"),
+    )
     digest_register(
         Nudge.Rule.PEER_REVIEW_WAITING,
         build=_peers_waiting,

@@ -647,6 +647,9 @@ class Nudge(models.Model):
         DISCUSSION_MENTION = "discussion_mention", _("A mention in a discussion")
         TRAINER_REPLY = "trainer_reply", _("Your trainer's reply in a discussion")
         PEER_REVIEW_WAITING = "peer_review_waiting", _("Peers waiting for your review")
+        # One e-mail a day gathering the messages a person chose to read so
+        # (the discussions' kinds); planned when the first of the day is shown.
+        DAILY_DIGEST = "daily_digest", _("Daily digest of discussions")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -664,6 +667,8 @@ class Nudge(models.Model):
         SENDING = "sending", _("E-mail being sent")
         SENT = "sent", _("E-mailed")
         IN_APP = "in_app", _("In-app only")
+        # Shown in the app; its e-mail waits for the recipient's daily digest.
+        DIGEST = "digest", _("In the daily digest")
 
     # The reason kept on a row whose e-mail waits for the recipient's morning.
     QUIET_HOURS = "quiet hours"

@@ -10,6 +10,14 @@ once, waits for the recipient's morning (email "waiting" until
 claimed on its own the same way (waiting -> sending), so a second worker or a
 retry never writes the notification twice or sends the e-mail twice.
 
+A person may read the kinds in DIGESTIBLE_RULES (the discussions') in one
+e-mail a day: such a notification shows at once, its e-mail is marked
+"digest", and the day's digest row (rule daily_digest, period the local date,
+due at DIGEST_HOUR the next morning) is planned beside it, once per person
+and day by the unique key. The digest is a nudge like the others: claimed,
+built at delivery from the items still gathered, sent, and its items marked
+e-mailed in the same transaction as the row.
+
 A row's e-mail is marked sent only after the mail server accepted it. A
 worker that dies mid-send leaves its row (or its e-mail) "sending": after
 CLAIM_TIMEOUT it returns to the queue and is sent then, with the same
@@ -33,7 +41,7 @@ from accounts import access
 from ediplomacy.lib.mail import send_templated
 from progress.models import Enrolment, MilestoneAchievement, Nudge
 from progress.nudges.content import absolute, digest_for, nudge_content
-from progress.nudges.rules import quiet_until
+from progress.nudges.rules import digest_day, digest_due, quiet_until
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +52,14 @@ UNSUBSCRIBE_SALT = "progress.nudge-unsubscribe"
 # enrolment pauses. Event messages (achieved, reviewed, welcome) still go out.
 REMINDER_RULES = {Nudge.Rule.DUE_SOON, Nudge.Rule.OVERDUE, Nudge.Rule.BEHIND, Nudge.Rule.INACTIVE}
 MILESTONE_RULES = {Nudge.Rule.DUE_SOON, Nudge.Rule.OVERDUE, Nudge.Rule.BEHIND}
-DIGEST_RULES = {Nudge.Rule.TRAINER_DIGEST, Nudge.Rule.ORG_SUMMARY}
+DIGEST_RULES = {Nudge.Rule.TRAINER_DIGEST, Nudge.Rule.ORG_SUMMARY, Nudge.Rule.DAILY_DIGEST}
+# The kinds a person may choose to read in the daily digest.
+DIGESTIBLE_RULES = {
+    Nudge.Rule.DISCUSSION_REPLY,
+    Nudge.Rule.DISCUSSION_MENTION,
+    Nudge.Rule.TRAINER_REPLY,
+    Nudge.Rule.PEER_REVIEW_WAITING,
+}
 
 
 class Held(Exception):
@@ -150,6 +165,8 @@ def _check(nudge: Nudge, now: datetime.datetime) -> str:
     channel = nudge.recipient.nudge_channel(nudge.rule)
     if channel == "off" or not nudge.recipient.is_active:
         raise Skip("the recipient turned this kind off")
+    if channel == "digest" and nudge.rule not in DIGESTIBLE_RULES:
+        channel = "email"
     paused_until = _organisation_pause(nudge, now)
     if paused_until is not None:
         raise Held(paused_until, "the organisation paused reminders")
@@ -161,6 +178,10 @@ def _check_email(nudge: Nudge, now: datetime.datetime) -> None:
     morning = quiet_until(now, nudge.recipient.zone)
     if morning is not None:
         raise Held(morning, Nudge.QUIET_HOURS)
+    if nudge.rule == Nudge.Rule.DAILY_DIGEST:
+        # Once a day by its key, at the hour the person expects it: the cap
+        # never drops it (the day's messages would go unmailed).
+        return
     already = Nudge.objects.filter(
         recipient_id=nudge.recipient_id,
         email=Nudge.Email.SENT,
@@ -183,6 +204,25 @@ def _send_email(nudge: Nudge, content: dict) -> None:
             "Message-ID": f"<nudge-{nudge.pk}@{domain}>",
             "Auto-Submitted": "auto-generated",
         },
+    )
+
+
+def digest_plan(*, recipient, now: datetime.datetime) -> None:
+    """Plans the digest of the recipient's local day, once (the unique key; a
+    second worker's insert is ignored)."""
+    zone = recipient.zone
+    Nudge.objects.bulk_create(
+        [
+            Nudge(
+                recipient=recipient,
+                rule=Nudge.Rule.DAILY_DIGEST,
+                subject="discussions",
+                period=digest_day(now, zone),
+                not_before=digest_due(now, zone),
+                created_at=now,
+            )
+        ],
+        ignore_conflicts=True,
     )
 
 
@@ -214,6 +254,12 @@ def _deliver_nudge(nudge: Nudge, now: datetime.datetime) -> str:
     claimed = Nudge.objects.filter(pk=nudge.pk, status=Nudge.Status.SENDING)
     try:
         channel = _check(nudge, now)
+        if nudge.rule == Nudge.Rule.DAILY_DIGEST:
+            # Mail only: at night the whole row waits for the morning, and is
+            # built then from the items gathered by that time.
+            if channel != "email":
+                raise Skip("the recipient chose the app only")
+            _check_email(nudge, now)
         digest = None
         # Digests, and the messages an app above registered (discussions),
         # are written now and their lines kept on the row.
@@ -237,6 +283,13 @@ def _deliver_nudge(nudge: Nudge, now: datetime.datetime) -> str:
         "skip_reason": "",
         "last_error": "",
     }
+    if nudge.rule == Nudge.Rule.DAILY_DIGEST:
+        return _deliver_daily_digest(nudge, content, digest, shown, now)
+    if channel == "digest":
+        with transaction.atomic():
+            claimed.update(**shown | {"email": Nudge.Email.DIGEST})
+            digest_plan(recipient=nudge.recipient, now=now)
+        return "digest"
     if channel == "email":
         try:
             _check_email(nudge, now)
@@ -269,13 +322,40 @@ def _deliver_nudge(nudge: Nudge, now: datetime.datetime) -> str:
     }[shown["email"]]
 
 
+def _deliver_daily_digest(
+    nudge: Nudge, content: dict, digest: dict, shown: dict, now: datetime.datetime
+) -> str:
+    """Sends the day's digest and marks what it told, in one transaction once
+    the mail server accepted it. A mail error puts the row back in the queue
+    (its items still wait), so the retry builds and sends it whole."""
+    claimed = Nudge.objects.filter(pk=nudge.pk, status=Nudge.Status.SENDING)
+    try:
+        _send_email(nudge, content)
+    except Exception as error:
+        claimed.update(status=Nudge.Status.PENDING, not_before=now, last_error=str(error)[:300])
+        raise
+    items = Nudge.objects.filter(recipient_id=nudge.recipient_id, email=Nudge.Email.DIGEST)
+    with transaction.atomic():
+        # Its items are in the app already: the digest itself shows as read.
+        claimed.update(**shown | {"email": Nudge.Email.SENT, "emailed_at": now, "read_at": now})
+        items.filter(pk__in=digest["items"]).update(email=Nudge.Email.SENT, emailed_at=now)
+    return "emailed"
+
+
 def _deliver_waiting_email(nudge: Nudge, now: datetime.datetime) -> str:
     """The e-mail of a notification already shown, once its wait is over: the
     rules are read again, since the learner may have finished the work,
     unsubscribed or reached the day's cap in the meantime."""
     claimed = Nudge.objects.filter(pk=nudge.pk, status=Nudge.Status.SENT, email=Nudge.Email.SENDING)
     try:
-        if _check(nudge, now) != "email":
+        channel = _check(nudge, now)
+        if channel == "digest":
+            # Chosen while the e-mail waited: it joins the day's digest.
+            with transaction.atomic():
+                claimed.update(email=Nudge.Email.DIGEST, skip_reason="")
+                digest_plan(recipient=nudge.recipient, now=now)
+            return "digest"
+        if channel != "email":
             raise Skip("the recipient chose the app only")
         _check_email(nudge, now)
     except Skip as skip:

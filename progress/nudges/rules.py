@@ -13,6 +13,9 @@ COMFORT_MARGIN = 1.5
 # No e-mail between these local hours; held until the morning instead.
 QUIET_FROM = 20
 QUIET_UNTIL = 8
+# The daily digest of a local day goes at this hour of the next morning, when
+# the e-mails held by the quiet hours go too: one usual hour for everyone.
+DIGEST_HOUR = QUIET_UNTIL
 STANDARD_INACTIVE_DAYS = 14
 PENDING_PACES = {Pace.AHEAD, Pace.ON_TRACK, Pace.AT_RISK}
 
@@ -65,3 +68,18 @@ def iso_week(now: datetime.datetime, zone: datetime.tzinfo = datetime.UTC) -> st
 def calendar_month(now: datetime.datetime, zone: datetime.tzinfo = datetime.UTC) -> str:
     """The summary's period: the calendar month of the recipient's local date."""
     return month_label(local_date(now, zone))
+
+
+def digest_day(now: datetime.datetime, zone: datetime.tzinfo = datetime.UTC) -> str:
+    """The daily digest's period: the recipient's local date, as "2026-02-29"."""
+    return local_date(now, zone).isoformat()
+
+
+def digest_due(now: datetime.datetime, zone: datetime.tzinfo = datetime.UTC) -> datetime.datetime:
+    """When the digest of `now`'s local day goes: DIGEST_HOUR on the next local
+    date, on the wall clock (a daylight-saving change that night moves the
+    instant, never the hour)."""
+    morning = datetime.datetime.combine(
+        local_date(now, zone) + datetime.timedelta(days=1), datetime.time(DIGEST_HOUR), zone
+    )
+    return morning.astimezone(datetime.UTC)

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -18,13 +19,15 @@ from accounts.models import User
 from ediplomacy.lib.ids import parse_id
 from progress.models import Enrolment, Nudge
 from progress.nudges.content import nudge_content
-from progress.nudges.delivery import UNSUBSCRIBE_SALT
+from progress.nudges.delivery import DIGESTIBLE_RULES, UNSUBSCRIBE_SALT
 
 CHANNELS = [
-    ("email", "E-mail and in the app"),
-    ("in_app", "Only in the app"),
-    ("off", "Off"),
+    ("email", gettext_lazy("E-mail and in the app")),
+    ("in_app", gettext_lazy("Only in the app")),
+    ("off", pgettext_lazy("a kind of message", "Off")),
 ]
+# The discussions' kinds may also wait for one e-mail a day.
+DIGEST_CHANNEL = ("digest", gettext_lazy("In the app, and in one daily e-mail digest"))
 # The messages about one's own learning.
 LEARNING_RULES = [
     Nudge.Rule.WELCOME,
@@ -95,7 +98,7 @@ def preferences(request):
         preferences = dict(user.nudge_preferences)
         for rule in offered:
             value = request.POST.get(rule, "email")
-            if value in dict(CHANNELS) and value != "email":
+            if value in dict(_channels(rule)) and value != "email":
                 preferences[rule.value] = value
             else:
                 preferences.pop(rule.value, None)
@@ -104,9 +107,25 @@ def preferences(request):
         messages.success(request, _("Your reminder choices are saved."))
         return redirect("progress:preferences")
     rows = [
-        {"rule": rule, "label": rule.label, "channel": user.nudge_channel(rule)} for rule in offered
+        {
+            "rule": rule,
+            "label": rule.label,
+            "channel": user.nudge_channel(rule),
+            "channels": _channels(rule),
+        }
+        for rule in offered
     ]
-    return render(request, "progress/preferences.html", {"rows": rows, "channels": CHANNELS})
+    return render(
+        request,
+        "progress/preferences.html",
+        {"rows": rows, "digest_offered": any(rule in DIGESTIBLE_RULES for rule in offered)},
+    )
+
+
+def _channels(rule: Nudge.Rule) -> list[tuple[str, object]]:
+    if rule in DIGESTIBLE_RULES:
+        return [CHANNELS[0], DIGEST_CHANNEL, *CHANNELS[1:]]
+    return CHANNELS
 
 
 def email_masked(address: str) -> str:
@@ -136,7 +155,14 @@ def unsubscribe(request, token):
     done = False
     if request.method == "POST":
         preferences = dict(user.nudge_preferences)
-        for each in LEARNER_RULES if everything else [rule]:
+        if everything:
+            chosen = LEARNER_RULES
+        elif rule == Nudge.Rule.DAILY_DIGEST:
+            # The digest's link stops the e-mail of every kind it gathers.
+            chosen = [each for each in DIGESTIBLE_RULES if preferences.get(each) == "digest"]
+        else:
+            chosen = [rule]
+        for each in chosen:
             if preferences.get(each) != "off":
                 preferences[each] = "in_app"
         user.nudge_preferences = preferences

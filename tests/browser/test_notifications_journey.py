@@ -77,3 +77,32 @@ def test_learner_reads_notifications_and_unsubscribes_in_one_click(page, assert_
     screenshot(page, "unsubscribed")
     ada.refresh_from_db()
     assert ada.nudge_preferences == {Rule.INACTIVE: "in_app"}
+
+
+def test_a_learner_chooses_the_daily_digest_with_the_keyboard(page, assert_accessible):
+    ada = UserFactory(email="ada@mfa.example", display_name="Ada")
+
+    log_in(page, "ada@mfa.example")
+    page.goto(reverse("progress:preferences"))
+    page.get_by_role("heading", name="Reminder preferences").wait_for()
+    replies = page.get_by_role("group", name="A reply to your thread")
+    assert replies.get_by_role("radio", name="E-mail and in the app").is_checked()
+    assert_accessible(page, name="preferences")
+
+    # Into the group from the keyboard: the checked radio takes the focus,
+    # the arrow moves to the next choice, the daily digest.
+    replies.get_by_role("radio", name="E-mail and in the app").focus()
+    page.keyboard.press("ArrowDown")
+    digest = replies.get_by_role("radio", name="In the app, and in one daily e-mail digest")
+    assert digest.is_checked()
+    page.keyboard.press("Enter")  # submits the form
+    page.get_by_text("Your reminder choices are saved.").wait_for()
+
+    ada.refresh_from_db()
+    assert ada.nudge_preferences == {Rule.DISCUSSION_REPLY: "digest"}
+    assert (
+        page.get_by_role("group", name="A reply to your thread")
+        .get_by_role("radio", name="In the app, and in one daily e-mail digest")
+        .is_checked()
+    )
+    assert_accessible(page, name="preferences saved")

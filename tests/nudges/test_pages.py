@@ -288,6 +288,27 @@ def test_saving_preferences_keeps_only_the_changes_from_email(ada_client, ada):
     assert ada.nudge_preferences == {Rule.INACTIVE: "off", Rule.DUE_SOON: "in_app"}
 
 
+def test_the_daily_digest_is_offered_for_discussion_messages_only(ada_client, ada):
+    html = ada_client.get(PREFERENCES).content.decode()
+
+    digest_choices = set(re.findall(r'name="(\w+)" value="digest"', html))
+    assert digest_choices == {
+        Rule.DISCUSSION_REPLY,
+        Rule.DISCUSSION_MENTION,
+        Rule.TRAINER_REPLY,
+        Rule.PEER_REVIEW_WAITING,
+    }
+    assert "in one e-mail, at 08:00 the next morning in your time zone" in html
+
+
+def test_the_daily_digest_is_saved_for_a_discussion_kind_and_refused_for_others(ada_client, ada):
+    ada_client.post(PREFERENCES, {Rule.DISCUSSION_REPLY: "digest", Rule.OVERDUE: "digest"})
+
+    ada.refresh_from_db()
+    # "digest" is no choice for a reminder: it falls back to the default.
+    assert ada.nudge_preferences == {Rule.DISCUSSION_REPLY: "digest"}
+
+
 def test_an_unknown_channel_falls_back_to_email(ada_client, ada):
     ada.nudge_preferences = {Rule.INACTIVE: "off"}
     ada.save()
