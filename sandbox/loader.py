@@ -126,10 +126,19 @@ def read_scenarios(directory: Path = SCENARIOS_DIR) -> list[ScenarioFile]:
             problems.append(Problem(name, "slug", f"already used by {seen[scenario.slug]}"))
         seen[scenario.slug] = name
         found.append(ScenarioFile(name, data, hashlib.sha256(raw).hexdigest()))
-    _read_overlays(overlays, {item.data["slug"]: item for item in found}, problems)
+    # An overlay of a source that failed its own checks is read once the source is fixed.
+    sources = {path.stem for path in directory.glob("*.yaml") if overlay_language(path) is None}
+    valid = {item.data["slug"]: item for item in found}
+    _read_overlays(
+        [o for o in overlays if _slug_of(o[0]) not in sources - valid.keys()], valid, problems
+    )
     if problems:
         raise ScenarioFilesError(problems)
     return found
+
+
+def _slug_of(overlay: Path) -> str:
+    return overlay.name.removesuffix(".yaml").rpartition(".")[0]
 
 
 def _read_overlays(
@@ -139,7 +148,7 @@ def _read_overlays(
     `ScenarioFile`; a source without one counts as untranslated."""
     digests: dict[str, list[str]] = {}
     for path, name, language in overlays:
-        slug = path.name.removesuffix(".yaml").rpartition(".")[0]
+        slug = _slug_of(path)
         if language not in CONTENT_LANGUAGES:
             problems.append(Problem(name, "", unknown_language_message(language)))
             continue
