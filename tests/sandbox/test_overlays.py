@@ -202,6 +202,7 @@ def test_a_run_in_french_has_the_same_results_as_in_english(client, scenarios, s
     assert "La ressortissante bloquée a reçu une réponse" in fr[4]
     assert "Répondre à Ana avec les éléments de langage convenus" in fr[4]
     assert "Dans une urgence consulaire" in fr[4]
+    assert 'lang="en"' not in fr[4].split("<body", 1)[1]
 
 
 def test_the_run_page_speaks_french_and_marks_what_is_not_translated(
