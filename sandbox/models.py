@@ -15,9 +15,19 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from curriculum.rendering import render_markdown
+from ediplomacy.lib.translations import SOURCE_LANGUAGE, TranslatableModel
 from sandbox import engine
+from sandbox.overlays import localised_data, scenario_shape, untranslated_fields
+
+# The approver's words when a scenario writes none: the interface's, so they
+# speak the viewer's language too.
+APPROVER_WORDS = {
+    "approval": gettext_lazy("Cleared. Go ahead."),
+    "refusal": gettext_lazy("Not yet: please fix what the checks point out and send it again."),
+}
 
 
 class ClockMixin:
@@ -37,7 +47,15 @@ class ClockMixin:
         return bool(self.pauses) and self.pauses[-1][1] is None
 
 
-class Scenario(models.Model):
+class Scenario(TranslatableModel):
+    """A scenario file as loaded. Read while another language is active, it
+    shows that language's overlay field by field (`translations`, from
+    `<slug>.<lang>.yaml`); `untranslated` then lists the fields shown in
+    English, by their dotted path in the overlay's format (`briefing`,
+    `events.ana-question.text`, `model_answer.0.action`)."""
+
+    TRANSLATED = ("title", "summary")
+
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
     summary = models.TextField()
@@ -54,9 +72,26 @@ class Scenario(models.Model):
     def __str__(self):
         return self.title
 
+    def localise_more(self, language: str, texts: dict) -> set[str]:
+        missing = untranslated_fields(scenario_shape(self.data), texts)
+        return missing - {"title", "summary"}
+
     @cached_property
     def engine(self) -> engine.Scenario:
-        return engine.parse_scenario(self.data)
+        """The scenario as the engine plays it, its text in the language this
+        row is shown in. Only text differs between languages: slugs, handles,
+        times and the checks' terms are the source's."""
+        data = self.data
+        if self.shown_language != SOURCE_LANGUAGE:
+            data = localised_data(data, (self.translations or {}).get(self.shown_language) or {})
+        scenario = engine.parse_scenario(data)
+        approver = scenario.approver
+        if approver is not None:
+            source = self.data.get("approver") or {}
+            words = {key: str(text) for key, text in APPROVER_WORDS.items() if not source.get(key)}
+            if words:
+                scenario = replace(scenario, approver=replace(approver, **words), _accounts={})
+        return scenario
 
     # Authored Markdown, sanitised like the programme's texts.
     @cached_property

@@ -131,6 +131,8 @@ class ModelStep:
     at: float
     action: str
     text: str = ""
+    # Its place in the file, by which a translation names it (steps are shown by time).
+    position: int = 0
 
 
 @dataclass(frozen=True)
@@ -473,6 +475,7 @@ def parse_scenario(data: Any) -> Scenario:
                     at=read.number(item.get("at"), f"{where}.at"),
                     action=read.text(item.get("action"), f"{where}.action"),
                     text=read.text(item.get("text"), f"{where}.text", optional=True),
+                    position=position,
                 )
             )
 

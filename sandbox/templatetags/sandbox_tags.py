@@ -1,9 +1,11 @@
 import uuid
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ediplomacy.lib.translations import SOURCE_LANGUAGE
 from sandbox import selectors
 
 register = template.Library()
@@ -91,3 +93,29 @@ def activity_runs(activity, user) -> dict:
     """The learner's runs of a simulation activity: the open one and those
     submitted. One query."""
     return selectors.activity_runs(activity=activity, learner=user)
+
+
+def _fell_back(scenario, parts) -> bool:
+    """Whether the scenario row shows the text at the dotted path of `parts`
+    (`"events", slug, "text"`) in English for lack of a translation."""
+    path = ".".join(str(part) for part in parts)
+    return path in (getattr(scenario, "untranslated", None) or ())
+
+
+@register.simple_tag
+def text_lang(scenario, *parts) -> str:
+    """` lang="en"` when a scenario's text at `parts` is shown in English on a
+    page in another language (`{% text_lang run.scenario "events" slug "text" %}`)."""
+    return format_html(' lang="{}"', SOURCE_LANGUAGE) if _fell_back(scenario, parts) else ""
+
+
+@register.simple_tag
+def text_note(scenario, *parts) -> str:
+    """The curriculum's "not yet translated" note for a scenario's text at
+    `parts`, when it fell back to English."""
+    if not _fell_back(scenario, parts):
+        return ""
+    return format_html(
+        '<span class="untranslated-note small">{}</span>',
+        _("This part is not yet translated."),
+    )

@@ -1,7 +1,8 @@
 """The practice sandbox in a browser: a learner plays the consular emergency
 end to end (answers a citizen, reports the impostor, drafts a post that goes
 through clearance) and reads the debrief; a trainer runs a live scenario for a
-cohort of three, clears a draft and reads the side-by-side table.
+cohort of three, clears a draft and reads the side-by-side table; a learner
+plays in French, a post not yet translated marked as English.
 
 The scenario clock is moved by moving the run's start back, so the test never
 waits for real minutes to pass.
@@ -12,11 +13,12 @@ import re
 import uuid
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from sandbox import services
-from sandbox.models import LiveRun, Run
+from sandbox.models import LiveRun, Run, Scenario
 from tests.browser.conftest import log_in, screenshot
 from tests.factories import PASSWORD, cohort_with_learners
 from tests.sandbox.helpers import scenarios_loaded
@@ -150,3 +152,34 @@ def test_a_trainer_runs_a_live_scenario_for_three_and_reads_the_table(
 
     page.get_by_role("button", name="Pause the clock for everyone").click()
     expect(page.locator("#board")).to_contain_text("Paused")
+
+
+def test_a_learner_plays_in_french_with_an_untranslated_post_marked(
+    page, live_server, programme, assert_accessible
+):
+    scenarios_loaded()
+    # One post left untranslated, as while a translator is still at work.
+    row = Scenario.objects.get(slug="consular-earthquake")
+    french = dict(row.translations["fr"])
+    french["events"] = {k: v for k, v in french["events"].items() if k != "ana-question"}
+    Scenario.objects.filter(pk=row.pk).update(translations={"fr": french})
+    learner = cohort_with_learners(1).learners[0].user
+    log_in(page, learner.email, PASSWORD)
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "fr", "url": live_server.url}]
+    )
+
+    page.goto("/sandbox/")
+    page.get_by_role("button", name=re.compile("Urgence consulaire")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(french["title"])
+    run = Run.objects.get(learner=learner)
+    advance(run, 9)
+    page.reload()
+
+    expect(page.locator("#feed")).to_contain_text("Séisme de magnitude 6,8")
+    english = page.locator('.sim-text[lang="en"]')
+    expect(english).to_have_count(1)
+    expect(english).to_contain_text("We're in Port Selva")
+    expect(page.locator("#feed .untranslated-note")).to_have_count(1)
+    assert page.locator("html").get_attribute("lang") == "fr"
+    shots(page, "run-french", assert_accessible)

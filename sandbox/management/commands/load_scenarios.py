@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from curriculum.overlays import Coverage
 from sandbox.loader import ScenarioFilesError, apply_scenarios, read_scenarios
 
 
@@ -7,7 +8,8 @@ class Command(BaseCommand):
     help = (
         "Validate the practice sandbox's scenario files and upsert them. Reports every "
         "problem with its file and field and changes nothing when there is any; running "
-        "it twice changes nothing. Run it after load_curriculum."
+        "it twice changes nothing. Run it after load_curriculum. --check also prints each "
+        "language's coverage."
     )
 
     def add_arguments(self, parser):
@@ -18,6 +20,7 @@ class Command(BaseCommand):
             files = read_scenarios()
             if check:
                 self.stdout.write(self.style.SUCCESS(f"{len(files)} scenarios are valid."))
+                self.write_coverage(files)
                 return
             report = apply_scenarios(files)
         except ScenarioFilesError as error:
@@ -39,3 +42,26 @@ class Command(BaseCommand):
             if slugs
         ]
         self.stdout.write(self.style.SUCCESS(f"Scenarios loaded: {'; '.join(parts)}."))
+
+    def write_coverage(self, files) -> None:
+        """Per language, the text fields translated of those in the sources, in
+        all and per scenario."""
+        coverage = Coverage()
+        for item in files:
+            for language, (done, total) in item.coverage.items():
+                coverage.add(language, item.data["slug"], done, total)
+        self.stdout.write("Translations (fields translated / fields in the source):")
+        width = max((len(part) for part in coverage.parts), default=0)
+        for language in sorted(coverage.counts):
+            done, total = coverage.total(language)
+            self.stdout.write(f"  {language}: {done}/{total} ({_percent(done, total)})")
+            for part in coverage.parts:
+                done, total = coverage.counts[language].get(part, (0, 0))
+                self.stdout.write(
+                    f"    {part:<{width}}  {done:>4}/{total:<4} {_percent(done, total):>5}"
+                )
+
+
+def _percent(done: int, total: int) -> str:
+    # Floored, so that 100% means complete.
+    return f"{100 * done // total if total else 100}%"
