@@ -17,6 +17,7 @@ from curriculum.models import Activity
 from progress import services
 from progress.history import Kind, history_text
 from progress.models import HistoryEvent
+from progress.services.privacy import account_delete
 from tests.factories import cohort_with_learners, enrol
 
 pytestmark = pytest.mark.django_db
@@ -290,3 +291,12 @@ def test_the_migration_gives_old_rows_their_facts(enrolment, trainer):
     assert (
         dict(HistoryEvent.objects.filter(enrolment=enrolment).values_list("kind", "params")) == read
     )
+
+
+def test_a_deleted_account_leaves_no_pause_reason_in_the_facts(enrolment, trainee):
+    account_delete(user=trainee)
+
+    paused = HistoryEvent.objects.get(enrolment=enrolment, kind=Kind.PAUSED)
+    assert (paused.params, paused.summary) == ({}, "Paused")
+    with translation.override("fr"):
+        assert HistoryEvent.objects.get(pk=paused.pk).text == "Mis en pause"
