@@ -199,6 +199,7 @@ def read_programme():
     ).order_by("order")
     return ProgrammeInfo(
         pk=programme.pk,
+        title=text(programme.title),
         activities=[
             ActivityInfo(
                 pk=a.pk,

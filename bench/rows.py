@@ -15,6 +15,7 @@ from bench.copyload import NULL, Batch, copy_value, day, flag, opt, ts
 from bench.stories import DAY, MINUTE, ActivityInfo, Story, StoryWriter
 from curriculum.models import REVIEWED_KINDS
 from progress import timemodel
+from progress.history import history_summary
 from progress.models import Enrolment
 from progress.nudges.planner import REMINDERS
 from progress.nudges.rules import inactive_after, is_due_soon
@@ -51,16 +52,24 @@ class StoryRows:
         self.enrolment = str(story.learner.enrolment_pk)
         self.moments: list[datetime.datetime] = []
 
-    def history(self, kind: str, summary: str, stamp: str, activity=NULL, actor=NULL) -> None:
+    def history(self, kind: str, stamp: str, activity=None, actor=NULL, **params) -> None:
         """One history line; `stamp` is its time, already formatted by `ts`;
-        `actor` whoever else acted (a trainer), as the services record it."""
+        `activity` the activity it concerns, `actor` whoever else acted (a
+        trainer) and `params` its facts, as the services record them."""
         self.batch.add(
             "progress_historyevent",
             id=str(self.ids.next("progress_historyevent")),
             kind=kind,
-            summary=summary,
+            params=copy_value(params),
+            # The titles are already in COPY's text format (`platform.read_programme`).
+            summary=history_summary(
+                kind=kind,
+                params=params,
+                activity=activity.title if activity is not None else None,
+                programme=self.programme.title if kind == "enrolled" and not params else None,
+            ),
             created_at=stamp,
-            activity_id=activity,
+            activity_id=str(activity.pk) if activity is not None else NULL,
             actor_id=actor,
             enrolment_id=self.enrolment,
         )
@@ -117,7 +126,7 @@ class StoryRows:
                 activity_id=pk,
                 enrolment_id=enrolment,
             )
-            self.history("completed", f"Completed “{activity.title}”", stamp, pk)
+            self.history("completed", stamp, activity)
             self.moments.append(at)
             if kind == "quiz":
                 if rng.random() < 0.25:
@@ -150,10 +159,11 @@ class StoryRows:
                     enrolment_id=enrolment,
                     reviewed_by_id=opt(reviewer),
                 )
-                verb = "Submitted" if reviewed else "Self-assessed"
-                self.history("submitted", f"{verb} “{activity.title}”", ts(submitted), pk)
-                if reviewed:
-                    self.history("reviewed", f"“{activity.title}” accepted", stamp, pk)
+                if not reviewed:
+                    self.history("submitted", ts(submitted), activity, self_assessed=True)
+                else:
+                    self.history("submitted", ts(submitted), activity)
+                    self.history("reviewed", stamp, activity, accepted=True)
                     self.nudge(
                         "reviewed",
                         f"submission:{submission}",
@@ -184,15 +194,13 @@ class StoryRows:
             activity_id=str(activity.pk),
             enrolment_id=self.enrolment,
         )
-        self.history(
-            "quiz_attempt", f"Scored {score}% in “{activity.title}”", stamp, str(activity.pk)
-        )
+        self.history("quiz_attempt", stamp, activity, score=score)
 
     def _listening(self) -> None:
         index = self.writer.listening_index
         if index is None or not self.story.listening:
             return
-        activity = str(self.programme.activities[index].pk)
+        activity = self.programme.activities[index]
         for on, at in self.story.listening.items():
             stamp = ts(at)
             self.batch.add(
@@ -203,15 +211,15 @@ class StoryRows:
                 learned=LISTENING_LEARNED,
                 created_at=stamp,
                 updated_at=stamp,
-                activity_id=activity,
+                activity_id=str(activity.pk),
                 enrolment_id=self.enrolment,
             )
-            self.history("logged", f"Logged listening for {on:%d %B %Y}", stamp, activity)
+            self.history("logged", stamp, activity, day=on.isoformat())
             self.moments.append(at)
 
     def _checkins(self) -> None:
         index = self.writer.checkin_index
-        activity = str(self.programme.activities[index].pk) if index is not None else NULL
+        activity = self.programme.activities[index] if index is not None else None
         for at, followers in self.story.checkins:
             stamp = ts(at)
             self.batch.add(
@@ -223,7 +231,7 @@ class StoryRows:
                 created_at=stamp,
                 enrolment_id=self.enrolment,
             )
-            self.history("checked_in", f"Recorded {followers:,} followers", stamp, activity)
+            self.history("checked_in", stamp, activity, followers=followers)
             self.moments.append(at)
 
     def _waiting(self) -> None:
@@ -246,7 +254,7 @@ class StoryRows:
             enrolment_id=self.enrolment,
             reviewed_by_id=NULL,
         )
-        self.history("submitted", f"Submitted “{activity.title}”", stamp, str(activity.pk))
+        self.history("submitted", stamp, activity)
         self.moments.append(at)
 
     def _pause(self) -> None:
@@ -262,14 +270,12 @@ class StoryRows:
                 created_by_id=NULL,
                 enrolment_id=self.enrolment,
             )
-            self.history("paused", "Paused: Crisis posting", ts(begins))
+            self.history("paused", ts(begins), reason="Crisis posting")
             if ends is not None:
-                self.history("resumed", "Resumed", ts(ends))
+                self.history("resumed", ts(ends))
         if story.withdrawn_at is not None:
             trainer = str(self.learner.reviewers[0]) if self.learner.reviewers else NULL
-            self.history(
-                "withdrawn", "Withdrawn from the cohort", ts(story.withdrawn_at), actor=trainer
-            )
+            self.history("withdrawn", ts(story.withdrawn_at), actor=trainer)
 
     def _pauses(self) -> list[timemodel.Pause]:
         if self.story.pause is None:
@@ -294,7 +300,7 @@ class StoryRows:
                 enrolment_id=self.enrolment,
                 time_share=repr(share),
             )
-            self.history("milestone", f"Reached the milestone {milestone.label}", stamp)
+            self.history("milestone", stamp, milestone=milestone.value)
             self.nudge(
                 "milestone_achieved",
                 f"enrolment:{self.enrolment}",
@@ -373,7 +379,7 @@ class StoryRows:
                 for column in Enrolment._meta.concrete_fields
             },
         )
-        self.history("enrolled", "Started the programme", ts(created))
+        self.history("enrolled", ts(created))
         self.nudge("welcome", f"enrolment:{self.enrolment}", "once", created + MINUTE)
         self._reminders(assessment, work, last)
 

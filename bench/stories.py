@@ -66,6 +66,8 @@ class ProgrammeInfo:
     stage_totals: dict[int, int] = field(default_factory=dict)
     # Live activities per curriculum horizon: the `required` of `timemodel.milestone_work`.
     required_by_horizon: dict[str, int] = field(default_factory=dict)
+    # In COPY's text format, as the activities' titles.
+    title: str = ""
 
     def __post_init__(self):
         for activity in self.activities:

@@ -13,6 +13,7 @@ from accounts.models import Organisation, User
 from curriculum.models import REVIEWED_KINDS, Activity, Programme, RubricLevel
 from progress import services
 from progress.assessments import snapshots_refresh
+from progress.history import history_summary
 from progress.models import (
     Cohort,
     Completion,
@@ -116,7 +117,10 @@ def _complete(
             enrolment=enrolment,
             kind=HistoryEvent.Kind.COMPLETED,
             activity=activity,
-            summary=f"Completed “{activity.title}”",
+            params={},
+            summary=history_summary(
+                kind=HistoryEvent.Kind.COMPLETED, params={}, activity=activity.title, programme=None
+            ),
             created_at=at,
         )
     Enrolment.objects.filter(pk=enrolment.pk).update(last_activity_at=at)

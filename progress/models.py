@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from curriculum.models import Activity, Criterion, Programme, Resource, RubricLevel
+from progress import history
 from progress.timemodel import MILESTONE_LABELS, PACE_LABELS, EnrolmentAssessment, Milestone, Pace
 
 DEFAULT_LENGTH_DAYS = 365
@@ -567,24 +568,22 @@ class MilestoneAchievement(models.Model):
         return f"{self.get_milestone_display()} at {self.achieved_at:%Y-%m-%d}"
 
 
+class HistoryEventQuerySet(models.QuerySet):
+    def for_lines(self) -> "HistoryEventQuerySet":
+        """With what a line says (the activity's title) and names (who acted),
+        in the same query; the activities' long texts are left behind."""
+        return self.select_related("actor", "activity").defer(
+            "activity__body",
+            "activity__body_html",
+            "activity__config",
+            "activity__body_translations",
+        )
+
+
 class HistoryEvent(models.Model):
     """One line of a learner's activity history."""
 
-    class Kind(models.TextChoices):
-        ENROLLED = "enrolled", _("Enrolled")
-        COMPLETED = "completed", _("Completed an activity")
-        QUIZ_ATTEMPT = "quiz_attempt", _("Attempted a quiz")
-        ATTEMPT_GRANTED = "attempt_granted", _("Granted another quiz attempt")
-        SUBMITTED = "submitted", _("Submitted practice work")
-        REVIEWED = "reviewed", _("Practice work reviewed")
-        LOGGED = "logged", _("Logged listening")
-        CHECKED_IN = "checked_in", _("Recorded followers")
-        EVIDENCE = "evidence", _("Alternative evidence")
-        MILESTONE = "milestone", _("Reached a milestone")
-        PAUSED = "paused", _("Paused")
-        RESUMED = "resumed", _("Resumed")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-        RESTORED = "restored", _("Restored")
+    Kind = history.Kind
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="history")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -597,8 +596,16 @@ class HistoryEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The facts the line is said from, in the reader's language (`text`):
+    # a score, a count, a day, a milestone's code, a reason, a cohort's name.
+    # Null on rows written before it that could not be read back.
+    params = models.JSONField(null=True, blank=True)
+    # The line in English, written with the facts; shown as it is where
+    # `params` is null.
     summary = models.CharField(max_length=300)
     created_at = models.DateTimeField()
+
+    objects = HistoryEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -609,6 +616,26 @@ class HistoryEvent(models.Model):
 
     def __str__(self):
         return self.summary
+
+    @property
+    def text(self) -> str:
+        """The line in the active language; the stored English for a row whose
+        facts are unknown. Reads the activity and the enrolment's programme:
+        list rows `for_lines()`."""
+        return (
+            history.history_text(
+                kind=self.kind,
+                params=self.params,
+                activity=self.activity.title if self.activity_id else None,
+                # Only a start names the programme: other lines read no enrolment.
+                programme=(
+                    self.enrolment.programme.title
+                    if self.kind == self.Kind.ENROLLED and not self.params
+                    else None
+                ),
+            )
+            or self.summary
+        )
 
     @property
     def by(self) -> str:

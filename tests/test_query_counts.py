@@ -144,15 +144,25 @@ def learner_with_work(organisation, programme, trainer, size: int) -> str:
         )
         for number in range(size)
     )
+    # Lines that name an activity, a day, a count and the programme: each is
+    # said from what the one history query read.
     HistoryEvent.objects.bulk_create(
         HistoryEvent(
             enrolment=enrolment,
-            kind=HistoryEvent.Kind.LOGGED,
+            kind=kind,
+            activity=activity,
+            params=params,
             summary="Logged",
             created_at=now,
             actor=trainer,
         )
-        for _ in range(size)
+        for number in range(size)
+        for kind, activity, params in [
+            (HistoryEvent.Kind.LOGGED, log, {"day": (now.date() - number * DAY).isoformat()}),
+            (HistoryEvent.Kind.COMPLETED, activities[number % len(activities)], {}),
+            (HistoryEvent.Kind.CHECKED_IN, None, {"followers": 100 + number}),
+            (HistoryEvent.Kind.ENROLLED, None, {}),
+        ]
     )
     return reverse("progress:cohort_learner", args=[made.cohort.pk, enrolment.pk])
 

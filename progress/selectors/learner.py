@@ -257,7 +257,7 @@ def learner_dashboard(
             kind=Activity.Kind.LISTENING_LOG, module__stage__programme_id=enrolment.programme_id
         ).values_list("pk", "config")
     }
-    recent = list(enrolment.history.select_related("actor")[:8])
+    recent = list(enrolment.history.for_lines()[:8])
     notifications = list(
         Nudge.objects.filter(recipient_id=enrolment.user_id, status=Nudge.Status.SENT)
         # What nudge_content reads: no query per notification.

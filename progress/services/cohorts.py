@@ -386,13 +386,13 @@ def _join(
     restored = enrolment.status == Enrolment.Status.WITHDRAWN
     if restored:
         enrolment.status = _status_before_withdrawal(enrolment)
-        _history(enrolment, HistoryEvent.Kind.RESTORED, f"Restored to {cohort.name}", now)
+        _history(enrolment, HistoryEvent.Kind.RESTORED, now, cohort=cohort.name)
     if enrolment.cohort_id != cohort.pk:
         # Another cohort of the same organisation: the record stays with it.
         enrolment.cohort = cohort
         enrolment.started_at = cohort.starts_at
         enrolment.length_days = cohort.length_days
-        _history(enrolment, HistoryEvent.Kind.ENROLLED, f"Joined {cohort.name}", now)
+        _history(enrolment, HistoryEvent.Kind.ENROLLED, now, cohort=cohort.name)
     enrolment.save()
     if restored:
         progress_refresh(enrolment=enrolment, now=now)
@@ -502,7 +502,7 @@ def enrolment_withdraw(*, enrolment: Enrolment, by: User) -> None:
     )
     if not changed:
         raise CohortError(_("This learner is already withdrawn."))
-    _history(enrolment, HistoryEvent.Kind.WITHDRAWN, "Withdrawn from the cohort", now, actor=by)
+    _history(enrolment, HistoryEvent.Kind.WITHDRAWN, now, actor=by)
     _audit_enrolment(enrolment, by, "enrolment.withdraw")
 
 
@@ -525,7 +525,7 @@ def enrolment_restore(*, enrolment: Enrolment, by: User) -> None:
         )
     enrolment.status = _status_before_withdrawal(enrolment)
     enrolment.save(update_fields=["status"])
-    _history(enrolment, HistoryEvent.Kind.RESTORED, "Restored to the cohort", now, actor=by)
+    _history(enrolment, HistoryEvent.Kind.RESTORED, now, actor=by)
     _audit_enrolment(enrolment, by, "enrolment.restore")
     _snapshot(enrolment, now)
 
@@ -651,7 +651,7 @@ def _leave(enrolment: Enrolment, cohort: Cohort, now: datetime.datetime) -> None
     """Closes the learner's open enrolment elsewhere, by their own choice."""
     Enrolment.objects.filter(pk=enrolment.pk).update(status=Enrolment.Status.WITHDRAWN)
     enrolment.status = Enrolment.Status.WITHDRAWN
-    _history(enrolment, HistoryEvent.Kind.WITHDRAWN, "Left to join another cohort", now)
+    _history(enrolment, HistoryEvent.Kind.WITHDRAWN, now, left=True)
     if enrolment.cohort_id is not None:
         audit_record(
             actor=enrolment.user,

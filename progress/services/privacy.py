@@ -66,7 +66,7 @@ def personal_data_export(*, user: User) -> dict:
             Prefetch("completions", Completion.objects.select_related("activity")),
             "achievements",
             Prefetch("pauses", Pause.objects.select_related("created_by")),
-            Prefetch("history", HistoryEvent.objects.select_related("actor")),
+            Prefetch("history", HistoryEvent.objects.for_lines()),
         )
         .order_by("started_at", "pk")
     )
@@ -169,7 +169,9 @@ def personal_data_export(*, user: User) -> dict:
                 "history": [
                     {
                         "kind": h.kind,
-                        "summary": h.summary,
+                        # In the language of whoever asked for the export.
+                        "summary": h.text,
+                        "params": h.params,
                         "by": _someone(h.actor, user),
                         "at": _iso(h.created_at),
                     }
@@ -310,7 +312,7 @@ def account_delete(*, user: User) -> None:
     about.update(target=f"deleted learner #{user.pk}")
     Pause.objects.filter(enrolment__user=user).update(reason="")
     HistoryEvent.objects.filter(enrolment__user=user, kind=HistoryEvent.Kind.PAUSED).update(
-        summary="Paused"
+        summary="Paused", params={}
     )
     Invitation.objects.filter(email__iexact=email).update(email=anonymous, display_name="")
     # What other people see names them no more: invitations and reviews fall

@@ -19,6 +19,7 @@ from curriculum.models import ACCEPTING_LEVELS, Activity, Programme, Resource, R
 from curriculum.selectors import programme_outline
 from progress import timemodel
 from progress.assessments import snapshots_refresh
+from progress.history import history_summary
 from progress.models import (
     AlternativeEvidence,
     Completion,
@@ -90,12 +91,7 @@ def enrolment_create(
                 started_at=started_at,
                 length_days=length_days,
             )
-            HistoryEvent.objects.create(
-                enrolment=enrolment,
-                kind=HistoryEvent.Kind.ENROLLED,
-                summary=f"Started {programme.title}",
-                created_at=min(started_at, timezone.now()),
-            )
+            _history(enrolment, HistoryEvent.Kind.ENROLLED, min(started_at, timezone.now()))
             if welcome:
                 nudge_event(
                     recipient_id=user.pk,
@@ -136,13 +132,26 @@ def _lock(enrolment: Enrolment) -> Enrolment:
     return locked
 
 
-def _history(enrolment, kind, summary, now, activity=None, *, actor=None) -> None:
-    # The summary never names `actor`: pages add "by <name>" from the account.
+def _history(enrolment, kind, now, activity=None, *, actor=None, **params) -> None:
+    """One line of the learner's history: its facts (`params`), said in the
+    reader's language when shown, and in English in `summary`. Neither names
+    `actor`: pages add "by <name>" from the account."""
     HistoryEvent.objects.create(
         enrolment=enrolment,
         kind=kind,
         activity=activity,
-        summary=summary[:300],
+        params=params,
+        summary=history_summary(
+            kind=kind,
+            params=params,
+            activity=activity.title if activity is not None else None,
+            # Only a start names the programme (joining names the cohort).
+            programme=(
+                enrolment.programme.title
+                if kind == HistoryEvent.Kind.ENROLLED and not params
+                else None
+            ),
+        ),
         created_at=now,
         actor=actor,
     )
@@ -158,9 +167,7 @@ def _complete(enrolment: Enrolment, activity: Activity, now: datetime.datetime) 
         enrolment=enrolment, activity=activity, defaults={"completed_at": now}
     )
     if created:
-        _history(
-            enrolment, HistoryEvent.Kind.COMPLETED, f"Completed “{activity.title}”", now, activity
-        )
+        _history(enrolment, HistoryEvent.Kind.COMPLETED, now, activity)
         progress_refresh(enrolment=enrolment, now=now)
     return created
 
@@ -228,8 +235,7 @@ def progress_refresh(*, enrolment: Enrolment, now: datetime.datetime) -> None:
             },
         )
         if created:
-            label = milestone.label
-            _history(enrolment, HistoryEvent.Kind.MILESTONE, f"Reached the milestone {label}", now)
+            _history(enrolment, HistoryEvent.Kind.MILESTONE, now, milestone=milestone.value)
             if _is_recent(now):
                 nudge_event(
                     recipient_id=enrolment.user_id,
@@ -352,13 +358,7 @@ def quiz_submit(
         created_at=now,
     )
     draw.delete()
-    _history(
-        enrolment,
-        HistoryEvent.Kind.QUIZ_ATTEMPT,
-        f"Scored {result.score}% in “{activity.title}”",
-        now,
-        activity,
-    )
+    _history(enrolment, HistoryEvent.Kind.QUIZ_ATTEMPT, now, activity, score=result.score)
     _touch(enrolment, now)
     if result.passed:
         _complete(enrolment, activity, now)
@@ -375,14 +375,7 @@ def quiz_attempt_grant(*, enrolment: Enrolment, activity: Activity, by: User) ->
     grant = QuizGrant.objects.create(
         enrolment=enrolment, activity=activity, granted_by=by, created_at=now
     )
-    _history(
-        enrolment,
-        HistoryEvent.Kind.ATTEMPT_GRANTED,
-        f"Another attempt at “{activity.title}” granted",
-        now,
-        activity,
-        actor=by,
-    )
+    _history(enrolment, HistoryEvent.Kind.ATTEMPT_GRANTED, now, activity, actor=by)
     _audit_enrolment(enrolment, by, "quiz.grant_attempt", quiz=activity.title)
     return grant
 
@@ -430,13 +423,7 @@ def listening_entry_save(
         },
     )
     if created:
-        _history(
-            enrolment,
-            HistoryEvent.Kind.LOGGED,
-            f"Logged listening for {day:%d %B %Y}",
-            now,
-            activity,
-        )
+        _history(enrolment, HistoryEvent.Kind.LOGGED, now, activity, day=day.isoformat())
     days = ListeningEntry.objects.filter(enrolment=enrolment, activity=activity).values_list(
         "day", flat=True
     )
@@ -478,9 +465,7 @@ def practice_submit(
         submission = Submission.objects.create(
             enrolment=enrolment, activity=activity, text=text, link=link, created_at=now
         )
-        _history(
-            enrolment, HistoryEvent.Kind.SUBMITTED, f"Submitted “{activity.title}”", now, activity
-        )
+        _history(enrolment, HistoryEvent.Kind.SUBMITTED, now, activity)
     else:
         assessment = {
             str(i): bool((self_assessment or {}).get(str(i))) for i in range(len(activity.rubric))
@@ -494,13 +479,7 @@ def practice_submit(
             status=Submission.Status.SELF_ASSESSED,
             created_at=now,
         )
-        _history(
-            enrolment,
-            HistoryEvent.Kind.SUBMITTED,
-            f"Self-assessed “{activity.title}”",
-            now,
-            activity,
-        )
+        _history(enrolment, HistoryEvent.Kind.SUBMITTED, now, activity, self_assessed=True)
         if all(assessment.values()):
             _complete(enrolment, activity, now)
     _touch(enrolment, now)
@@ -571,10 +550,10 @@ def submission_review(
     _history(
         enrolment,
         HistoryEvent.Kind.REVIEWED,
-        f"“{submission.activity.title}” {'accepted' if accept else 'returned with feedback'}",
         now,
         submission.activity,
         actor=reviewer,
+        accepted=accept,
     )
     nudge_event(
         recipient_id=enrolment.user_id,
@@ -649,9 +628,7 @@ def checkin_record(
         defaults={"followers": followers, "account": account.strip()},
         create_defaults={"followers": followers, "account": account.strip(), "created_at": now},
     )
-    _history(
-        enrolment, HistoryEvent.Kind.CHECKED_IN, f"Recorded {followers:,} followers", now, activity
-    )
+    _history(enrolment, HistoryEvent.Kind.CHECKED_IN, now, activity, followers=followers)
     _touch(enrolment, now)
     if not _complete(enrolment, activity, now):
         # The year milestone also depends on the following holding over time.
@@ -665,18 +642,14 @@ def enrolment_pause(*, enrolment: Enrolment, by: User, reason: str = "") -> Paus
     if enrolment.status != Enrolment.Status.ACTIVE:
         raise StudyError(_("Only an active enrolment can be paused."))
     now = timezone.now()
-    pause = Pause.objects.create(
-        enrolment=enrolment, started_at=now, reason=reason.strip(), created_by=by
-    )
-    _audit_enrolment(enrolment, by, "enrolment.pause", reason=reason.strip())
+    reason = reason.strip()
+    pause = Pause.objects.create(enrolment=enrolment, started_at=now, reason=reason, created_by=by)
+    _audit_enrolment(enrolment, by, "enrolment.pause", reason=reason)
     Enrolment.objects.filter(pk=enrolment.pk).update(status=Enrolment.Status.PAUSED)
-    _history(
-        enrolment,
-        HistoryEvent.Kind.PAUSED,
-        f"Paused{': ' + reason.strip() if reason.strip() else ''}",
-        now,
-        actor=by,
-    )
+    if reason:
+        _history(enrolment, HistoryEvent.Kind.PAUSED, now, actor=by, reason=reason)
+    else:
+        _history(enrolment, HistoryEvent.Kind.PAUSED, now, actor=by)
     _snapshot(enrolment, now)
     return pause
 
@@ -692,7 +665,7 @@ def enrolment_resume(*, enrolment: Enrolment, by: User) -> None:
     Enrolment.objects.filter(pk=enrolment.pk, status=Enrolment.Status.PAUSED).update(
         status=Enrolment.Status.ACTIVE, last_activity_at=now
     )
-    _history(enrolment, HistoryEvent.Kind.RESUMED, "Resumed", now, actor=by)
+    _history(enrolment, HistoryEvent.Kind.RESUMED, now, actor=by)
     _audit_enrolment(enrolment, by, "enrolment.resume")
     _snapshot(enrolment, now)
 
@@ -732,13 +705,7 @@ def alternative_evidence_submit(
         description=description,
         created_at=now,
     )
-    _history(
-        enrolment,
-        HistoryEvent.Kind.EVIDENCE,
-        "Offered alternative evidence of a following",
-        now,
-        activity,
-    )
+    _history(enrolment, HistoryEvent.Kind.EVIDENCE, now, activity)
     _touch(enrolment, now)
     return created
 
@@ -766,14 +733,13 @@ def alternative_evidence_review(
         .select_related("user", "cohort")
         .get(pk=evidence.enrolment_id)
     )
-    verb = "approved" if approve else "returned with feedback"
     _history(
         enrolment,
         HistoryEvent.Kind.EVIDENCE,
-        f"Alternative evidence of a following {verb}",
         now,
         evidence.activity,
         actor=reviewer,
+        approved=approve,
     )
     audit_record(
         actor=reviewer,

@@ -12,6 +12,7 @@ organisation's history never travel.
 import datetime
 
 from curriculum.models import REVIEWED_KINDS, Activity
+from progress.history import history_summary
 from progress.models import (
     Completion,
     Enrolment,
@@ -113,10 +114,14 @@ def work_copy(*, source: Enrolment, target: Enrolment, now: datetime.datetime) -
     )
     written += _practice_copy(source, target, now)
     if written:
+        params = {"brought_work": True}
         HistoryEvent.objects.create(
             enrolment=target,
             kind=HistoryEvent.Kind.ENROLLED,
-            summary="Brought their own earlier work",
+            params=params,
+            summary=history_summary(
+                kind=HistoryEvent.Kind.ENROLLED, params=params, activity=None, programme=None
+            ),
             created_at=now,
         )
     return written

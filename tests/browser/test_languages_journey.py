@@ -64,6 +64,10 @@ def test_a_french_learner_sees_dashboard_and_study_pages_in_french(
     assert "dans les temps" in page.locator(".pace-message").inner_text()
     assert page.get_by_role("link", name="Tableau de bord").is_visible()
     assert page.get_by_role("img", name="Votre frise chronologique").is_visible()
+    # The history is said in French, with the activities' French titles.
+    recent = page.locator("section[aria-labelledby=recent-heading] ul.history").first
+    assert "A terminé « " in recent.inner_text()
+    assert "Completed" not in recent.inner_text()
     tour(page, assert_accessible, "fr-dashboard")
 
     study_page(page)
@@ -89,6 +93,8 @@ def test_an_arabic_learner_sees_the_pages_right_to_left(page, ministry, assert_a
     start_x = float(page.locator(".timeline circle.tone-neutral").get_attribute("cx"))
     today_x = float(page.locator(".timeline line.today").get_attribute("x1"))
     assert start_x > today_x
+    recent = page.locator("section[aria-labelledby=recent-heading] ul.history").first
+    assert "أكمل «" in recent.inner_text()
     tour(page, assert_accessible, "ar-dashboard")
 
     study_page(page)

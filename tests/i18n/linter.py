@@ -168,6 +168,40 @@ def _chunks(text: str, separator: re.Pattern) -> list[tuple[int, str]]:
     return chunks
 
 
+# Dates
+
+# Formats each language defines for itself (Django's, and `ediplomacy/formats/`).
+NAMED_DATE_FORMATS = {
+    "DATE_FORMAT",
+    "DATETIME_FORMAT",
+    "SHORT_DATE_FORMAT",
+    "SHORT_DATETIME_FORMAT",
+    "MONTH_DAY_FORMAT",
+    "YEAR_MONTH_FORMAT",
+    "TIME_FORMAT",
+}
+# For machines, the same in every language: ISO 8601 (a `datetime` attribute,
+# a file name), a Unix time.
+MACHINE_DATE_FORMATS = {"c", "U", "Y-m-d"}
+DATE_FILTER = re.compile(r"""\|(date|time):("([^"]*)"|'([^']*)')""")
+NOW_TAG = re.compile(r"""\{%\s*now\s+("([^"]*)"|'([^']*)')""")
+
+
+def fixed_date_findings(path: Path, root: Path) -> list[Finding]:
+    """Dates a person reads written with a fixed pattern ("j F Y, H:i"), which
+    keeps English word order in every language: a template names a format."""
+    name = str(path.relative_to(root))
+    source = path.read_text()
+    findings = []
+    for pattern, groups in ((DATE_FILTER, (3, 4)), (NOW_TAG, (2, 3))):
+        for match in pattern.finditer(source):
+            value = next(match.group(g) for g in groups if match.group(g) is not None)
+            if value not in NAMED_DATE_FORMATS | MACHINE_DATE_FORMATS:
+                line = source.count("\n", 0, match.start()) + 1
+                findings.append(Finding(name, line, match.group(0)))
+    return findings
+
+
 # Python
 
 TRANSLATION_CALLS = {

@@ -120,7 +120,7 @@ def test_the_next_attempt_waits_for_the_cooldown_and_says_until_when(client, enr
     html = response.content.decode()
     assert response.status_code == 200
     assert 'name="draw"' not in html and "Check my answers" not in html
-    assert "You can try again from" in html and "Wednesday 4 March, 21:30" in html
+    assert "You can try again from" in html and "4 March 2026, 21:30" in html
     assert not QuizDraw.objects.filter(enrolment=enrolment).exists()
 
 
