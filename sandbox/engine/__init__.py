@@ -13,6 +13,7 @@ from sandbox.engine.checks import CheckResult, Debrief, debrief, run_checks
 from sandbox.engine.clock import Clock, ClockError, Pause
 from sandbox.engine.run import (
     ACTION_KINDS,
+    ITEM_ACTIONS,
     Action,
     Draft,
     Item,
@@ -35,6 +36,7 @@ from sandbox.engine.text import Card, Piece, card, pieces
 
 __all__ = [
     "ACTION_KINDS",
+    "ITEM_ACTIONS",
     "Account",
     "Action",
     "Card",

@@ -1,10 +1,12 @@
 import uuid
 
 from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sandbox import selectors
+from sandbox import engine, selectors
 
 register = template.Library()
 
@@ -29,6 +31,25 @@ def scenario_time(minute) -> str:
     """A scenario minute as the clock shows it: T+1:05 for 65 minutes."""
     minutes = int(float(minute or 0))
     return f"T+{minutes // 60}:{minutes % 60:02d}"
+
+
+@register.simple_tag
+def post_text(text: str, listed: frozenset[str] = frozenset()) -> SafeString:
+    """A post's text, escaped, with its addresses, #hashtags and @mentions
+    styled; a mention of an account in the learner's list links to its entry."""
+
+    def piece(kind: str, value: str) -> tuple[str, ...]:
+        if kind == "mention" and value in listed:
+            return ('<a class="sim-mention" href="#account-{}">{}</a>', value[1:], value)
+        if kind in ("mention", "hashtag", "url"):
+            return ('<span class="sim-{}">{}</span>', kind, value)
+        return ("{}", value)
+
+    return format_html_join(
+        "",
+        "{}",
+        ((format_html(*piece(p.kind, p.text)),) for p in engine.pieces(text or "")),
+    )
 
 
 @register.filter
@@ -73,6 +94,10 @@ ACTION_LABELS = {
     "request_clearance": gettext_lazy("Sent a draft for clearance"),
     "clearance_answer": gettext_lazy("The approver answered"),
     "publish_draft": gettext_lazy("Published the cleared draft"),
+    "like": gettext_lazy("Liked a post by"),
+    "unlike": gettext_lazy("Took back the like of a post by"),
+    "share": gettext_lazy("Shared a post by"),
+    "unshare": gettext_lazy("Took back the share of a post by"),
 }
 
 
