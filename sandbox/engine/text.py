@@ -8,6 +8,7 @@ scenario's `links` only; nothing is ever fetched.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sandbox.engine.scenario import TRAILING, Scenario, hostname
 
@@ -43,6 +44,9 @@ class Card:
         return bool(self.title)
 
 
+# A timeline is drawn again at every poll and reload, from the same texts:
+# the pieces of each (immutable, like the text) are cut once per process.
+@lru_cache(maxsize=4096)
 def pieces(text: str) -> tuple[Piece, ...]:
     """`text` cut into plain text, addresses, mentions and hashtags, in order;
     joined again they give `text` back."""

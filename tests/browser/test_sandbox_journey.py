@@ -1,8 +1,9 @@
 """The practice sandbox in a browser: a learner plays the consular emergency
 end to end (answers a citizen, sees the link card of their reply, likes and
 shares posts from the keyboard, reports the impostor once it has appeared,
-drafts a post that goes through clearance) and reads the debrief; a trainer runs a live scenario for a
-cohort of three, clears a draft and reads the side-by-side table.
+drafts a post that goes through clearance) and reads the debrief; a trainer
+runs a live scenario for a cohort of three, clears a draft and reads the
+side-by-side table.
 
 The scenario clock is moved by moving the run's start back, so the test never
 waits for real minutes to pass.
