@@ -161,7 +161,7 @@ def _run_context(request, run, *, forms=None, at=None) -> dict:
     reply_to = request.GET.get("reply") or request.GET.get("quote") or ""
     target = timeline.state.item(reply_to) if reply_to else None
     initial = {}
-    if target is not None and target.public:
+    if target is not None and target.public and target.kind != "share":
         initial = {
             "target": target.id,
             "reply_kind": "quote" if "quote" in request.GET else "reply",

@@ -149,6 +149,12 @@ def test_a_like_counts_once_shows_pressed_and_can_be_taken_back(client, played, 
     assert "41 likes · 12 shares" in ana
     assert re.search(r'value="like"[^>]*aria-pressed="false"', ana)
 
+    # The debrief names each like by the post's author, at its minute.
+    client.post(reverse("sandbox:submit", args=[run.pk]))
+    debrief = client.get(reverse("sandbox:debrief", args=[run.pk])).content.decode()
+    assert "T+0:04</span> <strong>Liked a post by</strong> @ana_travels_sim" in debrief
+    assert "<strong>Took back the like of a post by</strong> @ana_travels_sim" in debrief
+
 
 def test_a_shared_post_appears_as_the_learners_share_until_unshared(client, played, scenario_clock):
     run, _ = played
@@ -173,6 +179,9 @@ def test_a_shared_post_appears_as_the_learners_share_until_unshared(client, play
     assert "2400 shares" in article(after, "quake-alert")
     run.refresh_from_db()
     assert [(e["kind"], e["at"]) for e in run.log] == [("share", 3.0), ("unshare", 5.0)]
+    # A share is not a post to answer: replying goes to the post it shares.
+    act(client, run, "target", kind="share", target="quake-alert")
+    assert page(client, run, reply="me-3").context["reply_target"] is None
 
 
 def test_hashtags_and_mentions_are_styled_and_a_met_account_is_linked(
