@@ -125,15 +125,15 @@ class ThreadForm(TokenForm):
 
 
 class MessageForm(TokenForm):
+    """A direct message to one of `accounts`: those the learner has met."""
+
     target = forms.ChoiceField(label=_("To"))
     text = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, scenario: engine.Scenario, **kwargs):
+    def __init__(self, *args, scenario: engine.Scenario, accounts: list[engine.Account], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].choices = [
-            (a.handle, f"{a.name} ({a.handle})")
-            for a in scenario.accounts
-            if a.handle != scenario.learner
+            (a.handle, f"{a.name} ({a.handle})") for a in accounts if a.handle != scenario.learner
         ]
         self.fields["text"].max_length = scenario.platform.max_chars * 4
 
@@ -146,10 +146,24 @@ class MessageForm(TokenForm):
 
 
 class TargetForm(TokenForm):
-    """One click on an item or an account: delete, pin, mute, block, report,
-    follow, unfollow, or publish a cleared draft."""
+    """One click on an item or an account: delete, pin, like, share (and take
+    either back), mute, block, report, follow, unfollow, or publish a cleared
+    draft."""
 
-    KINDS = ("delete", "pin", "mute", "block", "report", "follow", "unfollow", "publish_draft")
+    KINDS = (
+        "delete",
+        "pin",
+        "like",
+        "unlike",
+        "share",
+        "unshare",
+        "mute",
+        "block",
+        "report",
+        "follow",
+        "unfollow",
+        "publish_draft",
+    )
     kind = forms.ChoiceField(choices=[(kind, kind) for kind in KINDS])
     target = forms.CharField(max_length=80)
 

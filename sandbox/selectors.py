@@ -6,7 +6,7 @@ live board reads the live run's runs in one query, whatever their number.
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import QuerySet
 
@@ -16,13 +16,20 @@ from sandbox.models import LiveRun, Run, Scenario
 
 @dataclass
 class Entry:
-    """One item of the timeline as the page shows it."""
+    """One item of the timeline as the page shows it. A share shows the post
+    it shares (`item`), under the learner's share (`share`)."""
 
     item: engine.Item
     account: engine.Account | None
     replying_to: engine.Item | None = None
     is_mine: bool = False
     pinned: bool = False
+    card: engine.Card | None = None
+    share: engine.Item | None = None
+
+    @property
+    def dom_id(self) -> str:
+        return f"item-{(self.share or self.item).id}"
 
 
 @dataclass
@@ -43,7 +50,18 @@ class Timeline:
 
     @property
     def accounts(self) -> list[engine.Account]:
-        return [a for a in self.scenario.accounts if a.handle != self.scenario.learner]
+        """The accounts the learner has met by this minute, in the order they
+        appeared (their own left out: the list is of others)."""
+        return [
+            self.scenario.account(handle)
+            for handle in self.state.appeared
+            if handle != self.scenario.learner
+        ]
+
+    @property
+    def listed(self) -> frozenset[str]:
+        """The handles that have an entry in the list, for mentions to link to."""
+        return frozenset(account.handle for account in self.accounts)
 
 
 def run_timeline(*, run: Run, now: datetime.datetime, at: float | None = None) -> Timeline:
@@ -55,12 +73,16 @@ def run_timeline(*, run: Run, now: datetime.datetime, at: float | None = None) -
     mine = {item.id for item in state.mine}
 
     def entry(item: engine.Item) -> Entry:
+        if item.kind == "share":
+            # The engine shows a share only while the post it shares is there.
+            return replace(entry(by_id[item.reply_to]), share=item, pinned=False)
         return Entry(
             item=item,
             account=scenario.account(item.author),
             replying_to=by_id.get(item.reply_to) if item.public else None,
             is_mine=item.id in mine,
             pinned=item.id == state.pinned,
+            card=engine.card(scenario, item.text) if item.public else None,
         )
 
     public = [entry(item) for item in reversed(state.timeline) if item.public]

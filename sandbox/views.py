@@ -8,6 +8,7 @@ when the learner asks for it, never under their keyboard.
 
 import datetime
 import math
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_POST
 from accounts import access
 from curriculum.models import Activity
 from progress.selectors.learner import learner_default_enrolment, learner_progress
-from sandbox import selectors, services
+from sandbox import engine, selectors, services
 from sandbox.forms import (
     ClearanceForm,
     ComposeForm,
@@ -40,6 +41,11 @@ REFUSALS = {
     "thread_parts": lambda: _("A thread needs at least two posts."),
     "no_threads": lambda: _("This platform has no threads."),
     "unknown_account": lambda: _("There is no such account here."),
+    "not_appeared": lambda: _("That account has not appeared in your timeline yet."),
+    "already_liked": lambda: _("You have already liked that post."),
+    "not_liked": lambda: _("You have not liked that post."),
+    "already_shared": lambda: _("You have already shared that post."),
+    "not_shared": lambda: _("You have not shared that post."),
     "unknown_item": lambda: _("That post is no longer there."),
     "not_yours": lambda: _("You can only do that with your own posts."),
     "publish_at": lambda: _("Choose a time before the scenario ends."),
@@ -62,6 +68,8 @@ ACTION_FORMS = {
     "message": MessageForm,
     "target": TargetForm,
 }
+# An item's id as the engine makes it (an event's slug, `me-3`): safe in an address.
+ITEM_ID = re.compile(r"[A-Za-z0-9-]{1,80}")
 # How often the live regions ask for news, in seconds.
 POLL_SECONDS = 5
 
@@ -153,7 +161,7 @@ def _run_context(request, run, *, forms=None, at=None) -> dict:
     reply_to = request.GET.get("reply") or request.GET.get("quote") or ""
     target = timeline.state.item(reply_to) if reply_to else None
     initial = {}
-    if target is not None and target.public:
+    if target is not None and target.public and target.kind != "share":
         initial = {
             "target": target.id,
             "reply_kind": "quote" if "quote" in request.GET else "reply",
@@ -169,7 +177,8 @@ def _run_context(request, run, *, forms=None, at=None) -> dict:
         "reply_account": scenario.account(target.author) if initial else None,
         "compose_form": forms.get("compose") or ComposeForm(scenario=scenario, initial=initial),
         "thread_form": forms.get("thread") or ThreadForm(scenario=scenario),
-        "message_form": forms.get("message") or MessageForm(scenario=scenario),
+        "message_form": forms.get("message")
+        or MessageForm(scenario=scenario, accounts=timeline.accounts),
         "target_form": TargetForm(),
         "clearance_form": ClearanceForm(),
         "poll_seconds": POLL_SECONDS,
@@ -232,9 +241,11 @@ def act(request, run_id):
         messages.error(request, _refusal("unknown_action"))
         return redirect(found)
     scenario = found.engine
-    kwargs = {} if form_class is TargetForm else {"scenario": scenario}
-    form = form_class(request.POST, **kwargs)
     now = timezone.now()
+    kwargs = {} if form_class is TargetForm else {"scenario": scenario}
+    if form_class is MessageForm:
+        kwargs["accounts"] = selectors.run_timeline(run=found, now=now).accounts
+    form = form_class(request.POST, **kwargs)
     if not form.is_valid():
         context = _run_context(request, found, forms={name: form})
         return render(request, "sandbox/run.html", context, status=400)
@@ -248,7 +259,13 @@ def act(request, run_id):
         )
     except services.SandboxError as error:
         messages.error(request, _refusal(error.code))
-    return redirect(reverse("sandbox:run", args=[found.pk]) + "#feed")
+        return redirect(reverse("sandbox:run", args=[found.pk]) + "#feed")
+    # Back to the post just liked or shared, where the learner's keyboard was.
+    target = form.cleaned_data.get("target", "")
+    back = "feed"
+    if form.cleaned_data.get("kind") in engine.ITEM_ACTIONS and ITEM_ID.fullmatch(target):
+        back = f"item-{target}"
+    return redirect(reverse("sandbox:run", args=[found.pk]) + f"#{back}")
 
 
 @login_required

@@ -1,7 +1,11 @@
 import datetime
+import re
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.timesince import timesince
 from django.utils.translation import gettext
@@ -39,3 +43,14 @@ def enrolment_status(value: str) -> str:
         return Enrolment.Status(value).label
     except ValueError:
         return value
+
+
+@register.filter
+def site_links(line: str) -> SafeString:
+    """A notification's line, escaped, with the addresses of this site (a
+    post, a review page) made links. Anything else a person wrote stays text:
+    a learner's words never become a link in someone's e-mail."""
+    own = re.escape(escape(settings.SITE_URL)) + r"/[^\s<>\"']*"
+    escaped = escape(line)
+    # Each address is part of the escaped text: put back as is, inside an anchor.
+    return mark_safe(re.sub(own, lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped))

@@ -28,8 +28,13 @@ ACTION_KINDS = (
     "request_clearance",  # text, optional image: a draft sent to the approver
     "clearance_answer",  # target (a draft), approved, comment: the trainer as approver
     "publish_draft",  # target (an approved draft)
+    "like",  # target (an item on the timeline)
+    "unlike",  # target (an item the learner likes)
+    "share",  # target (an item on the timeline): it appears again, as the learner's share
+    "unshare",  # target (an item the learner shares)
 )
 HANDLE_ACTIONS = ("dm", "mute", "block", "report", "follow", "unfollow")
+ITEM_ACTIONS = ("like", "unlike", "share", "unshare")
 TEXT_ACTIONS = ("post", "reply", "quote", "dm", "schedule", "request_clearance")
 # Publications everyone can see, top level (not replies).
 TOP_LEVEL = ("post", "thread", "quote", "schedule", "publish_draft")
@@ -94,6 +99,9 @@ class Item:
     public: bool = True
     cleared: bool = False
     deleted_at: float | None = None
+    # The learner likes or shares it now (`likes` and `shares` count them in).
+    liked: bool = False
+    shared: bool = False
 
 
 @dataclass(frozen=True)
@@ -124,6 +132,11 @@ class State:
     responses: dict = field(default_factory=dict)  # event slug -> first answer minute
     fired: tuple[str, ...] = ()  # branches that took effect by now
     over: bool = False
+    liked: frozenset[str] = frozenset()  # items the learner likes now
+    shared: frozenset[str] = frozenset()  # items the learner shares now
+    # The accounts the learner has met by now, in the order they appeared:
+    # the known ones, then each with its first item (muted or not).
+    appeared: tuple[str, ...] = ()
 
     def item(self, item_id: str) -> Item | None:
         return next((i for i in (*self.timeline, *self.mine) if i.id == item_id), None)
@@ -161,17 +174,38 @@ def check_action(scenario: Scenario, state: State, action: Action) -> None:
         scenario.platform.too_long(text) for text in action.texts
     ):
         raise LogError("too_long")
-    if action.kind in HANDLE_ACTIONS and (
-        not scenario.account(action.target) or action.target == scenario.learner
-    ):
-        raise LogError("unknown_account")
-    if action.kind in ("reply", "quote"):
+    if action.kind in HANDLE_ACTIONS:
+        if not scenario.account(action.target) or action.target == scenario.learner:
+            raise LogError("unknown_account")
+        # Nobody follows, mutes or reports an account they have not come across.
+        if action.target not in state.appeared:
+            raise LogError("not_appeared")
+    if action.kind in ("reply", "quote", *ITEM_ACTIONS):
         target = state.item(action.target)
-        if target is None or target.deleted_at is not None or not target.public:
+        if (
+            target is None
+            or target.deleted_at is not None
+            or not target.public
+            or target.kind == "share"  # the page aims at the post shared
+        ):
             raise LogError("unknown_item")
+    if action.kind in ITEM_ACTIONS:
+        liked, shared = action.target in state.liked, action.target in state.shared
+        refusal = {
+            "like": liked and "already_liked",
+            "unlike": not liked and "not_liked",
+            "share": shared and "already_shared",
+            "unshare": not shared and "not_shared",
+        }[action.kind]
+        if refusal:
+            raise LogError(refusal)
     if action.kind in ("delete", "pin"):
         mine = {i.id: i for i in (*state.mine, *state.scheduled)}
-        if action.target not in mine or mine[action.target].deleted_at is not None:
+        if (
+            action.target not in mine
+            or mine[action.target].deleted_at is not None
+            or mine[action.target].kind == "share"  # undone with unshare
+        ):
             raise LogError("not_yours")
         if action.kind == "pin" and action.target not in {i.id for i in state.mine}:
             raise LogError("not_yours")
@@ -224,7 +258,8 @@ def replay(scenario: Scenario, log: tuple[Action, ...], now: float) -> State:
     mine: dict[str, Item] = {}
     scheduled: dict[str, Item] = {}
     drafts: dict[str, Draft] = {}
-    sets = {kind: set() for kind in ("mute", "block", "report", "follow")}
+    sets = {kind: set() for kind in ("mute", "block", "report", "follow", "like")}
+    shares: dict[str, str] = {}  # item id -> the id of the learner's share of it
     pinned = ""
     answers: dict[str, float] = {}  # item id -> first reply or quote minute
     reports: dict[str, float] = {}  # handle -> first report minute
@@ -315,6 +350,22 @@ def replay(scenario: Scenario, log: tuple[Action, ...], now: float) -> State:
                 reports.setdefault(action.target, action.at)
         elif kind == "unfollow":
             sets["follow"].discard(action.target)
+        elif kind == "unlike":
+            sets["like"].discard(action.target)
+        elif kind == "share":
+            shares[action.target] = new_id
+            mine[new_id] = Item(
+                id=new_id,
+                at=action.at,
+                author=scenario.learner,
+                kind="share",
+                text="",
+                reply_to=action.target,
+                by_learner=True,
+            )
+        elif kind == "unshare":
+            share = shares.pop(action.target)
+            mine[share] = replace(mine[share], deleted_at=action.at)
         elif kind == "request_clearance":
             drafts[draft_id(position)] = Draft(
                 id=draft_id(position),
@@ -384,7 +435,29 @@ def replay(scenario: Scenario, log: tuple[Action, ...], now: float) -> State:
             if draft.answered_at is not None and draft.comment
         ]
     live = [item for item in mine.values() if item.deleted_at is None]
-    timeline = tuple(sorted([*visible, *live], key=lambda item: (item.at, item.id)))
+    # A share shows while the post it shares does (not muted, not deleted).
+    shown = {item.id for item in (*visible, *live) if item.kind != "share"}
+    live = [item for item in live if item.kind != "share" or item.reply_to in shown]
+    liked, shared = sets["like"], set(shares)
+    timeline = tuple(
+        sorted(
+            (
+                replace(
+                    item,
+                    liked=item.id in liked,
+                    shared=item.id in shared,
+                    likes=item.likes + (item.id in liked),
+                    shares=item.shares + (item.id in shared),
+                )
+                if item.id in liked or item.id in shared
+                else item
+                for item in (*visible, *live)
+            ),
+            key=lambda item: (item.at, item.id),
+        )
+    )
+    appeared = dict.fromkeys(scenario.known)
+    appeared.update((event.author, None) for at, event in events if at <= now)
     return State(
         minute=now,
         timeline=timeline,
@@ -399,6 +472,9 @@ def replay(scenario: Scenario, log: tuple[Action, ...], now: float) -> State:
         responses={slug: answers[slug] for slug in answers if scenario.event(slug)},
         fired=fired,
         over=now >= scenario.duration,
+        liked=frozenset(liked),
+        shared=frozenset(shared),
+        appeared=tuple(appeared),
     )
 
 

@@ -8,6 +8,7 @@ platform reacts to the learner, what is checked, and the model answer.
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 ROLES = (
     "learner",  # the learner's own ministry or embassy account
@@ -38,6 +39,13 @@ CHECK_KINDS = (
 BRANCH_CONDITIONS = ("unanswered", "answered")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HANDLE = re.compile(r"^@[A-Za-z0-9_]{2,30}$")
+# A declared link: an http(s) address without spaces, ending as a post's
+# address ends once the sentence's punctuation is left out.
+LINK_URL = re.compile(r"^https?://\S+$")
+# Punctuation that ends the sentence around an address rather than the address.
+TRAILING = ".,;:!?)]}'\"\u00bb\u201d\u2019"  # and closing quotation marks
+LINK_TITLE_MAX = 120
+LINK_DESCRIPTION_MAX = 300
 
 
 class ScenarioError(ValueError):
@@ -63,6 +71,37 @@ class Account:
     role: str
     bio: str = ""
     verified: bool = False
+    # Known to the learner from the start (named in the briefing): listed
+    # before it posts anything. Other accounts appear with their first item.
+    known: bool = False
+
+
+@dataclass(frozen=True)
+class Link:
+    """What the platform shows for an address in a post: a card written in
+    the scenario file, never fetched."""
+
+    url: str
+    title: str
+    description: str
+    image_alt: str = ""  # the card's picture, described
+
+
+def hostname(url: str) -> str:
+    """The host an address names, in lower case; empty when it names none."""
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:  # a broken address, such as an unclosed [IPv6 host
+        return ""
+
+
+def link_key(url: str) -> str:
+    """An address as links are matched: scheme and host in lower case, no
+    trailing slash (`https://X.example/a/` is `https://x.example/a`)."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    key = f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}"
+    return key + (f"?{parts.query}" if parts.query else "")
 
 
 @dataclass(frozen=True)
@@ -153,13 +192,30 @@ class Scenario:
     approver: Approver | None = None
     media: tuple[Media, ...] = ()
     model_answer: tuple[ModelStep, ...] = ()
+    links: tuple[Link, ...] = ()
     _accounts: dict = field(default_factory=dict, compare=False, repr=False)
+    _links: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self):
         self._accounts.update({account.handle: account for account in self.accounts})
+        self._links.update({link_key(link.url): link for link in self.links})
 
     def account(self, handle: str) -> Account | None:
         return self._accounts.get(handle)
+
+    def link(self, url: str) -> Link | None:
+        return self._links.get(link_key(url)) if hostname(url) else None
+
+    @property
+    def known(self) -> tuple[str, ...]:
+        """The accounts the learner knows from minute zero: their own, the
+        approver's and those the file marks `known`, in the file's order."""
+        approver = self.approver.handle if self.approver else ""
+        return tuple(
+            a.handle
+            for a in self.accounts
+            if a.known or a.role in ("learner", "approver") or a.handle == approver
+        )
 
     def event(self, slug: str) -> Event | None:
         for event in self.events:
@@ -242,6 +298,14 @@ class _Reader:
                 self.problem(f"{where}[{position}]", f"{handle!r} is not an account here")
         return tuple(value)
 
+    def flag(self, value: Any, where: str) -> bool:
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.problem(where, "must be true or false")
+            return False
+        return value
+
     def terms(self, value: Any, where: str) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(t, str) and t for t in value):
             self.problem(where, "must be a list of text")
@@ -280,6 +344,46 @@ def _event(read: _Reader, data: Any, where: str, seen: set, handles: set) -> Eve
     )
 
 
+LINK_FIELDS = {"url", "title", "description"}
+
+
+def _links(read: _Reader, data: Any) -> tuple[Link, ...]:
+    """The link cards a scenario declares, each address once."""
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        read.problem("links", "must be a list of links")
+        return ()
+    links, seen = [], set()
+    for position, item in enumerate(data):
+        where = f"links[{position}]"
+        item = read.mapping(item, where, LINK_FIELDS, {"image_alt"})
+        if not item:
+            continue
+        url = item.get("url")
+        if not isinstance(url, str) or not LINK_URL.match(url) or not hostname(url):
+            read.problem(
+                f"{where}.url", f"{url!r} is not an address like https://name.example/page"
+            )
+            url = ""
+        elif url[-1] in TRAILING:
+            read.problem(f"{where}.url", "must not end with punctuation")
+        elif link_key(url) in seen:
+            read.problem(f"{where}.url", f"duplicate link {url!r}")
+        seen.add(link_key(url) if url else "")
+        title = read.text(item.get("title"), f"{where}.title")
+        description = read.text(item.get("description"), f"{where}.description")
+        if len(title) > LINK_TITLE_MAX:
+            read.problem(f"{where}.title", f"must be at most {LINK_TITLE_MAX} characters")
+        if len(description) > LINK_DESCRIPTION_MAX:
+            read.problem(
+                f"{where}.description", f"must be at most {LINK_DESCRIPTION_MAX} characters"
+            )
+        image_alt = read.text(item.get("image_alt"), f"{where}.image_alt", optional=True)
+        links.append(Link(url=url, title=title, description=description, image_alt=image_alt))
+    return tuple(links)
+
+
 def parse_scenario(data: Any) -> Scenario:
     """A `Scenario` from its mapping, or `ScenarioError` with every problem."""
     read = _Reader()
@@ -298,7 +402,7 @@ def parse_scenario(data: Any) -> Scenario:
             "events",
             "model_answer",
         },
-        {"speed", "branches", "checks", "approver", "media"},
+        {"speed", "branches", "checks", "approver", "media", "links"},
     )
     if not data:
         raise ScenarioError(read.problems)
@@ -317,7 +421,7 @@ def parse_scenario(data: Any) -> Scenario:
         read.problem("accounts", "must be a list of accounts")
     for position, item in enumerate(data.get("accounts") or []):
         where = f"accounts[{position}]"
-        item = read.mapping(item, where, {"handle", "name", "role"}, {"bio", "verified"})
+        item = read.mapping(item, where, {"handle", "name", "role"}, {"bio", "verified", "known"})
         if not item:
             continue
         handle = item.get("handle")
@@ -334,6 +438,7 @@ def parse_scenario(data: Any) -> Scenario:
                 role=read.choice(item.get("role"), f"{where}.role", ROLES),
                 bio=read.text(item.get("bio"), f"{where}.bio", optional=True),
                 verified=bool(item.get("verified", False)),
+                known=read.flag(item.get("known"), f"{where}.known"),
             )
         )
     learners = [a.handle for a in accounts if a.role == "learner"]
@@ -463,6 +568,8 @@ def parse_scenario(data: Any) -> Scenario:
                 )
             )
 
+    links = _links(read, data.get("links"))
+
     model = []
     if not isinstance(data.get("model_answer"), list) or not data.get("model_answer"):
         read.problem("model_answer", "must be a list of steps")
@@ -504,4 +611,5 @@ def parse_scenario(data: Any) -> Scenario:
         approver=approver,
         media=tuple(media),
         model_answer=tuple(sorted(model, key=lambda s: s.at)),
+        links=links,
     )

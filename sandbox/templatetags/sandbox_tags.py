@@ -1,12 +1,14 @@
 import uuid
+from html import escape
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ediplomacy.lib.translations import SOURCE_LANGUAGE
-from sandbox import selectors
+from sandbox import engine, selectors
 
 register = template.Library()
 
@@ -31,6 +33,23 @@ def scenario_time(minute) -> str:
     """A scenario minute as the clock shows it: T+1:05 for 65 minutes."""
     minutes = int(float(minute or 0))
     return f"T+{minutes // 60}:{minutes % 60:02d}"
+
+
+@register.simple_tag
+def post_text(text: str, listed: frozenset[str] = frozenset()) -> SafeString:
+    """A post's text, escaped, with its addresses, #hashtags and @mentions
+    styled; a mention of an account in the learner's list links to its entry."""
+    html = []
+    for piece in engine.pieces(text or ""):
+        # Every piece is escaped here, whatever its kind; handles are [A-Za-z0-9_].
+        shown = escape(piece.text, quote=True)
+        if piece.kind == "mention" and piece.text in listed:
+            html.append(f'<a class="sim-mention" href="#account-{shown[1:]}">{shown}</a>')
+        elif piece.kind in ("mention", "hashtag", "url"):
+            html.append(f'<span class="sim-{piece.kind}">{shown}</span>')
+        else:
+            html.append(shown)
+    return mark_safe("".join(html))  # each piece is escaped above
 
 
 @register.filter
@@ -75,6 +94,10 @@ ACTION_LABELS = {
     "request_clearance": gettext_lazy("Sent a draft for clearance"),
     "clearance_answer": gettext_lazy("The approver answered"),
     "publish_draft": gettext_lazy("Published the cleared draft"),
+    "like": gettext_lazy("Liked a post by"),
+    "unlike": gettext_lazy("Took back the like of a post by"),
+    "share": gettext_lazy("Shared a post by"),
+    "unshare": gettext_lazy("Took back the share of a post by"),
 }
 
 

@@ -1,8 +1,10 @@
 """The practice sandbox in a browser: a learner plays the consular emergency
-end to end (answers a citizen, reports the impostor, drafts a post that goes
-through clearance) and reads the debrief; a trainer runs a live scenario for a
-cohort of three, clears a draft and reads the side-by-side table; a learner
-plays in French, a post not yet translated marked as English.
+end to end (answers a citizen, sees the link card of their reply, likes and
+shares posts from the keyboard, reports the impostor once it has appeared,
+drafts a post that goes through clearance) and reads the debrief; a trainer
+runs a live scenario for a cohort of three, clears a draft and reads the
+side-by-side table; a learner plays in French, a post not yet translated
+marked as English.
 
 The scenario clock is moved by moving the run's start back, so the test never
 waits for real minutes to pass.
@@ -67,6 +69,28 @@ def test_a_learner_plays_the_consular_emergency_and_reads_the_debrief(
     )
     page.get_by_role("button", name="Send the reply").click()
     expect(page.locator("#feed")).to_contain_text("If you are safe, register")
+    # The reply's address shows the card the scenario declares for it.
+    reply = page.locator("#item-me-1")
+    expect(reply.locator(".sim-card")).to_contain_text("Register as a Nordavian abroad")
+    expect(reply.locator(".sim-mention")).to_have_text("@ana_travels_sim")
+    # Only the accounts met so far are listed: the impostor has not posted yet.
+    expect(page.locator(".sim-accounts")).to_contain_text("@ana_travels_sim")
+    expect(page.locator(".sim-accounts")).not_to_contain_text("@NordaviaEmbassyHelp")
+
+    # Liking and sharing, from the keyboard.
+    like = page.get_by_role("button", name="Like the post by @ana_travels_sim")
+    expect(like).to_have_attribute("aria-pressed", "false")
+    like.focus()
+    page.keyboard.press("Enter")
+    expect(like).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#item-ana-question")).to_contain_text("42 likes")
+    page.get_by_role("button", name="Share the post by @MeridiaCivilProt").first.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".sim-post-share")).to_contain_text("@NordaviaInMeridia shared")
+    expect(page.locator(".sim-post-share .sim-card")).to_contain_text(
+        "Meridia Civil Protection Agency"
+    )
+    shots(page, "feed", assert_accessible)
 
     advance(run, 9)
     page.reload()

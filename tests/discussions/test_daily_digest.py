@@ -102,7 +102,7 @@ def test_each_message_shows_at_once_and_the_day_goes_in_one_e_mail_the_next_morn
         assert reverse("discussions:thread", args=[thread.pk]) + f"#post-{post.pk}" in mail.body
     html = mail.alternatives[0][0]
     # Each item's link is a link in the HTML part too.
-    assert html.count(f'#post-{peer.pk}" rel="nofollow">') == 1
+    assert html.count(f'#post-{peer.pk}">') == 1
     assert mail.extra_headers["List-Unsubscribe"].startswith("<http")
     assert {(n.email, n.emailed_at) for n in _items()} == {(Email.SENT, MORNING)}
     digest.refresh_from_db()

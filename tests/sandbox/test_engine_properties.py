@@ -1,13 +1,16 @@
 """The engine's promises, for any run: a log replayed reaches the same state,
-the clock never goes backwards, and a pause moves every later event."""
+the clock never goes backwards, a pause moves every later event, accounts
+appear once and stay, counts add the learner's like and share to the
+script's, and a post's text cut into pieces is the same text."""
 
 import json
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sandbox.engine import Action, Clock, ClockError, LogError, append, replay
+from sandbox.engine import Action, Clock, ClockError, LogError, append, pieces, replay
 from sandbox.engine.run import ACTION_KINDS, check_action
 from tests.sandbox.engine_helpers import consular
 
@@ -38,6 +41,10 @@ def build_log(steps) -> tuple[Action, ...]:
             "quote": items,
             "delete": items,
             "pin": items,
+            "like": items,
+            "unlike": items,
+            "share": items,
+            "unshare": items,
             "publish_draft": drafts,
             "clearance_answer": drafts,
         }.get(kind, handles)
@@ -94,6 +101,51 @@ def test_the_log_refuses_an_action_earlier_than_its_last(steps, earlier):
     with pytest.raises(LogError) as refused:
         append(scenario, log, late)
     assert refused.value.code == "clock_backwards"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    STEPS,
+    st.floats(min_value=0, max_value=90, allow_nan=False),
+    st.floats(min_value=0, max_value=90, allow_nan=False),
+)
+def test_an_account_once_appeared_stays_in_its_place(steps, earlier, later):
+    scenario = consular()
+    log = build_log(steps)
+    earlier, later = sorted((earlier, later))
+    before, after = replay(scenario, log, earlier), replay(scenario, log, later)
+
+    assert after.appeared[: len(before.appeared)] == before.appeared
+    assert len(set(after.appeared)) == len(after.appeared)
+    # Whoever wrote something the learner sees has appeared.
+    assert {item.author for item in after.timeline} <= set(after.appeared)
+
+
+@settings(max_examples=60, deadline=None)
+@given(STEPS, st.floats(min_value=0, max_value=90, allow_nan=False))
+def test_counts_are_the_scripts_plus_the_learners_like_and_share(steps, now):
+    scenario = consular()
+    log = build_log(steps)
+    state = replay(scenario, log, now)
+
+    for item in state.timeline:
+        event = scenario.event(item.id)
+        likes, shares = (event.likes, event.shares) if event else (0, 0)
+        assert item.liked == (item.id in state.liked)
+        assert item.shared == (item.id in state.shared)
+        assert (item.likes, item.shares) == (likes + item.liked, shares + item.shared)
+    for share in (item for item in state.timeline if item.kind == "share"):
+        assert state.item(share.reply_to).shared
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab _@#:/.()é1\n", max_size=80) | WORDS)
+def test_a_text_cut_into_pieces_is_the_same_text(text):
+    cut = pieces(text)
+
+    assert "".join(piece.text for piece in cut) == text
+    assert all(piece.text for piece in cut)
+    assert all(a.kind != "text" or b.kind != "text" for a, b in pairwise(cut))
 
 
 # A clock's life: alternate pause and resume at increasing real seconds.
@@ -157,5 +209,5 @@ def test_the_helper_builds_logs_of_every_kind():
     steps = [(1, kind, 0, "hello @ana_travels_sim") for kind in ACTION_KINDS] * 2
     kinds = {action.kind for action in build_log(steps)}
 
-    assert {"reply", "post", "report", "request_clearance", "follow"} <= kinds
+    assert {"reply", "post", "report", "request_clearance", "follow", "like", "share"} <= kinds
     assert check_action  # imported for the page's use too

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from curriculum.models import Activity
+from sandbox.engine import card, parse_scenario
 from sandbox.loader import SCENARIOS_DIR, ScenarioFilesError, apply_scenarios, read_scenarios
 from sandbox.models import Scenario
 
@@ -119,3 +120,53 @@ def test_the_command_says_what_it_loaded_and_refuses_broken_files(programme, tmp
     monkeypatch.setattr(read_scenarios, "__defaults__", (folder,))
     with pytest.raises(CommandError, match="1 problem"):
         call_command("load_scenarios")
+
+
+def test_broken_links_and_known_flags_are_reported_with_their_file_and_fields(tmp_path):
+    def break_it(data):
+        data["accounts"][2]["known"] = "yes"
+        data["links"] = [
+            {"url": "javascript:alert(1)", "title": "Run me", "description": "No."},
+            {"url": "https://nordavia-mfa.example/visas.", "title": "Visas", "description": "x"},
+            {"url": "https://nordavia-mfa.example/visas", "description": "x" * 301},
+            {"url": "https://NORDAVIA-mfa.example/visas/", "title": "Again", "description": "x"},
+            {"url": "https://ok.example", "title": "Fine", "description": "Fine.", "logo": "x"},
+            "https://not-a-mapping.example",
+        ]
+
+    folder = _copy_with(tmp_path, "reply-storm", break_it)
+
+    with pytest.raises(ScenarioFilesError) as error:
+        read_scenarios(folder)
+
+    found = {(p.file, p.field): p.message for p in error.value.problems}
+    where = "sandbox/scenarios/reply-storm.yaml"
+    assert set(found) == {
+        (where, "accounts[2].known"),
+        (where, "links[0].url"),
+        (where, "links[1].url"),
+        (where, "links[2].title"),
+        (where, "links[2].description"),
+        (where, "links[3].url"),
+        (where, "links[4].logo"),
+        (where, "links[5]"),
+    }
+    assert found[(where, "links[1].url")] == "must not end with punctuation"
+    assert found[(where, "links[3].url")].startswith("duplicate link")
+    assert found[(where, "links[2].description")] == "must be at most 300 characters"
+
+
+def test_the_shipped_links_are_read_and_matched_as_a_post_writes_them():
+    files = {item.data["slug"]: item.data for item in read_scenarios()}
+    consular = parse_scenario(files["consular-earthquake"])
+    impostor = parse_scenario(files["impostor-ambassador"])
+
+    found = card(consular, "Register: https://Nordavia-MFA.example/register/.")
+    assert found.declared and found.title.startswith("Register as a Nordavian abroad")
+    assert found.domain == "nordavia-mfa.example"
+    listed = card(impostor, "Our official accounts: https://nordavia-mfa.example/meridia/accounts")
+    assert listed.title == "Official accounts | Embassy of Nordavia in Meridia"
+    plain = card(consular, "Seats at http://fake-flights.example/book now")
+    assert (plain.declared, plain.domain, plain.title) == (False, "fake-flights.example", "")
+    assert card(consular, "No address here") is None
+    assert [a.handle for a in impostor.accounts if a.known] == ["@AmbKovalNordavia"]

@@ -2,6 +2,7 @@
 per language on the row, shown field by field in the viewer's language with
 English where a translation is missing, and never changing a run's results."""
 
+import re
 import shutil
 from io import StringIO
 from pathlib import Path
@@ -226,7 +227,11 @@ def test_the_run_page_speaks_french_and_marks_what_is_not_translated(
     assert "<h1>Urgence consulaire</h1>" in page
     assert "Vous gérez le compte." in page
     # Ana's question has no French here: it is marked English, with the note.
-    assert '<p class="sim-text" lang="en">@NordaviaInMeridia We&#x27;re in Port Selva' in page
+    assert re.search(
+        r'<p class="sim-text" lang="en"><(a|span) class="sim-mention"[^>]*>@NordaviaInMeridia</\1>'
+        r" We&#x27;re in Port Selva",
+        page,
+    )
     assert "Cette partie n&#x27;est pas encore traduite." in page
     listing = client.get(reverse("sandbox:scenarios")).content.decode()
     assert "<h3>Urgence consulaire</h3>" in listing

@@ -14,6 +14,8 @@ from tests.helpers import assert_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
 
+REGISTER = "https://nordavia-mfa.example/register"
+
 
 def page(client, url: str):
     response = client.get(url)
@@ -32,15 +34,21 @@ def test_a_run_page_runs_the_same_queries_for_3_and_30_actions(client, scenarios
     client.force_login(enrolment.user)
 
     def grow(size: int) -> None:
+        # Posts with an address (a card), a hashtag and a mention; follows; and
+        # a like and a share of each post.
         for number in range(len(Run.objects.get(pk=run.pk).log), size):
+            kind = ("post", "follow", "like", "share")[number % 4]
+            target = {"like": f"me-{number - 1}", "share": f"me-{number - 2}"}
             services.run_act(
                 run=run,
                 by=enrolment.user,
                 token=uuid.uuid4().hex,
                 now=scenario_clock.at(5 + number),
-                kind="follow" if number % 2 else "post",
-                target="@MeridiaCivilProt",
-                text=f"Update {number}: stay safe.",
+                kind=kind,
+                target=target.get(kind, "@MeridiaCivilProt"),
+                text=f"Update {number} #PortSelva @ana_travels_sim: {REGISTER}"
+                if kind == "post"
+                else "",
             )
 
     # The session, the user, their roles, the run with its scenario and live run.
@@ -49,6 +57,8 @@ def test_a_run_page_runs_the_same_queries_for_3_and_30_actions(client, scenarios
             lambda _, name=name: page(client, reverse(name, args=[run.pk])), grow, warm=True
         )
         assert len(measured.large) <= 6, measured.large
+    kinds = [entry["kind"] for entry in Run.objects.get(pk=run.pk).log]
+    assert kinds.count("like") == kinds.count("share") == 7
 
 
 def test_the_live_board_runs_the_same_queries_for_3_and_30_learners(

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import re
+import uuid
 import zoneinfo
 from html import escape
 from html.parser import HTMLParser
@@ -574,3 +575,66 @@ def test_a_learner_name_never_reaches_a_page_unescaped_even_when_set_directly(
         reverse("progress:cohort_learner", args=[cohort.pk, enrolment.pk]),
     ):
         assert_inert(page(coach, url), PAYLOADS["script"], url)
+
+
+# What a learner writes on the practice sandbox
+
+# The sandbox's one script, vendored htmx: the check looks past it, and only it.
+HTMX = re.compile(r'<script src="[^"<>]*/sandbox/vendor/htmx-[0-9.]+\.min\.js" defer></script>')
+
+
+def sandbox_page(client: Client, url: str) -> str:
+    html = page(client, url)
+    assert len(HTMX.findall(html)) <= 1
+    return HTMX.sub("", html)
+
+
+@EACH_PAYLOAD
+def test_a_sandbox_post_with_hashtags_mentions_and_addresses_is_inert(
+    payload, enrolment, cohort, trainee, trainer
+):
+    from sandbox import services as sandbox_services
+    from tests.sandbox.clock import ScenarioClock
+    from tests.sandbox.helpers import scenarios_loaded
+
+    clock = ScenarioClock()
+    scenario = scenarios_loaded()["consular-earthquake"]
+    run = sandbox_services.run_start(
+        learner=trainee, scenario=scenario, enrolment=enrolment, now=clock.at(0)
+    )
+    learner, coach = signed_in(trainee), signed_in(trainer)
+    act = reverse("sandbox:act", args=[run.pk])
+    clock.at(5)
+    try:
+        # The payload as text, beside a hashtag and a mention, and inside the
+        # address of a link card (its path, then its host).
+        text = f"#Selva{payload} @ana_travels_sim {payload} https://x.example/{payload}"
+        for data in (
+            {"form": "compose", "when": "post", "text": text},
+            {"form": "compose", "when": "post", "text": f"@{payload} https://{payload}"},
+            {"form": "message", "target": "@ana_travels_sim", "text": payload},
+            {"form": "compose", "when": "clearance", "text": payload},
+        ):
+            response = learner.post(act, {"token": uuid.uuid4().hex, **data})
+            assert response.status_code == 302, response.content.decode()[:2000]
+        run.refresh_from_db()
+        assert run.log[0]["text"] == text, "stored as written: escaping is the page's job"
+
+        run_url = reverse("sandbox:run", args=[run.pk])
+        pages = [
+            (learner, run_url, "the run page"),
+            (learner, reverse("sandbox:feed", args=[run.pk]), "the feed swapped in"),
+            (coach, run_url, "the run page, watched by the trainer"),
+            (coach, f"{run_url}?at=5", "the replay"),
+        ]
+        for client, url, where in pages:
+            assert_inert(sandbox_page(client, url), payload, where)
+        feed = page(learner, run_url)
+        assert '<span class="sim-hashtag">#Selva' in feed
+        assert 'href="#account-ana_travels_sim"' in feed and "sim-card" in feed
+
+        learner.post(reverse("sandbox:submit", args=[run.pk]))
+        debrief = sandbox_page(learner, reverse("sandbox:debrief", args=[run.pk]))
+        assert_inert(debrief, payload, "debrief")
+    finally:
+        clock.stop()
