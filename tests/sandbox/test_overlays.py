@@ -37,12 +37,13 @@ def _folder(tmp_path: Path, overlays: dict[str, object]) -> Path:
     return folder
 
 
-def test_the_shipped_french_translates_every_field_of_every_scenario():
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_the_shipped_overlays_translate_every_field_of_every_scenario(language):
     files = read_scenarios()
 
     assert len(files) == 7
     for item in files:
-        done, total = item.coverage["fr"]
+        done, total = item.coverage[language]
         assert total > 30 and done == total, item.data["slug"]
 
 
@@ -144,7 +145,9 @@ def test_the_check_reports_each_languages_coverage():
     french = text.split("  fr: ")[1].splitlines()
     assert french[0].endswith("(100%)")
     assert french[1].split() == ["consular-earthquake", "51/51", "100%"]
-    assert "  es: 0/" in text
+    spanish = text.split("  es: ")[1].splitlines()
+    assert spanish[0].endswith("(100%)")
+    assert "  ar: 0/" in text
 
 
 def _play(enrolment, scenario_clock, client) -> Run:
