@@ -7,6 +7,7 @@ run's log (`sandbox.engine.replay`) at the run's current scenario minute.
 
 from __future__ import annotations
 
+import copy
 import datetime
 from dataclasses import replace
 from functools import cached_property
@@ -17,7 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from curriculum.rendering import render_markdown
-from sandbox import engine
+from sandbox import engine, memo
 
 
 class ClockMixin:
@@ -56,16 +57,31 @@ class Scenario(models.Model):
 
     @cached_property
     def engine(self) -> engine.Scenario:
-        return engine.parse_scenario(self.data)
+        """The parsed scenario, shared by every request of the process while
+        the stored data stays the same (runs' folds are memoised on it)."""
+        data = self.data
+        return memo.scenarios.get(
+            self.pk,
+            lambda stored: stored == data,
+            lambda: (copy.deepcopy(data), engine.parse_scenario(data)),
+        )
 
     # Authored Markdown, sanitised like the programme's texts.
     @cached_property
     def briefing_html(self) -> str:
-        return render_markdown(self.engine.briefing)
+        return self._rendered("briefing")
 
     @cached_property
     def debrief_html(self) -> str:
-        return render_markdown(self.engine.debrief)
+        return self._rendered("debrief")
+
+    def _rendered(self, name: str) -> str:
+        parsed = self.engine
+        return memo.scenarios.get(
+            (self.pk, name) if self.pk else None,
+            lambda stored: stored is parsed,
+            lambda: (parsed, render_markdown(getattr(parsed, name))),
+        )
 
 
 class LiveRun(ClockMixin, models.Model):
@@ -193,25 +209,52 @@ class Run(ClockMixin, models.Model):
         the trainer clears drafts themselves."""
         scenario = self.scenario.engine
         if self.trainer_clears and scenario.approver is not None:
-            approver = replace(scenario.approver, scripted=False)
-            return replace(scenario, approver=approver, _accounts={})
+            # One variant per parsed scenario, so its runs' folds are memoised too.
+            return memo.scenarios.get(
+                ("trainer_clears", self.scenario_id) if self.scenario_id else None,
+                lambda stored: stored is scenario,
+                lambda: (scenario, _trainer_clears(scenario)),
+            )
         return scenario
 
     def state(self, now: datetime.datetime, at: float | None = None) -> engine.State:
+        """The platform at the run's minute (or at `at`): the engine's fold,
+        served from the process's memo while the scenario, the log and the
+        minute are the ones it was folded from."""
         minute = self.minute(now) if at is None else min(at, self.minute(now))
-        return engine.replay(self.engine, self.actions(), minute)
+        scenario, actions = self.engine, self.actions()
+        return memo.states.get(
+            self.pk,
+            lambda stored: stored[0] is scenario and stored[1] is actions and stored[2] == minute,
+            lambda: ((scenario, actions, minute), engine.replay(scenario, actions, minute)),
+        )
 
     def actions(self) -> tuple[engine.Action, ...]:
-        """The log as engine actions, read once per length of the log (it only grows)."""
+        """The log as engine actions, read once per length of the log (it only
+        grows), and shared by the process's requests while the log is the same."""
         cached = getattr(self, "_actions", None)
         if cached is None or cached[0] != len(self.log):
-            actions = tuple(
-                engine.Action.from_dict({k: v for k, v in entry.items() if k != "token"})
-                for entry in self.log
+            log = self.log
+            actions = memo.actions.get(
+                self.pk,
+                lambda stored: stored == log,
+                lambda: ([dict(entry) for entry in log], _parsed(log)),
             )
-            self._actions = cached = (len(self.log), actions)
+            self._actions = cached = (len(log), actions)
         return cached[1]
 
     @property
     def tokens(self) -> set[str]:
         return {entry.get("token") for entry in self.log if entry.get("token")}
+
+
+def _parsed(log: list[dict]) -> tuple[engine.Action, ...]:
+    return tuple(
+        engine.Action.from_dict({k: v for k, v in entry.items() if k != "token"}) for entry in log
+    )
+
+
+def _trainer_clears(scenario: engine.Scenario) -> engine.Scenario:
+    """The scenario with the trainer as approver: drafts wait for their answer."""
+    approver = replace(scenario.approver, scripted=False)
+    return replace(scenario, approver=approver, _accounts={})
