@@ -252,6 +252,44 @@ def test_a_trainer_runs_a_live_scenario_for_a_cohort_of_three(client, scenarios,
     )
 
 
+@pytest.mark.parametrize("zone", ["Etc/GMT+12", "Pacific/Kiritimati"])
+@pytest.mark.parametrize("starts_at", ["9999-12-31T23:59", "0001-01-01T00:00", "2027-03-05T09:00"])
+def test_a_live_run_set_to_start_more_than_a_year_away_is_a_form_error(
+    client, scenarios, scenario_clock, zone, starts_at
+):
+    """At the calendar's edge, a start stored beyond year 9999 could not be read
+    back: every page listing the cohort's live runs failed."""
+    group = cohort_with_learners(1)
+    group.trainer.time_zone = zone
+    group.trainer.save()
+    client.force_login(group.trainer)
+    scenario_clock.at(0)
+
+    response = client.post(
+        reverse("sandbox:cohort_live", args=[group.cohort.pk]),
+        {"scenario": scenarios["consular-earthquake"].pk, "starts_at": starts_at},
+    )
+
+    assert response.status_code == 400
+    assert "Choose a start within a year from now." in response.content.decode()
+    assert not LiveRun.objects.exists()
+    assert client.get(reverse("sandbox:cohort_live", args=[group.cohort.pk])).status_code == 200
+
+
+def test_a_live_run_may_start_later_in_the_year(client, scenarios, scenario_clock):
+    group = cohort_with_learners(1)
+    client.force_login(group.trainer)
+    scenario_clock.at(0)
+
+    response = client.post(
+        reverse("sandbox:cohort_live", args=[group.cohort.pk]),
+        {"scenario": scenarios["consular-earthquake"].pk, "starts_at": "2027-03-01T09:00"},
+    )
+
+    assert response.status_code == 302
+    assert LiveRun.objects.get().starts_at.year == 2027
+
+
 @pytest.mark.parametrize(
     "data",
     [

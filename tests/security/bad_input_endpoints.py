@@ -3,6 +3,7 @@ with which fields, and one request that works."""
 
 import uuid
 
+from django.utils import timezone
 from hypothesis import strategies as st
 
 from accounts.models import Membership, Organisation
@@ -566,7 +567,7 @@ ENDPOINTS: dict[str, Endpoint] = {
         },
         lambda world: {
             "scenario": str(Scenario.objects.get(slug="consular-earthquake").pk),
-            "starts_at": "2026-03-02T09:00",
+            "starts_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             "speed": "12",
         },
         ("cohort", "sandbox"),
