@@ -66,3 +66,4 @@ class Memo:
 scenarios = Memo(SCENARIOS)
 actions = Memo(ACTIONS)
 states = Memo(STATES)
+board_facts = Memo(STATES)
