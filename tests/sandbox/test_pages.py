@@ -333,6 +333,34 @@ def test_odd_input_to_a_run_is_a_form_error_and_writes_nothing(
         assert client.get(reverse("sandbox:run", args=[run.pk]), {"at": at}).status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"form": "target", "kind": "report", "target": "@nobody"}, "There is no such account"),
+        ({"form": "target", "kind": "pin", "target": "ana-question"}, "your own posts"),
+        ({"form": "target", "kind": "publish_draft", "target": "draft-9"}, "has not been cleared"),
+        (
+            {"form": "compose", "when": "post", "reply_kind": "reply", "target": "me-99"}
+            | {"text": "Hello"},
+            "no longer there",
+        ),
+        ({"form": "nonsense"}, "not something you can do here"),
+    ],
+)
+def test_an_action_the_platform_refuses_says_why_and_writes_nothing(
+    client, learner_run, scenario_clock, data, message
+):
+    run, _, _ = learner_run
+    scenario_clock.at(3)
+
+    response = client.post(reverse("sandbox:act", args=[run.pk]), {"token": "t", **data})
+
+    assert response.status_code == 302
+    assert message in client.get(response.url).content.decode()
+    run.refresh_from_db()
+    assert run.log == []
+
+
 def test_a_direct_message_stays_private(client, learner_run, scenario_clock):
     run, _, _ = learner_run
     scenario_clock.at(9)
