@@ -38,6 +38,10 @@ BUDGETS = [
     Budget("csv_rss_growth", "CSV export, growth of the serving process", 100, "MiB"),
     Budget("nudges_seconds", "Nudge planning over every enrolment, time", 30, "s"),
     Budget("nudges_rss_growth", "Nudge planning, memory growth after the first tenth", 20, "MiB"),
+    # The practice sandbox (bench/sandbox.py): fifty learners in one live run,
+    # each timeline 200 items, like the cohort page's budget for a trainer's page.
+    Budget("sandbox_board_p95", "Live scenario board (50 learners) p95, one user", 250, "ms"),
+    Budget("sandbox_run_p95", "Sandbox run page (200-item timeline) p95, one user", 250, "ms"),
 ]
 
 
@@ -62,6 +66,8 @@ def measured(results: dict) -> dict[str, float | None]:
         "csv_rss_growth": csv.get("rss_growth_mib"),
         "nudges_seconds": nudges.get("seconds"),
         "nudges_rss_growth": nudges.get("rss_growth_after_first_tenth_mib"),
+        "sandbox_board_p95": pick("sandbox_board", 1, "p95_ms"),
+        "sandbox_run_p95": pick("sandbox_run", 1, "p95_ms"),
     }
 
 

@@ -1,6 +1,7 @@
 """The sandbox's forms: composing with the platform's limits, and the trainer's
 live run. Each action form carries a token, so a retried post is recorded once."""
 
+import datetime
 import uuid
 
 from django import forms
@@ -10,6 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from sandbox import engine
 
 THREAD_PARTS = 4
+# How far from now a live run may be set to start. Beyond, a date at the edge
+# of the calendar (31 December 9999 in a time zone behind UTC) is stored past
+# year 9999 and can no longer be read back, breaking every page that lists it.
+LIVE_START_WITHIN = datetime.timedelta(days=366)
 
 
 class TokenForm(forms.Form):
@@ -204,9 +209,16 @@ class LiveRunForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, scenarios, **kwargs):
+    def __init__(self, *args, scenarios, now: datetime.datetime, **kwargs):
+        self.now = now
         kwargs.setdefault("initial", {}).setdefault(
-            "starts_at", timezone.localtime().replace(second=0, microsecond=0)
+            "starts_at", timezone.localtime(now).replace(second=0, microsecond=0)
         )
         super().__init__(*args, **kwargs)
         self.fields["scenario"].queryset = scenarios
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        if abs(starts_at - self.now) > LIVE_START_WITHIN:
+            raise forms.ValidationError(_("Choose a start within a year from now."))
+        return starts_at

@@ -7,6 +7,7 @@ run's log (`sandbox.engine.replay`) at the run's current scenario minute.
 
 from __future__ import annotations
 
+import copy
 import datetime
 from dataclasses import replace
 from functools import cached_property
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from curriculum.rendering import render_markdown
 from ediplomacy.lib.translations import SOURCE_LANGUAGE, TranslatableModel
-from sandbox import engine
+from sandbox import engine, memo
 from sandbox.overlays import localised_data, scenario_shape, untranslated_fields
 
 # The approver's words when a scenario writes none: the interface's, so they
@@ -80,27 +81,35 @@ class Scenario(TranslatableModel):
     def engine(self) -> engine.Scenario:
         """The scenario as the engine plays it, its text in the language this
         row is shown in. Only text differs between languages: slugs, handles,
-        times and the checks' terms are the source's."""
-        data = self.data
-        if self.shown_language != SOURCE_LANGUAGE:
-            data = localised_data(data, (self.translations or {}).get(self.shown_language) or {})
-        scenario = engine.parse_scenario(data)
-        approver = scenario.approver
-        if approver is not None:
-            source = self.data.get("approver") or {}
-            words = {key: str(text) for key, text in APPROVER_WORDS.items() if not source.get(key)}
-            if words:
-                scenario = replace(scenario, approver=replace(approver, **words), _accounts={})
-        return scenario
+        times and the checks' terms are the source's. Shared by every request
+        of the process while the stored data stays the same (runs' folds are
+        memoised on it)."""
+        data, language = self.data, self.shown_language
+        translation = {}
+        if language != SOURCE_LANGUAGE:
+            translation = (self.translations or {}).get(language) or {}
+        return memo.scenarios.get(
+            (self.pk, language) if self.pk else None,
+            lambda stored: stored == (data, translation),
+            lambda: (copy.deepcopy((data, translation)), _engine_scenario(data, translation)),
+        )
 
     # Authored Markdown, sanitised like the programme's texts.
     @cached_property
     def briefing_html(self) -> str:
-        return render_markdown(self.engine.briefing)
+        return self._rendered("briefing")
 
     @cached_property
     def debrief_html(self) -> str:
-        return render_markdown(self.engine.debrief)
+        return self._rendered("debrief")
+
+    def _rendered(self, name: str) -> str:
+        parsed = self.engine
+        return memo.scenarios.get(
+            (self.pk, name, self.shown_language) if self.pk else None,
+            lambda stored: stored is parsed,
+            lambda: (parsed, render_markdown(getattr(parsed, name))),
+        )
 
 
 class LiveRun(ClockMixin, models.Model):
@@ -228,25 +237,69 @@ class Run(ClockMixin, models.Model):
         the trainer clears drafts themselves."""
         scenario = self.scenario.engine
         if self.trainer_clears and scenario.approver is not None:
-            approver = replace(scenario.approver, scripted=False)
-            return replace(scenario, approver=approver, _accounts={})
+            # One variant per parsed scenario, so its runs' folds are memoised too.
+            return memo.scenarios.get(
+                ("trainer_clears", self.scenario_id, self.scenario.shown_language)
+                if self.scenario_id
+                else None,
+                lambda stored: stored is scenario,
+                lambda: (scenario, _trainer_clears(scenario)),
+            )
         return scenario
 
     def state(self, now: datetime.datetime, at: float | None = None) -> engine.State:
+        """The platform at the run's minute (or at `at`): the engine's fold,
+        served from the process's memo while the scenario, the log and the
+        minute are the ones it was folded from."""
         minute = self.minute(now) if at is None else min(at, self.minute(now))
-        return engine.replay(self.engine, self.actions(), minute)
+        scenario, actions = self.engine, self.actions()
+        return memo.states.get(
+            self.pk,
+            lambda stored: stored[0] is scenario and stored[1] is actions and stored[2] == minute,
+            lambda: ((scenario, actions, minute), engine.replay(scenario, actions, minute)),
+        )
 
     def actions(self) -> tuple[engine.Action, ...]:
-        """The log as engine actions, read once per length of the log (it only grows)."""
+        """The log as engine actions, read once per length of the log (it only
+        grows), and shared by the process's requests while the log is the same."""
         cached = getattr(self, "_actions", None)
         if cached is None or cached[0] != len(self.log):
-            actions = tuple(
-                engine.Action.from_dict({k: v for k, v in entry.items() if k != "token"})
-                for entry in self.log
+            log = self.log
+            actions = memo.actions.get(
+                self.pk,
+                lambda stored: stored == log,
+                lambda: ([dict(entry) for entry in log], _parsed(log)),
             )
-            self._actions = cached = (len(self.log), actions)
+            self._actions = cached = (len(log), actions)
         return cached[1]
 
     @property
     def tokens(self) -> set[str]:
         return {entry.get("token") for entry in self.log if entry.get("token")}
+
+
+def _parsed(log: list[dict]) -> tuple[engine.Action, ...]:
+    return tuple(
+        engine.Action.from_dict({k: v for k, v in entry.items() if k != "token"}) for entry in log
+    )
+
+
+def _trainer_clears(scenario: engine.Scenario) -> engine.Scenario:
+    """The scenario with the trainer as approver: drafts wait for their answer."""
+    approver = replace(scenario.approver, scripted=False)
+    return replace(scenario, approver=approver, _accounts={})
+
+
+def _engine_scenario(data: dict, translation: dict) -> engine.Scenario:
+    """The source parsed with a language's text laid over it; the approver's
+    words the source leaves out come from the interface's catalogue."""
+    if translation:
+        data = localised_data(data, translation)
+    scenario = engine.parse_scenario(data)
+    approver = scenario.approver
+    if approver is not None:
+        source = data.get("approver") or {}
+        words = {key: str(text) for key, text in APPROVER_WORDS.items() if not source.get(key)}
+        if words:
+            scenario = replace(scenario, approver=replace(approver, **words), _accounts={})
+    return scenario

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from django.db.models import QuerySet
 
-from sandbox import engine
+from sandbox import engine, memo
 from sandbox.models import LiveRun, Run, Scenario
 
 
@@ -142,20 +142,44 @@ class Board:
     live: LiveRun | None = None
 
 
+@dataclass(frozen=True)
+class _RunFacts:
+    """What the board reads from one run's fold, computed once per fold."""
+
+    shown: dict[str, engine.Item]  # the items of its timeline, by id
+    firsts: dict[str, engine.Action]  # its first reply or quote to each item
+    checks: tuple[engine.CheckResult, ...]
+
+
+def _run_facts(run: Run, now: datetime.datetime) -> tuple[engine.State, _RunFacts]:
+    """One pass over a run for the board, memoised with its fold (the
+    process's memo serves it again while the fold is the same)."""
+    state, actions = run.state(now), run.actions()
+
+    def compute():
+        firsts: dict[str, engine.Action] = {}
+        for action in actions:
+            if action.kind in ("reply", "quote"):
+                firsts.setdefault(action.target, action)
+        facts = _RunFacts(
+            shown={item.id: item for item in state.timeline},
+            firsts=firsts,
+            checks=tuple(engine.run_checks(run.engine, state)),
+        )
+        return (state, actions), facts
+
+    facts = memo.board_facts.get(
+        run.pk, lambda stored: stored[0] is state and stored[1] is actions, compute
+    )
+    return state, facts
+
+
 def _board(
     scenario: engine.Scenario, runs: list[Run], now: datetime.datetime, minute: float
 ) -> Board:
     """Each event the learners could answer (up to `minute`), and each run's
     first answer to it, with how long it took. No query."""
-    states = [run.state(now) for run in runs]
-    shown = [{item.id: item for item in state.timeline} for state in states]
-    firsts = []
-    for run in runs:
-        first: dict[str, engine.Action] = {}
-        for action in run.actions():
-            if action.kind in ("reply", "quote"):
-                first.setdefault(action.target, action)
-        firsts.append(first)
+    folded = [_run_facts(run, now) for run in runs]
     answerable = [
         event
         for event in (*scenario.events, *(e for b in scenario.branches for e in b.then))
@@ -163,11 +187,11 @@ def _board(
     ]
     rows = []
     for event in sorted(answerable, key=lambda e: e.at):
-        if event.at > minute or (runs and not any(event.slug in items for items in shown)):
+        if event.at > minute or (runs and not any(event.slug in f.shown for _, f in folded)):
             continue
         responses = []
-        for items, first in zip(shown, firsts, strict=True):
-            answer, item = first.get(event.slug), items.get(event.slug)
+        for _, facts in folded:
+            answer, item = facts.firsts.get(event.slug), facts.shown.get(event.slug)
             responses.append(
                 Response(round(answer.at - item.at, 1), answer.kind, answer.text)
                 if answer is not None and item is not None
@@ -179,13 +203,10 @@ def _board(
         minute=minute,
         runs=runs,
         rows=rows,
-        checks=[
-            list(engine.run_checks(run.engine, state))
-            for run, state in zip(runs, states, strict=True)
-        ],
+        checks=[list(facts.checks) for _, facts in folded],
         drafts=[
             (run, draft)
-            for run, state in zip(runs, states, strict=True)
+            for run, (state, _) in zip(runs, folded, strict=True)
             for draft in state.drafts
             if draft.status == "pending" and run.trainer_clears
         ],

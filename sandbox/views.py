@@ -358,7 +358,8 @@ def cohort_live(request, cohort_id):
     """A cohort's live runs, and the form that starts one at a set time."""
     roles = access.user_roles(request.user)
     cohort = access.cohort_visible(user=request.user, roles=roles, pk=cohort_id)
-    form = LiveRunForm(request.POST or None, scenarios=selectors.scenarios_live())
+    now = timezone.now()
+    form = LiveRunForm(request.POST or None, scenarios=selectors.scenarios_live(), now=now)
     if request.method == "POST" and form.is_valid():
         scenario = form.cleaned_data["scenario"]
         activity = (
@@ -378,7 +379,7 @@ def cohort_live(request, cohort_id):
             speed=form.cleaned_data["speed"],
             trainer_clears=form.cleaned_data["trainer_clears"],
             by=request.user,
-            now=timezone.now(),
+            now=now,
         )
         messages.success(request, _("The live scenario is set. Your learners can join it now."))
         return redirect(live)

@@ -4,6 +4,7 @@
 import pytest
 from django.urls import reverse
 
+from bench.results import judge
 from bench.sandbox import TIMELINE_ITEMS, prepare
 from sandbox.models import Run
 from tests.factories import cohort_with_learners
@@ -28,3 +29,20 @@ def test_the_bench_live_run_serves_a_200_item_timeline_to_each_learner(client, p
     board = client.get(reverse("sandbox:live", args=[again["live"]]))
     assert board.status_code == 200
     assert len(board.context["board"].runs) == 3
+
+
+def test_the_sandbox_pages_are_judged_against_their_budgets_at_one_user():
+    results = {
+        "endpoints": {
+            "sandbox_board": {"levels": {"1": {"p95_ms": 180.0}, "10": {"p95_ms": 900.0}}},
+            "sandbox_run": {"levels": {"1": {"p95_ms": 260.0}}},
+        }
+    }
+
+    judged = {budget["key"]: budget for budget in judge(results)}
+
+    assert (judged["sandbox_board_p95"]["value"], judged["sandbox_board_p95"]["met"]) == (180, True)
+    assert (judged["sandbox_run_p95"]["value"], judged["sandbox_run_p95"]["met"]) == (260, False)
+    # The tiny scale loads each page at two users only: nothing to judge there.
+    tiny = {"endpoints": {"sandbox_board": {"levels": {"2": {"p95_ms": 180.0}}}}}
+    assert {b["key"]: b["met"] for b in judge(tiny)}["sandbox_board_p95"] is None

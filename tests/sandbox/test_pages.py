@@ -252,6 +252,44 @@ def test_a_trainer_runs_a_live_scenario_for_a_cohort_of_three(client, scenarios,
     )
 
 
+@pytest.mark.parametrize("zone", ["Etc/GMT+12", "Pacific/Kiritimati"])
+@pytest.mark.parametrize("starts_at", ["9999-12-31T23:59", "0001-01-01T00:00", "2027-03-05T09:00"])
+def test_a_live_run_set_to_start_more_than_a_year_away_is_a_form_error(
+    client, scenarios, scenario_clock, zone, starts_at
+):
+    """At the calendar's edge, a start stored beyond year 9999 could not be read
+    back: every page listing the cohort's live runs failed."""
+    group = cohort_with_learners(1)
+    group.trainer.time_zone = zone
+    group.trainer.save()
+    client.force_login(group.trainer)
+    scenario_clock.at(0)
+
+    response = client.post(
+        reverse("sandbox:cohort_live", args=[group.cohort.pk]),
+        {"scenario": scenarios["consular-earthquake"].pk, "starts_at": starts_at},
+    )
+
+    assert response.status_code == 400
+    assert "Choose a start within a year from now." in response.content.decode()
+    assert not LiveRun.objects.exists()
+    assert client.get(reverse("sandbox:cohort_live", args=[group.cohort.pk])).status_code == 200
+
+
+def test_a_live_run_may_start_later_in_the_year(client, scenarios, scenario_clock):
+    group = cohort_with_learners(1)
+    client.force_login(group.trainer)
+    scenario_clock.at(0)
+
+    response = client.post(
+        reverse("sandbox:cohort_live", args=[group.cohort.pk]),
+        {"scenario": scenarios["consular-earthquake"].pk, "starts_at": "2027-03-01T09:00"},
+    )
+
+    assert response.status_code == 302
+    assert LiveRun.objects.get().starts_at.year == 2027
+
+
 @pytest.mark.parametrize(
     "data",
     [
@@ -293,6 +331,34 @@ def test_odd_input_to_a_run_is_a_form_error_and_writes_nothing(
     assert run.log == []
     for at in ("nan", "inf", "-5", "x"):
         assert client.get(reverse("sandbox:run", args=[run.pk]), {"at": at}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"form": "target", "kind": "report", "target": "@nobody"}, "There is no such account"),
+        ({"form": "target", "kind": "pin", "target": "ana-question"}, "your own posts"),
+        ({"form": "target", "kind": "publish_draft", "target": "draft-9"}, "has not been cleared"),
+        (
+            {"form": "compose", "when": "post", "reply_kind": "reply", "target": "me-99"}
+            | {"text": "Hello"},
+            "no longer there",
+        ),
+        ({"form": "nonsense"}, "not something you can do here"),
+    ],
+)
+def test_an_action_the_platform_refuses_says_why_and_writes_nothing(
+    client, learner_run, scenario_clock, data, message
+):
+    run, _, _ = learner_run
+    scenario_clock.at(3)
+
+    response = client.post(reverse("sandbox:act", args=[run.pk]), {"token": "t", **data})
+
+    assert response.status_code == 302
+    assert message in client.get(response.url).content.decode()
+    run.refresh_from_db()
+    assert run.log == []
 
 
 def test_a_direct_message_stays_private(client, learner_run, scenario_clock):

@@ -41,6 +41,7 @@ from progress.models import (
     Submission,
 )
 from progress.selectors import learner_progress
+from sandbox.models import LiveRun, Run, Scenario
 
 Kind = Activity.Kind
 PASSWORD = "a-long-and-memorable-passphrase"
@@ -180,6 +181,9 @@ class World:
     learner: Enrolment | None = None  # the trainee, in the cohort, with work to review
     submission: Submission | None = None
     invitation: Invitation | None = None
+    run: Run | None = None  # the trainee's practice run of the consular scenario
+    live: LiveRun | None = None  # the cohort's live run, the trainer clearing drafts
+    live_run: Run | None = None  # the trainee's run of it, a draft waiting for the trainer
 
 
 def open_stages(enrolment: Enrolment) -> None:
@@ -230,6 +234,9 @@ COUNTED = [
     MilestoneAchievement,
     HistoryEvent,
     Nudge,
+    Scenario,
+    LiveRun,
+    Run,
 ]
 
 
@@ -379,3 +386,13 @@ def with_nul(value):
     if isinstance(value, bytes):
         return value[:1] + b"\x00" + value[1:]
     return [with_nul(item) for item in value]
+
+
+def run_row(run: Callable[[World], Run]) -> Callable[[World], tuple]:
+    """What a refused sandbox request must leave as it was: the run's log, clock and hand-in."""
+
+    def read(world: World) -> tuple:
+        found = Run.objects.get(pk=run(world).pk)
+        return found.log, found.pauses, found.submitted_at, found.submission_id
+
+    return read

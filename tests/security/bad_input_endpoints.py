@@ -1,12 +1,17 @@
 """Every form and URL that takes input, as an `Endpoint`: who sends it, where,
 with which fields, and one request that works."""
 
+import uuid
+
+from django.utils import timezone
 from hypothesis import strategies as st
 
 from accounts.models import Membership, Organisation
+from curriculum.models import Activity
 from progress.models import Invitation, Nudge, Submission
 from progress.nudges.delivery import unsubscribe_token
 from progress.tasks import invitation_token
+from sandbox.models import LiveRun, Scenario
 from sso.models import IdentityProvider
 from tests.factories import PASSWORD as FACTORY_PASSWORD
 from tests.helpers import review_post
@@ -31,8 +36,23 @@ from tests.security.bad_input import (
     in_path,
     pasted_lists,
     report,
+    run_row,
     user_row,
 )
+
+# The sandbox's forms carry a token naming the request; any text may arrive there.
+TOKENS = st.one_of(TEXT, st.just("draft"), st.uuids().map(lambda token: token.hex))
+SANDBOX_TARGET_KINDS = [
+    "delete",
+    "pin",
+    "mute",
+    "block",
+    "report",
+    "follow",
+    "unfollow",
+    "publish_draft",
+]
+SCENARIO_SLUGS = ("consular-earthquake", "cyber-incident-statement", "reply-storm")
 
 ENDPOINTS: dict[str, Endpoint] = {
     "sign-up": Endpoint(
@@ -387,5 +407,189 @@ ENDPOINTS: dict[str, Endpoint] = {
         lambda world: {"password": FACTORY_PASSWORD, "confirm": "on"},
         refused=(400,),
         watched=lambda world: user_row(world, "solo"),
+    ),
+    **{
+        f"sandbox act, {name}": Endpoint(
+            "learner",
+            "post",
+            fixed("sandbox:act", lambda world: world.run.pk),
+            lambda world, fields=fields: {
+                "form": st.one_of(SHORT_TEXT, st.sampled_from(["compose", "thread", "message"])),
+                "token": TOKENS,
+                **fields(world),
+            },
+            lambda world, valid=valid: {"token": uuid.uuid4().hex, **valid},
+            ("cohort", "sandbox"),
+            refused=(400,),
+            watched=run_row(lambda world: world.run),
+        )
+        for name, fields, valid in [
+            (
+                "compose",
+                lambda world: {
+                    "when": st.one_of(
+                        SHORT_TEXT, st.sampled_from(["post", "schedule", "clearance"])
+                    ),
+                    "text": TEXT,
+                    "target": st.one_of(SHORT_TEXT, st.sampled_from(["ana-question", "me-1"])),
+                    "reply_kind": st.one_of(SHORT_TEXT, st.sampled_from(["reply", "quote"])),
+                    "image": TEXT,
+                    "alt_text": TEXT,
+                    "publish_in": st.one_of(NUMBERS, st.sampled_from(["1", "60", "600"])),
+                },
+                {"form": "compose", "when": "post", "text": "We are here to help."},
+            ),
+            (
+                "reply",
+                lambda world: {
+                    "when": st.just("post"),
+                    "text": TEXT,
+                    "target": st.one_of(TEXT, st.sampled_from(["ana-question", "me-1"])),
+                    "reply_kind": st.one_of(SHORT_TEXT, st.sampled_from(["reply", "quote"])),
+                },
+                {
+                    "form": "compose",
+                    "when": "post",
+                    "target": "ana-question",
+                    "reply_kind": "reply",
+                    "text": "Please register with us.",
+                },
+            ),
+            (
+                "thread",
+                lambda world: {f"part_{number}": TEXT for number in range(1, 6)},
+                {"form": "thread", "part_1": "First, stay safe.", "part_2": "Then call us."},
+            ),
+            (
+                "message",
+                lambda world: {
+                    "target": st.one_of(TEXT, st.sampled_from(["@ana_travels_sim"])),
+                    "text": TEXT,
+                },
+                {"form": "message", "target": "@ana_travels_sim", "text": "Where are you?"},
+            ),
+            (
+                "target",
+                lambda world: {
+                    "form": st.one_of(SHORT_TEXT, st.just("target")),
+                    "kind": st.one_of(SHORT_TEXT, st.sampled_from(SANDBOX_TARGET_KINDS)),
+                    "target": st.one_of(
+                        TEXT, st.sampled_from(["@NordaviaEmbassyHelp", "me-1", "draft-1"])
+                    ),
+                },
+                {"form": "target", "kind": "report", "target": "@NordaviaEmbassyHelp"},
+            ),
+        ]
+    },
+    "sandbox start": Endpoint(
+        "learner",
+        "post",
+        fixed("sandbox:start"),
+        lambda world: {
+            "scenario": st.one_of(TEXT, st.sampled_from(list(SCENARIO_SLUGS))),
+            "activity": st.one_of(NUMBERS, ids(Activity.objects.filter(kind=Kind.SIMULATION))),
+        },
+        lambda world: {"scenario": "consular-earthquake"},
+        ("cohort", "sandbox"),
+        refused=(),
+    ),
+    "sandbox clock": Endpoint(
+        "learner",
+        "post",
+        fixed("sandbox:clock", lambda world: world.run.pk),
+        lambda world: {"action": st.one_of(SHORT_TEXT, st.sampled_from(["pause", "resume"]))},
+        lambda world: {"action": "pause"},
+        ("cohort", "sandbox"),
+        refused=(),
+    ),
+    "sandbox submit": Endpoint(
+        "learner",
+        "post",
+        fixed("sandbox:submit", lambda world: world.run.pk),
+        lambda world: {"token": TEXT, "action": SHORT_TEXT},
+        lambda world: {},  # nothing to send: the run is ended as it stands
+        ("cohort", "sandbox"),
+        refused=(),
+    ),
+    "sandbox clearance": Endpoint(
+        "trainer",
+        "post",
+        fixed("sandbox:clearance", lambda world: world.live_run.pk),
+        lambda world: {
+            "token": TOKENS,
+            "target": st.one_of(TEXT, st.sampled_from(["draft-1", "draft-2", "me-1"])),
+            "decision": st.one_of(SHORT_TEXT, st.sampled_from(["approve", "return"])),
+            "comment": TEXT,
+        },
+        lambda world: {
+            "token": uuid.uuid4().hex,
+            "target": "draft-1",
+            "decision": "approve",
+            "comment": "Cleared. Go ahead.",
+        },
+        ("cohort", "sandbox"),
+        refused=(),
+        watched=run_row(lambda world: world.live_run),
+    ),
+    "sandbox replay": Endpoint(
+        "trainer",
+        "get",
+        fixed("sandbox:run", lambda world: world.run.pk),
+        lambda world: {
+            "at": st.one_of(NUMBERS, st.sampled_from(["inf", "-inf", "nan", "-0", "1e-320"])),
+            "reply": SHORT_TEXT,
+            "quote": SHORT_TEXT,
+        },
+        lambda world: {"at": "12.5"},
+        ("cohort", "sandbox"),
+        refused=(),
+    ),
+    "sandbox live region": Endpoint(
+        "learner",
+        "get",
+        fixed("sandbox:status", lambda world: world.run.pk),
+        lambda world: {"seen": NUMBERS},
+        lambda world: {"seen": "3"},
+        ("cohort", "sandbox"),
+        refused=(),
+    ),
+    "live scenario start": Endpoint(
+        "trainer",
+        "post",
+        fixed("sandbox:cohort_live", lambda world: world.cohort.pk),
+        lambda world: {
+            "scenario": st.one_of(TEXT, ids(Scenario.objects.all())),
+            "starts_at": st.one_of(
+                DATES, st.datetimes().map(lambda moment: moment.strftime("%Y-%m-%dT%H:%M"))
+            ),
+            "speed": st.one_of(NUMBERS, st.sampled_from(["1", "10", "60", "61", "0.5"])),
+            "trainer_clears": st.one_of(SHORT_TEXT, st.just("on")),
+        },
+        lambda world: {
+            "scenario": str(Scenario.objects.get(slug="consular-earthquake").pk),
+            "starts_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "speed": "12",
+        },
+        ("cohort", "sandbox"),
+        refused=(400,),
+        watched=lambda world: list(LiveRun.objects.values_list("pk", "starts_at", "pauses")),
+    ),
+    "live scenario clock": Endpoint(
+        "trainer",
+        "post",
+        fixed("sandbox:live_clock", lambda world: world.live.pk),
+        lambda world: {"action": st.one_of(SHORT_TEXT, st.sampled_from(["pause", "resume"]))},
+        lambda world: {"action": "pause"},
+        ("cohort", "sandbox"),
+        refused=(),
+    ),
+    "live scenario join": Endpoint(
+        "learner",
+        "post",
+        fixed("sandbox:live_join", lambda world: world.live.pk),
+        lambda world: {"token": TEXT, "live": NUMBERS},
+        lambda world: {},  # joined already: the same run opens
+        ("cohort", "sandbox"),
+        refused=(),
     ),
 }

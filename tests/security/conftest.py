@@ -7,7 +7,9 @@ from django.utils import timezone
 from accounts.models import Membership
 from progress import services
 from progress.models import Nudge
+from sandbox import services as sandbox_services
 from tests.factories import MembershipFactory, cohort_with_learners, enrol
+from tests.sandbox.helpers import scenarios_loaded
 from tests.security.bad_input import Kind, World, open_activities, open_stages
 from tests.security.bad_input_endpoints import ENDPOINTS
 
@@ -74,4 +76,38 @@ def world(
         (built.invitation,) = services.cohort_add_learners(
             cohort=built.cohort, rows=rows, by=trainer
         ).invited
+    if "sandbox" in endpoint.needs:
+        sandbox_world(built, now)
     return built
+
+
+def sandbox_world(built: World, now: datetime.datetime) -> None:
+    """The trainee's practice run, three real minutes in (scenario minute 30),
+    and the cohort's live run, two minutes in, with a draft waiting for the trainer."""
+    scenario = scenarios_loaded()["consular-earthquake"]
+    learner, trainer = built.users["learner"], built.users["trainer"]
+    built.run = sandbox_services.run_start(
+        learner=learner,
+        scenario=scenario,
+        enrolment=built.learner,
+        now=now - datetime.timedelta(minutes=3),
+    )
+    built.live = sandbox_services.live_start(
+        cohort=built.cohort,
+        scenario=scenario,
+        starts_at=now - datetime.timedelta(minutes=2),
+        trainer_clears=True,
+        by=trainer,
+        now=now,
+    )
+    built.live_run = sandbox_services.live_join(
+        live=built.live, learner=learner, enrolment=built.learner, now=now
+    )
+    sandbox_services.run_act(
+        run=built.live_run,
+        by=learner,
+        token="draft",
+        now=now,
+        kind="request_clearance",
+        text="Our consular team is on its way to Port Selva.",
+    )

@@ -10,6 +10,7 @@ a frame).
 """
 
 import csv
+import datetime
 import io
 import json
 import re
@@ -20,6 +21,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -638,3 +640,71 @@ def test_a_sandbox_post_with_hashtags_mentions_and_addresses_is_inert(
         assert_inert(debrief, payload, "debrief")
     finally:
         clock.stop()
+
+
+@EACH_PAYLOAD
+def test_what_a_learner_and_a_trainer_write_in_the_sandbox_is_inert_on_every_page(
+    payload, enrolment, cohort, trainee, trainer
+):
+    """Posts, replies, threads, messages, drafts and the trainer's clearance note
+    come back escaped on the run page, its feed, the trainer's live page, board
+    and replay, and the debrief."""
+    from sandbox.models import LiveRun, Run
+    from tests.sandbox.clock import START
+    from tests.sandbox.helpers import scenarios_loaded
+
+    learner, coach = signed_in(trainee), signed_in(trainer)
+    scenario = scenarios_loaded()["consular-earthquake"]
+    with time_machine.travel(START, tick=False):
+        started = coach.post(
+            reverse("sandbox:cohort_live", args=[cohort.pk]),
+            {"scenario": scenario.pk, "starts_at": "2026-03-02T09:00", "trainer_clears": "on"},
+        )
+        assert started.status_code == 302
+    live = LiveRun.objects.get()
+    with time_machine.travel(START + datetime.timedelta(minutes=1), tick=False):  # minute 10
+        learner.post(reverse("sandbox:live_join", args=[live.pk]))
+        run = Run.objects.get(live=live)
+        act = reverse("sandbox:act", args=[run.pk])
+        for number, data in enumerate(
+            [
+                {"form": "compose", "when": "post", "text": payload},
+                {"form": "compose", "when": "post", "text": payload, "target": "ana-question"}
+                | {"reply_kind": "reply"},
+                {"form": "thread", "part_1": payload, "part_2": payload},
+                {"form": "message", "target": "@ana_travels_sim", "text": payload},
+                {"form": "compose", "when": "clearance", "text": payload},
+            ]
+        ):
+            response = learner.post(act, {"token": f"xss-{number}", **data})
+            assert response.status_code == 302, response.content.decode()[:2000]
+        draft = f"draft-{len(Run.objects.get(pk=run.pk).log)}"
+        cleared = coach.post(
+            reverse("sandbox:clearance", args=[run.pk]),
+            {"token": "clear", "target": draft, "decision": "return", "comment": payload},
+        )
+        assert cleared.status_code == 302
+        run.refresh_from_db()
+        assert [entry["kind"] for entry in run.log][-1] == "clearance_answer"
+        assert run.log[0]["text"] == payload, "stored as written: escaping is the page's job"
+
+        pages = [
+            (learner, reverse("sandbox:run", args=[run.pk]), "run page"),
+            (learner, reverse("sandbox:feed", args=[run.pk]), "feed"),
+            (coach, reverse("sandbox:live", args=[live.pk]), "live page"),
+            (coach, reverse("sandbox:live_board", args=[live.pk]), "board"),
+            (coach, reverse("sandbox:run", args=[run.pk]) + "?at=9.99", "replay"),
+        ]
+        for client, url, where in pages:
+            html = without_sandbox_scripts(page(client, url))
+            assert_inert(html, payload, where, shown=where != "replay")
+        learner.post(reverse("sandbox:submit", args=[run.pk]))
+        debrief = page(learner, reverse("sandbox:debrief", args=[run.pk]))
+        assert_inert(without_sandbox_scripts(debrief), payload, "debrief")
+
+
+def without_sandbox_scripts(html: str) -> str:
+    """The sandbox's pages load the vendored htmx, the one script the site has."""
+    own = re.compile(r'<script src="/static/sandbox/vendor/htmx-[0-9.]+\.min\.js" defer></script>')
+    assert len(own.findall(html)) <= 1
+    return own.sub("", html)
