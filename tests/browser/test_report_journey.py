@@ -14,7 +14,7 @@ import pytest
 
 from progress.demo import seed_learners
 from progress.models import Enrolment
-from reports.views import CSV_COLUMNS
+from reports.views import CSV_COLUMNS, learner_csv_columns
 from tests.browser.conftest import log_in, screenshot
 from tests.factories import UserFactory
 
