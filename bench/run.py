@@ -45,6 +45,7 @@ import psycopg2
 import redis
 
 from bench import apiload
+from bench.discussions import prepare as prepare_discussions
 from bench.inprocess import BenchError, profile_clients
 from bench.procfs import MemorySampler, rss_kib
 from bench.pyload import python_load
@@ -347,6 +348,36 @@ class Page:
     levels: tuple[int, ...]
 
 
+def page_plan(scale: str, targets: dict, sandbox: dict, discussions: dict) -> list[Page]:
+    """Every page the bench loads, with its people and concurrency levels."""
+    plan = [
+        Page("dashboard", "/dashboard/", "learners", (1, 10, 20)),
+        Page("dashboard_en", "/dashboard/", "learners_en", (1, 10)),
+        Page("dashboard_fr", "/dashboard/", "learners_fr", (1, 10)),
+        Page("cohort", f"/cohorts/{targets['cohort']}/", "trainer", (1, 10)),
+        Page("reviews", "/reviews/", "trainer", (1, 10)),
+        Page("report", "/reports/", "staff", (1, 4)),
+        Page("sandbox_board", f"/sandbox/live/{sandbox['live']}/", "trainer", (1, 10)),
+    ]
+    if sandbox["run"]:
+        plan.append(
+            Page("sandbox_run", f"/sandbox/runs/{sandbox['run']}/", "sandbox_learner", (1, 10))
+        )
+    if discussions["learner"]:
+        plan += [
+            Page("reading_margins", discussions["reading"], "discussion_learner", (1, 10)),
+            Page(
+                "discussion",
+                f"/discussions/cohorts/{targets['cohort']}/",
+                "discussion_learner",
+                (1, 10),
+            ),
+        ]
+    if scale == "tiny":
+        plan = [Page(page.name, page.path, page.who, (TINY_LEVEL,)) for page in plan]
+    return plan
+
+
 def preflight(port: int, plan: list[Page], people: dict, sessions: dict, workers: int) -> None:
     """Every page answers 200 for its people before any load, one request at a time,
     at least twice per worker, so every worker is warm (and nothing is left running)."""
@@ -427,22 +458,12 @@ def run(args) -> dict:
     sandbox = prepare_sandbox(targets["cohort"], targets["trainer"])
     if sandbox["learner"]:
         people["sandbox_learner"] = [sandbox["learner"]]
+    # Discussions: a reading of the cohort annotated 500 times, and its discussion page.
+    discussions = prepare_discussions(targets["cohort"])
+    if discussions["learner"]:
+        people["discussion_learner"] = [discussions["learner"]]
     sessions = create_sessions([pk for ids in people.values() for pk in ids])
-    plan = [
-        Page("dashboard", "/dashboard/", "learners", (1, 10, 20)),
-        Page("dashboard_en", "/dashboard/", "learners_en", (1, 10)),
-        Page("dashboard_fr", "/dashboard/", "learners_fr", (1, 10)),
-        Page("cohort", f"/cohorts/{targets['cohort']}/", "trainer", (1, 10)),
-        Page("reviews", "/reviews/", "trainer", (1, 10)),
-        Page("report", "/reports/", "staff", (1, 4)),
-        Page("sandbox_board", f"/sandbox/live/{sandbox['live']}/", "trainer", (1, 10)),
-    ]
-    if sandbox["run"]:
-        plan.append(
-            Page("sandbox_run", f"/sandbox/runs/{sandbox['run']}/", "sandbox_learner", (1, 10))
-        )
-    if args.scale == "tiny":
-        plan = [Page(page.name, page.path, page.who, (TINY_LEVEL,)) for page in plan]
+    plan = page_plan(args.scale, targets, sandbox, discussions)
     seconds = args.seconds or SECONDS[args.scale]
     results: dict = {
         "scale": args.scale,
@@ -454,6 +475,7 @@ def run(args) -> dict:
         "data": describe_data(meta),
         "targets": targets,
         "sandbox": sandbox,
+        "discussions": discussions,
     }
     staff = sessions[targets["staff"]]
     with (

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class DiscussionsConfig(AppConfig):
@@ -28,3 +29,24 @@ class DiscussionsConfig(AppConfig):
         from progress.services.privacy import export_register
 
         export_register("discussions", personal_discussions)
+        # The completion report shows each learner's part in peer review.
+        from discussions.selectors import peer_review_counts, peer_review_totals
+        from reports.columns import LearnerColumn, learner_columns_register
+
+        learner_columns_register(
+            columns=[
+                LearnerColumn(
+                    "peer_reviews_allocated",
+                    pgettext_lazy("report column", "Peer reviews allocated"),
+                ),
+                LearnerColumn(
+                    "peer_reviews_given", pgettext_lazy("report column", "Peer reviews given")
+                ),
+                LearnerColumn(
+                    "peer_reviews_received",
+                    pgettext_lazy("report column", "Peer reviews received"),
+                ),
+            ],
+            values=peer_review_counts,
+            totals=peer_review_totals,
+        )

@@ -1,13 +1,18 @@
 """Reads for the discussion pages, each in a fixed number of queries."""
 
+from collections.abc import Sequence
+
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from curriculum.models import Activity
 from discussions.models import PeerReview, Post, PostReport, Thread
 from progress.models import Cohort, Enrolment
 
 THREADS_PER_PAGE = 20
+# Beside one paragraph of a reading: the rest are a link away.
+MARGIN_THREADS_PER_BLOCK = 5
 POSTS_PER_PAGE = 50
 
 
@@ -30,26 +35,50 @@ def place_threads(*, cohort: Cohort | None, programme_id: int) -> QuerySet[Threa
 
 def reading_margin_threads(*, cohort: Cohort | None, activity: Activity) -> dict[str, list]:
     """One place's threads on a reading, by anchor, pinned and liveliest
-    first: one query, however many threads."""
+    first: at most `MARGIN_THREADS_PER_BLOCK` of each anchor, each thread
+    carrying its anchor's number of threads (`in_block`). One query, and a
+    bounded page, however many threads the reading holds."""
     threads = _with_opening(
         place_threads(cohort=cohort, programme_id=activity.module.stage.programme_id).filter(
             activity=activity
         )
+    ).annotate(
+        place_in_block=Window(
+            RowNumber(),
+            partition_by=[F("anchor")],
+            order_by=[F("is_pinned").desc(), F("last_posted_at").desc(), F("pk").desc()],
+        ),
+        in_block=Window(Count("pk"), partition_by=[F("anchor")]),
     )
     by_anchor: dict[str, list] = {}
-    for thread in threads:
+    chosen = threads.filter(place_in_block__lte=MARGIN_THREADS_PER_BLOCK).order_by(
+        "anchor", "place_in_block"
+    )
+    for thread in chosen:
         by_anchor.setdefault(thread.anchor, []).append(thread)
     return by_anchor
 
 
 def discussion_page(
-    *, cohort: Cohort | None, programme_id: int, stage_slug: str | None, page_number
+    *,
+    cohort: Cohort | None,
+    programme_id: int,
+    stage_slug: str | None,
+    page_number,
+    reading_id: int | None = None,
+    digest: str | None = None,
 ):
-    """A page of a place's threads, liveliest first, optionally of one stage:
-    two queries (the count and the page), whatever the number of posts."""
+    """A page of a place's threads, liveliest first, optionally of one stage,
+    or of one reading and one of its blocks (named by its text's `digest`, so
+    a block that moved keeps its threads): two queries (the count and the
+    page), whatever the number of posts."""
     threads = place_threads(cohort=cohort, programme_id=programme_id)
     if stage_slug:
         threads = threads.filter(activity__module__stage__slug=stage_slug)
+    if reading_id:
+        threads = threads.filter(activity_id=reading_id)
+        if digest:
+            threads = threads.filter(anchor__endswith=f"-{digest}")
     threads = _with_opening(threads).select_related("activity__module__stage")
     return Paginator(
         threads.order_by("-is_pinned", "-last_posted_at", "-pk"), THREADS_PER_PAGE
@@ -215,3 +244,57 @@ def cohort_participation(*, cohort: Cohort) -> dict:
         for enrolment in learners
     ]
     return {"threads": threads, "open_reports": reports.count(), "rows": rows}
+
+
+# The completion report's columns (`reports.columns`) --------------------------
+
+
+def _count_of(reviews: QuerySet[PeerReview], by: str) -> Coalesce:
+    """A correlated count of `reviews`, grouped on the column the outer row fixes."""
+    counted = reviews.order_by().values(by).annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted), 0)
+
+
+def peer_review_counts(enrolment_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Per enrolment, the peer reviews its learner was allocated and gave in its
+    cohort, and those their work received: one query, whatever the number."""
+    held = PeerReview.objects.filter(
+        reviewer_id=OuterRef("user_id"), cohort_id=OuterRef("cohort_id")
+    )
+    received = PeerReview.objects.filter(
+        submission__enrolment_id=OuterRef("pk"), status=PeerReview.Status.GIVEN
+    )
+    rows = (
+        Enrolment.objects.filter(pk__in=enrolment_ids)
+        .order_by()
+        .values_list("pk")
+        .annotate(
+            allocated=_count_of(held, "reviewer_id"),
+            given=_count_of(held.filter(status=PeerReview.Status.GIVEN), "reviewer_id"),
+            received=_count_of(received, "submission__enrolment_id"),
+        )
+    )
+    return {
+        pk: {
+            "peer_reviews_allocated": allocated,
+            "peer_reviews_given": given,
+            "peer_reviews_received": received,
+        }
+        for pk, allocated, given, received in rows
+    }
+
+
+def peer_review_totals(enrolments: QuerySet[Enrolment]) -> dict[str, int]:
+    """The same counts summed over a set of enrolments: two queries."""
+    scope = enrolments.order_by()
+    held = PeerReview.objects.filter(
+        Exists(scope.filter(user_id=OuterRef("reviewer_id"), cohort_id=OuterRef("cohort_id")))
+    ).aggregate(allocated=Count("pk"), given=Count("pk", filter=Q(status=PeerReview.Status.GIVEN)))
+    received = PeerReview.objects.filter(
+        status=PeerReview.Status.GIVEN, submission__enrolment__in=scope.values("pk")
+    ).count()
+    return {
+        "peer_reviews_allocated": held["allocated"],
+        "peer_reviews_given": held["given"],
+        "peer_reviews_received": received,
+    }

@@ -1,5 +1,8 @@
 """Discussion pages: thin, through `accounts.access`, selectors and services."""
 
+import re
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -15,8 +18,12 @@ from curriculum.selectors import programme_default
 from discussions import selectors, services
 from discussions.forms import PostForm, ReasonForm, StartForm
 from discussions.models import CommonsSetting, Post
+from ediplomacy.lib.ids import parse_id
 from progress.selectors import learner_progress
 from progress.selectors.learner import learner_default_enrolment
+
+# Six hex digits of a block's text, as in its anchor (`curriculum.rendering`).
+BLOCK_DIGEST = re.compile(r"[0-9a-f]{6}")
 
 
 def _roles(request):
@@ -58,12 +65,23 @@ def _discussion_page(request, *, cohort, programme, roles):
     stages = list(programme.stages.filter(retired_at__isnull=True).order_by("order"))
     if stage_slug and stage_slug not in {stage.slug for stage in stages}:
         stage_slug = None
+    # One reading's threads, or one block's (by the digest of its text), as
+    # the reading's margin links to them; anything malformed is ignored.
+    reading_id = parse_id(request.GET.get("reading"))
+    digest = request.GET.get("block", "")
+    digest = digest if reading_id and BLOCK_DIGEST.fullmatch(digest) else None
     page = selectors.discussion_page(
         cohort=cohort,
         programme_id=programme.pk,
-        stage_slug=stage_slug,
+        stage_slug=None if reading_id else stage_slug,
         page_number=request.GET.get("page"),
+        reading_id=reading_id,
+        digest=digest,
     )
+    if reading_id:
+        query = urlencode({"reading": reading_id} | ({"block": digest} if digest else {}))
+    else:
+        query = urlencode({"stage": stage_slug}) if stage_slug else ""
     return render(
         request,
         "discussions/place.html",
@@ -71,8 +89,11 @@ def _discussion_page(request, *, cohort, programme, roles):
             "cohort": cohort,
             "programme": programme,
             "stages": stages,
-            "stage_slug": stage_slug,
+            "stage_slug": None if reading_id else stage_slug,
+            "reading_id": reading_id,
+            "digest": digest,
             "page": page,
+            "query": query,
         },
     )
 

@@ -15,6 +15,7 @@ from curriculum.models import RubricLevel
 from ediplomacy.lib.ids import parse_id
 from progress.views.trainer import trainer_required
 from reports import charts
+from reports.columns import learner_columns, learner_totals, learner_values
 from reports.forms import ReportFilterForm
 from reports.selectors import (
     Filters,
@@ -73,10 +74,17 @@ CHARTED_COHORTS = 20
 CSV_LINES_PER_CHUNK = 1000
 
 
+def learner_csv_columns() -> list[str]:
+    """The learners CSV's columns: this app's, then those other apps registered
+    (`reports.columns`), e.g. the peer reviews of `discussions`."""
+    return CSV_COLUMNS + [column.name for column in learner_columns()]
+
+
 def _headings(request, columns: list[str]) -> list[str]:
     """The CSV's first row: machine names, or with ?headers=translated the reader's words."""
     if request.GET.get("headers") == "translated":
-        return [str(CSV_HEADINGS[column]) for column in columns]
+        registered = {column.name: column.heading for column in learner_columns()}
+        return [str(CSV_HEADINGS.get(column) or registered[column]) for column in columns]
     return columns
 
 
@@ -111,6 +119,10 @@ def report(request):
     headline, every_cohort = report_figures(enrolments)
     comparison = every_cohort[:COMPARED_COHORTS]
     page = learner_page(enrolments, request.GET.get("page"))
+    # The registered columns' values for the page's rows only.
+    extra = learner_values([enrolment.pk for enrolment in page.object_list])
+    for enrolment in page.object_list:
+        enrolment.extra_values = extra[enrolment.pk]
     query = request.GET.copy()
     query.pop("page", None)
     context.update(
@@ -119,6 +131,7 @@ def report(request):
         cohort_total=len(every_cohort),
         charted_cohorts=CHARTED_COHORTS,
         page=page,
+        learner_columns=learner_columns(),
         query=query.urlencode(),
         funnel=charts.funnel(headline),
         funnel_height=charts.chart_height(4),
@@ -195,6 +208,7 @@ def report_csv(request):
     rows = (
         learner_rows(enrolments)
         .values_list(
+            "pk",
             "user__email",
             "user__display_name",
             "cohort__organisation__name",
@@ -213,25 +227,29 @@ def report_csv(request):
     writer = csv.writer(_Echo())
     # Worded now, in the reader's language: the body streams after the request
     # has ended and its language with it.
-    headings = _headings(request, CSV_COLUMNS)
+    headings = _headings(request, learner_csv_columns())
+
+    def cell(value) -> str:
+        return _safe(value.isoformat() if hasattr(value, "isoformat") else value)
+
+    def lines_of(chunk: list[tuple]) -> str:
+        # The registered columns are read for a chunk of lines at a time: a
+        # fixed number of queries per chunk, and memory that stays flat.
+        extra = learner_values([row[0] for row in chunk])
+        return "".join(
+            writer.writerow([cell(value) for value in (*row[1:], *extra[row[0]])]) for row in chunk
+        )
 
     def stream():
         # The BOM: spreadsheets read UTF-8.
         yield "\ufeff" + writer.writerow(headings)
-        lines = []
+        chunk = []
         for row in rows:
-            lines.append(
-                writer.writerow(
-                    [
-                        _safe(value.isoformat() if hasattr(value, "isoformat") else value)
-                        for value in row
-                    ]
-                )
-            )
-            if len(lines) == CSV_LINES_PER_CHUNK:
-                yield "".join(lines)
-                lines = []
-        yield "".join(lines)
+            chunk.append(row)
+            if len(chunk) == CSV_LINES_PER_CHUNK:
+                yield lines_of(chunk)
+                chunk = []
+        yield lines_of(chunk)
 
     audit_record(
         actor=request.user,
@@ -307,5 +325,7 @@ def report_json(request):
         }
         for row in criterion_totals(enrolments)
     ]
+    # What other apps count per learner (peer reviews), summed over the scope.
+    figures["learner_totals"] = learner_totals(enrolments)
     figures["generated_at"] = timezone.now().isoformat()
     return JsonResponse(figures)

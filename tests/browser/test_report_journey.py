@@ -14,7 +14,7 @@ import pytest
 
 from progress.demo import seed_learners
 from progress.models import Enrolment
-from reports.views import CSV_COLUMNS
+from reports.views import CSV_COLUMNS, learner_csv_columns
 from tests.browser.conftest import log_in, screenshot
 from tests.factories import UserFactory
 
@@ -96,21 +96,27 @@ def test_org_admin_filters_the_report_opens_a_figure_and_downloads_the_learners(
         content = saved.read().decode("utf-8")
     assert content.startswith("\ufeff"), "a BOM, so spreadsheets read it as UTF-8"
     header, *rows = list(csv.reader(io.StringIO(content.removeprefix("\ufeff"))))
-    assert header == CSV_COLUMNS
+    assert header == learner_csv_columns()
     overdue = in_scope.select_related("user", "cohort").get(user__email="overdue@mfa.example")
-    assert [dict(zip(header, row, strict=True)) for row in rows] == [
-        {
-            "email": "overdue@mfa.example",
-            "display_name": "Overdue Learner",
-            "organisation": organisation.name,
-            "cohort": "Autumn intake",
-            "started_at": overdue.started_at.isoformat(),
-            "length_days": "365",
-            "status": "active",
-            "pace": "overdue",
-            "acquainted": "achieved_on_time",
-            "e_listener": "overdue",
-            "active_e_diplomat": overdue.active_e_diplomat,
-            "last_activity_at": overdue.last_activity_at.isoformat(),
-        }
-    ]
+    assert (
+        [dict(zip(header, row, strict=True)) for row in rows]
+        == [
+            {
+                "email": "overdue@mfa.example",
+                "display_name": "Overdue Learner",
+                "organisation": organisation.name,
+                "cohort": "Autumn intake",
+                "started_at": overdue.started_at.isoformat(),
+                "length_days": "365",
+                "status": "active",
+                "pace": "overdue",
+                "acquainted": "achieved_on_time",
+                "e_listener": "overdue",
+                "active_e_diplomat": overdue.active_e_diplomat,
+                "last_activity_at": overdue.last_activity_at.isoformat(),
+            }
+            # Then the columns other apps registered: this learner reviewed no
+            # peer's work and had none reviewed.
+            | dict.fromkeys(header[len(CSV_COLUMNS) :], "0")
+        ]
+    )

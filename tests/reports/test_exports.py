@@ -12,10 +12,11 @@ from django.urls import reverse
 from accounts.models import User
 from competences.models import Competence, Standing
 from progress.models import SNAPSHOT_STATUS_FIELDS, Cohort, Enrolment, MilestoneAchievement
+from reports.columns import learner_columns
 from reports.selectors import (
     report_headline,
 )
-from reports.views import CSV_COLUMNS
+from reports.views import CSV_COLUMNS, learner_csv_columns
 from tests.factories import UserFactory
 from tests.reports.world import (
     COMPETENCES,
@@ -50,22 +51,24 @@ def test_csv_streams_a_bom_and_the_documented_columns(client, world, org_admin):
         r'attachment; filename="ediplomacy-report-\d{4}-\d{2}-\d{2}\.csv"',
         response["Content-Disposition"],
     )
-    assert csv_rows(response) == [
-        CSV_COLUMNS,
-        [
-            "dan@mfa.example",
-            "Dan Dawson",
-            "Ministry of Foreign Affairs",
-            "Alpha intake",
-            "2025-02-01T09:00:00+00:00",
-            "365",
-            "withdrawn",
-            "at_risk",
-            "achieved_on_time",
-            "achieved_late",
-            "at_risk",
-            "",
-        ],
+    header, row = csv_rows(response)
+    # This app's columns, then those other apps registered (`reports.columns`).
+    assert header == learner_csv_columns()
+    assert header[: len(CSV_COLUMNS)] == CSV_COLUMNS
+    assert len(row) == len(header)
+    assert row[: len(CSV_COLUMNS)] == [
+        "dan@mfa.example",
+        "Dan Dawson",
+        "Ministry of Foreign Affairs",
+        "Alpha intake",
+        "2025-02-01T09:00:00+00:00",
+        "365",
+        "withdrawn",
+        "at_risk",
+        "achieved_on_time",
+        "achieved_late",
+        "at_risk",
+        "",
     ]
 
 
@@ -143,8 +146,8 @@ def test_csv_neutralises_formulas_and_keeps_commas_quotes_and_accents(
 
     header, *rows = csv_rows(client.get(reverse(CSV_EXPORT), {"started_from": "2025-05-01"}))
 
-    assert header == CSV_COLUMNS
-    assert all(len(row) == len(CSV_COLUMNS) for row in rows)
+    assert header == learner_csv_columns()
+    assert all(len(row) == len(header) for row in rows)
     names = {row[0]: row[1] for row in rows}
     assert names == {
         f"tricky{number}@mfa.example": TRICKY_NAMES[name]
@@ -159,6 +162,8 @@ def test_json_figures_equal_the_headline(client, world, org_admin):
 
     assert figures.pop("generated_at")
     assert figures.pop("criteria") == []  # nobody's work has been marked yet
+    # The registered columns' sums (peer reviews): nobody has reviewed yet.
+    assert figures.pop("learner_totals") == {column.name: 0 for column in learner_columns()}
     assert figures == report_headline(scope_of(org_admin)).as_json()
     assert figures["pace"] == {"ahead": 1, "on_track": 1, "at_risk": 1, "overdue": 2, "paused": 1}
     assert {code: row["on_time"] for code, row in figures["milestones"].items()} == {
@@ -271,13 +276,39 @@ def test_report_and_csv_run_the_same_queries_for_10_and_1000_learners(
     # medians, 8 the standings, 9 the competences, 10 the learners' count, 11
     # every organisation's rate for the benchmark, 12 the unread notifications,
     # 13 the ids of one page of learners, in order, 14 their rows, 15 the
+    # columns other apps registered for the page's rows (peer reviews), 16 the
     # rubric results per criterion.
-    assert len(report_ten) == len(report_thousand) == 15, "\n".join(report_thousand)
-    assert len(filtered_ten) == len(filtered_thousand) == 15, "\n".join(filtered_thousand)
+    assert len(report_ten) == len(report_thousand) == 16, "\n".join(report_thousand)
+    assert len(filtered_ten) == len(filtered_thousand) == 16, "\n".join(filtered_thousand)
     # The CSV: 1 the session, 2 the user, 3 their roles, 4 the organisations,
     # 5 the cohorts, 6 the audit record of the export, 7 the learners, one
-    # query streamed in chunks.
-    assert len(csv_ten) == len(csv_thousand) == 7, "\n".join(csv_thousand)
+    # query streamed in chunks, 8 the registered columns of those 1,000 lines.
+    assert len(csv_ten) == len(csv_thousand) == 8, "\n".join(csv_thousand)
+
+
+def test_the_csv_reads_registered_columns_once_per_chunk_of_lines(
+    client, organisation, programme, org_admin, monkeypatch
+):
+    # Per chunk of lines, not per learner: 25 lines in chunks of 10 read them
+    # three times; memory holds one chunk's values, never the whole file's.
+    cohort = Cohort.objects.create(
+        organisation=organisation,
+        programme=programme,
+        name="Chunked intake",
+        starts_on=datetime.date(2025, 1, 1),
+    )
+    crowd(cohort, 25, "chunked")
+    client.force_login(org_admin)
+    client.get(reverse(REPORT))
+    monkeypatch.setattr("reports.views.CSV_LINES_PER_CHUNK", 10)
+
+    queries = queries_for(client, CSV_EXPORT)
+    header, *rows = csv_rows(client.get(reverse(CSV_EXPORT)))
+
+    assert len(rows) == 25
+    assert all(len(row) == len(header) == len(learner_csv_columns()) for row in rows)
+    # 7 as above, then the registered columns of lines 1-10, 11-20 and 21-25.
+    assert len(queries) == 10, "\n".join(queries)
 
 
 def test_report_chart_coordinates_keep_a_decimal_point_in_french(client, world, staff):
