@@ -186,13 +186,12 @@ def terms_problems(data: dict, terms: dict[str, Any]) -> list[tuple[str, str]]:
         if slug not in kinds:
             continue  # the unknown slug itself is reported with the overlay's text
         if kinds[slug] not in TERMS_KINDS:
-            problems.append(
-                (
-                    where,
-                    "only a check of personal details (no_personal_data) takes terms "
-                    "in a translation; this check's are the source's alone",
-                )
+            reason = (
+                "a mentions check's hashtags and handles are never translated"
+                if kinds[slug] == "mentions"
+                else "this check looks for no terms"
             )
+            problems.append((where, f"{reason}; only a no_personal_data check takes terms"))
         elif not isinstance(value, list) or not value:
             problems.append((where, "must be a list of terms (text)"))
         else:
