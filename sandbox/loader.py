@@ -10,7 +10,10 @@ also checks that every simulation activity of the programme names a scenario.
 Language overlays (`<slug>.<lang>.yaml`, `sandbox.overlays`) are read with
 their sources: each is checked against its source's text, and its cleaned
 text is stored on the scenario's row (`translations`, per language), part of
-the digest so a changed translation reloads the scenario.
+the digest so a changed translation reloads the scenario. The terms an
+overlay adds to a personal-data check are added to the source's check for
+every language (`with_overlay_terms`), so the stored scenario checks a run
+the same whatever language it is shown in.
 """
 
 import hashlib
@@ -32,7 +35,13 @@ from curriculum.overlays import (
 from ediplomacy.lib.translations import CONTENT_LANGUAGES
 from sandbox.engine import ScenarioError, parse_scenario
 from sandbox.models import Scenario
-from sandbox.overlays import clean_overlay, scenario_shape
+from sandbox.overlays import (
+    clean_overlay,
+    scenario_shape,
+    split_terms,
+    terms_problems,
+    with_overlay_terms,
+)
 
 SCENARIOS_DIR = Path(settings.BASE_DIR) / "sandbox" / "scenarios"
 
@@ -145,8 +154,10 @@ def _read_overlays(
     overlays: list[tuple[Path, str, str]], sources: dict[str, ScenarioFile], problems
 ) -> None:
     """Checks each overlay against its source and keeps its text on the source's
-    `ScenarioFile`; a source without one counts as untranslated."""
+    `ScenarioFile`, and its personal-data terms in the source's checks; a
+    source without one counts as untranslated."""
     digests: dict[str, list[str]] = {}
+    terms: dict[str, dict[str, dict]] = {}
     for path, name, language in overlays:
         slug = _slug_of(path)
         if language not in CONTENT_LANGUAGES:
@@ -162,11 +173,20 @@ def _read_overlays(
         data, raw = loaded
         shape = scenario_shape(source.data)
         before = len(problems)
-        check_overlay(_OverlayChecker(name, problems), data, shape)
+        text, added = split_terms(data)
+        check_overlay(_OverlayChecker(name, problems), text, shape)
+        problems += [
+            Problem(name, where, message) for where, message in terms_problems(source.data, added)
+        ]
         if len(problems) == before and data:
-            source.translations[language] = clean_overlay(shape, data) or {}
+            source.translations[language] = clean_overlay(shape, text) or {}
+            terms.setdefault(slug, {})[language] = added
         digests.setdefault(slug, []).append(f"{language}:{hashlib.sha256(raw).hexdigest()}")
     for slug, source in sources.items():
+        by_language = terms.get(slug, {})
+        source.data = with_overlay_terms(
+            source.data, [by_language.get(language) or {} for language in CONTENT_LANGUAGES]
+        )
         shape = scenario_shape(source.data)
         source.coverage = {
             language: count_fields(shape, source.translations.get(language))

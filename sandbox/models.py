@@ -60,7 +60,8 @@ class Scenario(TranslatableModel):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
     summary = models.TextField()
-    # The file's mapping, as validated: the engine reads it again on demand.
+    # The file's mapping, as validated, its personal-data checks holding the
+    # overlays' terms too: the engine reads it again on demand.
     data = models.JSONField()
     source = models.CharField(max_length=200, help_text="The file it was loaded from.")
     digest = models.CharField(max_length=64)
@@ -80,9 +81,10 @@ class Scenario(TranslatableModel):
     @cached_property
     def engine(self) -> engine.Scenario:
         """The scenario as the engine plays it, its text in the language this
-        row is shown in. Only text differs between languages: slugs, handles,
-        times and the checks' terms are the source's. Shared by every request
-        of the process while the stored data stays the same (runs' folds are
+        row is shown in. Only text differs between languages: slugs, handles
+        and times are the source's, and the checks' terms the same in every
+        language (the loader stored the overlays' in `data`). Shared by every
+        request of the process while the stored data stays the same (runs' folds are
         memoised on it)."""
         data, language = self.data, self.shown_language
         translation = {}

@@ -38,6 +38,8 @@ class Card:
     title: str = ""
     description: str = ""
     image_alt: str = ""
+    # The address as the scenario declares it, by which a translation names it.
+    declared_url: str = ""
 
     @property
     def declared(self) -> bool:
@@ -94,4 +96,5 @@ def card(scenario: Scenario, text: str) -> Card | None:
         title=link.title,
         description=link.description,
         image_alt=link.image_alt,
+        declared_url=link.url,
     )

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
+from curriculum.models import Activity
 from sandbox import engine
 from sandbox.loader import SCENARIOS_DIR, ScenarioFilesError, apply_scenarios, read_scenarios
 from sandbox.models import Run, Scenario
@@ -87,9 +88,17 @@ def test_an_overlay_is_checked_against_its_source_with_file_and_field(tmp_path):
 def test_an_overlay_only_holds_fields_the_source_writes():
     source = yaml.safe_load((SCENARIOS_DIR / "state-visit-disinformation.yaml").read_text())
     # A key the format may gain (another source field) is never overlay text.
-    shape = scenario_shape(source | {"links": [{"url": "https://x.example", "title": "X"}]})
+    shape = scenario_shape(source | {"polls": [{"slug": "p", "question": "Why?"}]})
 
-    assert "links" not in shape
+    assert "polls" not in shape
+    # A link card by its address as the source writes it, with its picture's words.
+    assert shape["links"] == {
+        "https://nordavia-mfa.example/state-visit": {
+            "title": source["links"][0]["title"],
+            "description": source["links"][0]["description"],
+            "image_alt": source["links"][0]["image_alt"],
+        }
+    }
     # The leak's image has a description but an empty alt text: only the first is text.
     assert shape["events"]["fake-leak"].keys() == {"text", "image"}
     assert shape["media"] == {
@@ -144,7 +153,7 @@ def test_the_check_reports_each_languages_coverage():
     assert "7 scenarios are valid." in text
     french = text.split("  fr: ")[1].splitlines()
     assert french[0].endswith("(100%)")
-    assert french[1].split() == ["consular-earthquake", "51/51", "100%"]
+    assert french[1].split() == ["consular-earthquake", "55/55", "100%"]
     spanish = text.split("  es: ")[1].splitlines()
     assert spanish[0].endswith("(100%)")
     assert "  ar: 0/" in text
@@ -257,4 +266,211 @@ def test_the_shipped_french_run_page_has_no_english_left(client, scenarios, scen
     assert "Urgence consulaire : un séisme à Port Selva" in page
     assert "Séisme de magnitude 6,8" in page
     assert "Agence de protection civile de Méridie" in page
+    # The card under the civil protection's alert speaks French too.
+    assert "Informations officielles sur les situations d&#x27;urgence en Méridie" in page
     assert 'lang="en"' not in page.split("<body", 1)[1]
+
+
+CIVIL_PROTECTION = "https://civilprotection.meridia.example"
+
+
+def test_a_link_card_is_translated_by_its_address_as_the_source_writes_it(tmp_path):
+    overlay = {
+        "links": {
+            CIVIL_PROTECTION: {"title": "Protection civile", "url": "https://autre.example"},
+            # The source writes it without the final slash: the key must match exactly.
+            f"{CIVIL_PROTECTION}/": {"title": "Protection civile"},
+            "https://nowhere.example/page": {"description": "Nulle part"},
+            REGISTER: {"description": "  "},
+        }
+    }
+    folder = _folder(tmp_path, {"consular-earthquake.fr.yaml": overlay})
+
+    with pytest.raises(ScenarioFilesError) as error:
+        read_scenarios(folder)
+
+    assert {(p.file, p.field) for p in error.value.problems} == {
+        (CONSULAR_FR, f"links.{CIVIL_PROTECTION}.url"),
+        (CONSULAR_FR, f"links.{CIVIL_PROTECTION}/"),
+        (CONSULAR_FR, "links.https://nowhere.example/page"),
+        (CONSULAR_FR, f"links.{REGISTER}.description"),
+    }
+
+
+def test_a_card_shows_its_translation_and_marks_what_is_still_english(
+    client, scenarios, scenario_clock
+):
+    Scenario.objects.filter(slug="consular-earthquake").update(
+        translations={"fr": {"links": {CIVIL_PROTECTION: {"title": "Protection civile"}}}}
+    )
+    group = cohort_with_learners(1)
+    enrolment = group.learners[0]
+    enrolment.user.language = "fr"
+    enrolment.user.save(update_fields=["language"])
+    client.force_login(enrolment.user)
+    scenario_clock.at(0)
+    client.post(reverse("sandbox:start"), {"scenario": "consular-earthquake"})
+    run = Run.objects.get(learner=enrolment.user)
+    scenario_clock.at(5)
+
+    page = client.get(reverse("sandbox:run", args=[run.pk])).content.decode()
+
+    card = page.split('<div class="sim-card">', 1)[1].split("</div>\n</div>", 1)[0]
+    assert '<p class="sim-card-title">Protection civile</p>' in card
+    assert '<p class="sim-card-description" lang="en">Official updates on emergencies' in card
+    assert "Cette partie n&#x27;est pas encore traduite." in card
+    with translation.override("fr"):
+        row = Scenario.objects.get(slug="consular-earthquake")
+    assert f"links.{CIVIL_PROTECTION}.description" in row.untranslated
+    assert f"links.{CIVIL_PROTECTION}.title" not in row.untranslated
+
+
+# --- Terms a translation adds to a personal-data check ---------------------------
+
+SUMMIT_FR = "sandbox/scenarios/summit-live.fr.yaml"
+CONSULAR_ES = "sandbox/scenarios/consular-earthquake.es.yaml"
+
+
+def test_terms_in_an_overlay_are_checked_with_file_and_field(tmp_path):
+    folder = _folder(
+        tmp_path,
+        {
+            "consular-earthquake.fr.yaml": {
+                "checks": {
+                    "no-personal-data": {"terms": "chambre 214"},
+                    "cleared": {"label": "Validé", "terms": ["validé"]},
+                    "no-such-check": {"terms": ["x"]},
+                }
+            },
+            "consular-earthquake.es.yaml": {
+                "checks": {"no-personal-data": {"terms": ["habitación 214", " ", 214]}}
+            },
+            # Hashtags and handles are never translated: a mentions check takes no terms.
+            "summit-live.fr.yaml": {"checks": {"tagged": {"terms": ["#ForumCôtier"]}}},
+        },
+    )
+
+    with pytest.raises(ScenarioFilesError) as error:
+        read_scenarios(folder)
+
+    assert {(p.file, p.field) for p in error.value.problems} == {
+        (CONSULAR_FR, "checks.no-personal-data.terms"),
+        (CONSULAR_FR, "checks.cleared.terms"),
+        (CONSULAR_FR, "checks.no-such-check"),
+        (CONSULAR_ES, "checks.no-personal-data.terms[1]"),
+        (CONSULAR_ES, "checks.no-personal-data.terms[2]"),
+        (SUMMIT_FR, "checks.tagged.terms"),
+    }
+
+
+def test_every_languages_terms_are_added_to_the_check_for_every_language(programme, tmp_path):
+    folder = _folder(
+        tmp_path,
+        {
+            "consular-earthquake.fr.yaml": {
+                "checks": {"no-personal-data": {"terms": ["chambre 214", "ROOM 214"]}}
+            },
+            "consular-earthquake.es.yaml": {
+                "checks": {"no-personal-data": {"terms": [" habitación 214", "Chambre 214"]}}
+            },
+        },
+    )
+    apply_scenarios(read_scenarios(folder))
+
+    terms = {}
+    for language in ("en", "fr", "es", "ru"):
+        with translation.override(language):
+            shown = Scenario.objects.get(slug="consular-earthquake").engine
+        terms[language] = next(c.terms for c in shown.checks if c.slug == "no-personal-data")
+
+    # The source's, then each language's (in a fixed order), each once whatever its case.
+    assert terms["en"] == (
+        "Elena Varga",
+        "Hotel Azul",
+        "room 214",
+        "habitación 214",
+        "Chambre 214",
+    )
+    assert terms["fr"] == terms["es"] == terms["ru"] == terms["en"]
+    row = Scenario.objects.get(slug="consular-earthquake")
+    assert "terms" not in str(row.translations)  # only text is stored per language
+
+
+def test_the_shipped_overlays_add_their_learners_forms_of_the_personal_details():
+    checks = {
+        (item.data["slug"], check["slug"]): check["terms"]
+        for item in read_scenarios()
+        for check in item.data.get("checks") or []
+        if check["kind"] == "no_personal_data"
+    }
+
+    assert {"room 214", "chambre 214", "habitación 214"} <= set(
+        checks["consular-earthquake", "no-personal-data"]
+    )
+    assert {"2 May 1951", "2 mai 1951", "2 de mayo de 1951"} <= set(
+        checks["reply-storm", "no-passport-repeated"]
+    )
+
+
+LABELS = {
+    "no-personal-data": "No citizen&#x27;s personal details were repeated in public",
+    "no-passport-repeated": "The passport number and birth date were never repeated in public",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "slug", "event", "text", "check"),
+    [
+        (
+            "fr",
+            "consular-earthquake",
+            "tomas-plea",
+            "@tomas_k_sim Nous contactons l'hôtel au sujet de la chambre 214.",
+            "no-personal-data",
+        ),
+        (
+            "es",
+            "reply-storm",
+            "passport-shared",
+            "@grandpa_olek Comprobamos el visado de la persona nacida el 2 de mayo de 1951.",
+            "no-passport-repeated",
+        ),
+    ],
+)
+def test_a_learner_repeating_a_detail_in_their_language_fails_the_check_in_every_language(
+    client, scenarios, scenario_clock, language, slug, event, text, check
+):
+    group = cohort_with_learners(1)
+    enrolment = group.learners[0]
+    enrolment.user.language = language
+    enrolment.user.save(update_fields=["language"])
+    client.force_login(enrolment.user)
+    scenario_clock.at(0)
+    # Played for the programme's activity, so the cohort's trainer may read it.
+    activity = Activity.objects.live().get(kind=Activity.Kind.SIMULATION, config__scenario=slug)
+    open_stage_of(enrolment, activity)
+    client.post(reverse("sandbox:start"), {"scenario": slug, "activity": activity.pk})
+    run = Run.objects.get(learner=enrolment.user)
+    scenario_clock.at(25)
+    act(client, run, "compose", target=event, reply_kind="reply", when="post", text=text)
+    client.post(reverse("sandbox:submit", args=[run.pk]))
+
+    results = {}
+    for reader in (language, "en"):
+        with translation.override(reader):
+            run = Run.objects.select_related("scenario").get(pk=run.pk)
+            debrief = engine.debrief(run.engine, run.actions(), run.submitted_minute)
+        results[reader] = {r.slug: (r.passed, r.detail) for r in debrief.results}
+
+    assert results[language][check] == (False, {"repeated": 1})
+    assert results["en"] == results[language]
+    # The cohort's trainer reads the run in English: the same check failed.
+    group.trainer.language = "en"
+    group.trainer.save(update_fields=["language"])
+    client.force_login(group.trainer)
+    page = client.get(reverse("sandbox:debrief", args=[run.pk])).content.decode()
+    assert re.search(
+        r'<li class="sim-check-no">\s*<span class="pill pill-warn">Not yet</span>\s*'
+        rf"<span>{re.escape(LABELS[check])}</span>",
+        page,
+    )
