@@ -168,7 +168,7 @@ def test_a_shared_post_appears_as_the_learners_share_until_unshared(client, play
     assert (share.share.id, share.item.id) == ("me-1", "quake-alert")
     shared = article(response, "me-1")
     assert "@NordaviaInMeridia shared" in shared and "Magnitude 6.8" in shared
-    assert '<p class="sim-counts muted">2401 shares</p>' in shared  # no "0 likes"
+    assert '<p class="sim-counts muted">2,401 shares</p>' in shared  # no "0 likes"
     assert 'value="unshare"' in shared
     assert "Magnitude 6.8" in article(response, "quake-alert")  # the original stays where it was
 
@@ -176,7 +176,7 @@ def test_a_shared_post_appears_as_the_learners_share_until_unshared(client, play
     act(client, run, "target", kind="unshare", target="quake-alert")
     after = page(client, run)
     assert 'id="item-me-1"' not in after.content.decode()
-    assert "2400 shares" in article(after, "quake-alert")
+    assert "2,400 shares" in article(after, "quake-alert")
     run.refresh_from_db()
     assert [(e["kind"], e["at"]) for e in run.log] == [("share", 3.0), ("unshare", 5.0)]
     # A share is not a post to answer: replying goes to the post it shares.

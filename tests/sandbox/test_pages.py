@@ -444,3 +444,18 @@ def test_a_trainer_compares_the_cohorts_submitted_runs_of_a_scenario(
     assert len(board.runs) == 3
     ana = next(row for row in board.rows if row.event.slug == "ana-question")
     assert [r.minutes if r else None for r in ana.responses] == [None, 2.0, 4.0]
+
+
+def test_a_post_counts_its_shares_with_the_readers_digit_grouping(
+    client, learner_run, scenario_clock
+):
+    run, enrolment, _ = learner_run
+    scenario_clock.at(5)
+
+    english = client.get(reverse("sandbox:run", args=[run.pk])).content.decode()
+    enrolment.user.language = "fr"
+    enrolment.user.save(update_fields=["language"])
+    french = client.get(reverse("sandbox:run", args=[run.pk])).content.decode()
+
+    assert "2,400 shares" in english
+    assert re.search(r"2[\s\u00a0\u202f]400 partages", french)
