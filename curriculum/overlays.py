@@ -204,6 +204,25 @@ class Coverage:
         counts = self.counts.get(language, {}).values()
         return sum(done for done, _ in counts), sum(total for _, total in counts)
 
+    def report_lines(self) -> list[str]:
+        """The `--check` report: per language, the fields translated of those
+        in the source, in all and per part, percentages floored (100% means
+        complete)."""
+        lines = ["Translations (fields translated / fields in the source):"]
+        width = max((len(part) for part in self.parts), default=0)
+        for language in sorted(self.counts):
+            done, total = self.total(language)
+            lines.append(f"  {language}: {done}/{total} ({_percent(done, total)})")
+            for part in self.parts:
+                done, total = self.counts[language].get(part, (0, 0))
+                share = _percent(done, total)
+                lines.append(f"    {part:<{width}}  {done:>5}/{total:<5} {share:>5}")
+        return lines
+
+
+def _percent(done: int, total: int) -> str:
+    return f"{100 * done // total if total else 100}%"
+
 
 # --- Picking a row's translations ----------------------------------------------
 

@@ -53,18 +53,4 @@ class Command(BaseCommand):
         if not coverage.counts:
             self.stdout.write("Translations: none (the programme is in English only).")
             return
-        self.stdout.write("Translations (fields translated / fields in the source):")
-        width = max(len(part) for part in coverage.parts)
-        for language in sorted(coverage.counts):
-            done, total = coverage.total(language)
-            self.stdout.write(f"  {language}: {done}/{total} ({_percent(done, total)})")
-            for part in coverage.parts:
-                done, total = coverage.counts[language].get(part, (0, 0))
-                self.stdout.write(
-                    f"    {part:<{width}}  {done:>5}/{total:<5} {_percent(done, total):>5}"
-                )
-
-
-def _percent(done: int, total: int) -> str:
-    # Floored, so that 100% means complete.
-    return f"{100 * done // total if total else 100}%"
+        self.stdout.write("\n".join(coverage.report_lines()))

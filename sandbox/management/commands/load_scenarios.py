@@ -50,18 +50,4 @@ class Command(BaseCommand):
         for item in files:
             for language, (done, total) in item.coverage.items():
                 coverage.add(language, item.data["slug"], done, total)
-        self.stdout.write("Translations (fields translated / fields in the source):")
-        width = max((len(part) for part in coverage.parts), default=0)
-        for language in sorted(coverage.counts):
-            done, total = coverage.total(language)
-            self.stdout.write(f"  {language}: {done}/{total} ({_percent(done, total)})")
-            for part in coverage.parts:
-                done, total = coverage.counts[language].get(part, (0, 0))
-                self.stdout.write(
-                    f"    {part:<{width}}  {done:>4}/{total:<4} {_percent(done, total):>5}"
-                )
-
-
-def _percent(done: int, total: int) -> str:
-    # Floored, so that 100% means complete.
-    return f"{100 * done // total if total else 100}%"
+        self.stdout.write("\n".join(coverage.report_lines()))
