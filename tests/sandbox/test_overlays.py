@@ -224,14 +224,7 @@ def test_the_run_page_speaks_french_and_marks_what_is_not_translated(
     Scenario.objects.filter(slug="consular-earthquake").update(
         translations={"fr": {"title": "Urgence consulaire", "briefing": "Vous gérez le compte."}}
     )
-    group = cohort_with_learners(1)
-    enrolment = group.learners[0]
-    enrolment.user.language = "fr"
-    enrolment.user.save(update_fields=["language"])
-    client.force_login(enrolment.user)
-    scenario_clock.at(0)
-    client.post(reverse("sandbox:start"), {"scenario": "consular-earthquake"})
-    run = Run.objects.get(learner=enrolment.user)
+    run = _french_consular_run(client, scenario_clock)
     scenario_clock.at(5)
 
     page = client.get(reverse("sandbox:run", args=[run.pk])).content.decode()
@@ -251,14 +244,7 @@ def test_the_run_page_speaks_french_and_marks_what_is_not_translated(
 
 
 def test_the_shipped_french_run_page_has_no_english_left(client, scenarios, scenario_clock):
-    group = cohort_with_learners(1)
-    enrolment = group.learners[0]
-    enrolment.user.language = "fr"
-    enrolment.user.save(update_fields=["language"])
-    client.force_login(enrolment.user)
-    scenario_clock.at(0)
-    client.post(reverse("sandbox:start"), {"scenario": "consular-earthquake"})
-    run = Run.objects.get(learner=enrolment.user)
+    run = _french_consular_run(client, scenario_clock)
     scenario_clock.at(60)
 
     page = client.get(reverse("sandbox:run", args=[run.pk])).content.decode()
@@ -303,14 +289,7 @@ def test_a_card_shows_its_translation_and_marks_what_is_still_english(
     Scenario.objects.filter(slug="consular-earthquake").update(
         translations={"fr": {"links": {CIVIL_PROTECTION: {"title": "Protection civile"}}}}
     )
-    group = cohort_with_learners(1)
-    enrolment = group.learners[0]
-    enrolment.user.language = "fr"
-    enrolment.user.save(update_fields=["language"])
-    client.force_login(enrolment.user)
-    scenario_clock.at(0)
-    client.post(reverse("sandbox:start"), {"scenario": "consular-earthquake"})
-    run = Run.objects.get(learner=enrolment.user)
+    run = _french_consular_run(client, scenario_clock)
     scenario_clock.at(5)
 
     page = client.get(reverse("sandbox:run", args=[run.pk])).content.decode()
@@ -474,3 +453,15 @@ def test_a_learner_repeating_a_detail_in_their_language_fails_the_check_in_every
         rf"<span>{re.escape(LABELS[check])}</span>",
         page,
     )
+
+
+def _french_consular_run(client, scenario_clock) -> Run:
+    """A learner reading French, signed in, who started the consular
+    emergency at minute 0."""
+    enrolment = cohort_with_learners(1).learners[0]
+    enrolment.user.language = "fr"
+    enrolment.user.save(update_fields=["language"])
+    client.force_login(enrolment.user)
+    scenario_clock.at(0)
+    client.post(reverse("sandbox:start"), {"scenario": "consular-earthquake"})
+    return Run.objects.get(learner=enrolment.user)
