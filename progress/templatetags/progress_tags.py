@@ -50,7 +50,8 @@ def site_links(line: str) -> SafeString:
     """A notification's line, escaped, with the addresses of this site (a
     post, a review page) made links. Anything else a person wrote stays text:
     a learner's words never become a link in someone's e-mail."""
-    own = re.escape(escape(settings.SITE_URL)) + r"/[^\s<>\"']*"
+    # A sentence's closing full stop or bracket is not part of the address.
+    own = re.escape(escape(settings.SITE_URL)) + r"/(?:[^\s<>\"']*[^\s<>\"'.,;:!?)])?"
     escaped = escape(line)
     # Each address is part of the escaped text: put back as is, inside an anchor.
     return mark_safe(re.sub(own, lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped))

@@ -26,3 +26,11 @@ def test_what_a_person_wrote_never_becomes_a_link_or_markup():
 def test_a_lookalike_host_is_not_this_site():
     assert "<a" not in site_links("https://learn.example.evil.test/phish")
     assert "<a" not in site_links("https://learn.examplex/phish")
+
+
+@override_settings(SITE_URL="https://learn.example")
+def test_a_sentences_full_stop_is_not_part_of_the_link():
+    html = site_links("Read it (https://learn.example/threads/7/).")
+    assert html == (
+        'Read it (<a href="https://learn.example/threads/7/">https://learn.example/threads/7/</a>).'
+    )
