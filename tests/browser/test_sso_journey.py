@@ -18,8 +18,20 @@ def ministry(db):
 
 
 @pytest.fixture
-def oidc_idp():
-    with served_oidc_provider() as provider:
+def page(chromium, live_server):
+    """The identity provider's certificate is the test's own: this browser
+    trusts it as a ministry's machines trust their authority's."""
+    context = chromium.new_context(
+        base_url=live_server.url, locale="en-GB", ignore_https_errors=True
+    )
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def oidc_idp(live_server):
+    with served_oidc_provider(live_server.url) as provider:
         yield provider
 
 

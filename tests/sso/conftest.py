@@ -1,6 +1,10 @@
 import contextlib
 import html
+import os
 import re
+import tempfile
+from pathlib import Path
+from unittest import mock
 
 import pytest
 import requests
@@ -9,7 +13,7 @@ from django.utils import timezone
 from accounts.models import Organisation
 from sso.models import OrganisationDomain
 from tests.factories import OrganisationFactory, UserFactory
-from tests.sso.idp import OidcProvider, SamlProvider, Served
+from tests.sso.idp import OidcProvider, SamlProvider, Served, key_and_certificate
 
 REFRESH = re.compile(r'http-equiv="refresh" content="0;url=([^"]+)"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -42,16 +46,26 @@ def plain_http_cookies(settings):
 
 
 @contextlib.contextmanager
-def served_oidc_provider():
+def served_oidc_provider(site: str, slug: str = "mfa"):
+    """The provider over HTTPS (OpenID Connect asks it of an issuer), with the
+    organisation's callback on `site` registered as the sign-in page tells an
+    administrator to. Its certificate is trusted by this process's HTTP
+    client, as a ministry's would be by its certificate authority."""
     provider = OidcProvider()
-    with Served(provider) as served:
-        provider.issuer = served.url
-        yield provider
+    provider.register(f"{site}/accounts/oidc/oidc-{slug}/login/callback/")
+    with tempfile.TemporaryDirectory() as folder:
+        key_file, cert_file = key_and_certificate(Path(folder), "oidc")
+        with (
+            mock.patch.dict(os.environ, {"REQUESTS_CA_BUNDLE": str(cert_file)}),
+            Served(provider, tls=(cert_file, key_file)) as served,
+        ):
+            provider.issuer = served.url
+            yield provider
 
 
 @pytest.fixture
-def oidc_idp():
-    with served_oidc_provider() as provider:
+def oidc_idp(live_server):
+    with served_oidc_provider(live_server.url) as provider:
         yield provider
 
 

@@ -1,28 +1,26 @@
 """Identity providers that really speak the protocols, served on 127.0.0.1
 in a thread for the single sign-on tests: an OpenID Connect provider built on
-jwcrypto (discovery, authorisation code, token, user info, keys) and a SAML
-2.0 identity provider built on pysaml2. They sign in whoever `person` says,
+pyop (discovery, authorisation code with PKCE, token, user info, keys) and a
+SAML 2.0 identity provider built on pysaml2. They sign in whoever `person` says,
 without asking: the tests are about the service provider's side.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime
-import hashlib
+import ipaddress
 import json
 import secrets
+import ssl
 import threading
-import time
 from pathlib import Path
-from urllib.parse import parse_qs, unquote_plus, urlencode
+from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
-from jwcrypto import jwk, jwt
 
 
 class _Quiet(WSGIRequestHandler):
@@ -31,11 +29,19 @@ class _Quiet(WSGIRequestHandler):
 
 
 class Served:
-    """A WSGI app on a free port of 127.0.0.1, in a daemon thread."""
+    """A WSGI app on a free port of 127.0.0.1, in a daemon thread; over TLS
+    when given a certificate and its key."""
 
-    def __init__(self, app):
+    def __init__(self, app, *, tls: tuple[Path, Path] | None = None):
         self.server = make_server("127.0.0.1", 0, app, handler_class=_Quiet)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        scheme = "http"
+        if tls is not None:
+            cert_file, key_file = tls
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(cert_file, key_file)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self):
@@ -47,142 +53,148 @@ class Served:
         self.server.server_close()
 
 
-def _read(environ) -> dict[str, str]:
+def _read_raw(environ) -> str:
     length = int(environ.get("CONTENT_LENGTH") or 0)
-    body = environ["wsgi.input"].read(length).decode() if length else ""
-    return {key: values[0] for key, values in parse_qs(body).items()}
+    return environ["wsgi.input"].read(length).decode() if length else ""
 
 
 def _query(environ) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(environ.get("QUERY_STRING", "")).items()}
 
 
-def _pkce_holds(grant: dict, verifier: str) -> bool:
-    """RFC 7636: the verifier hashes to the challenge sent with the request."""
-    if grant["challenge"] is None:
-        return True
-    if grant["method"] != "S256":
-        return False
-    digest = hashlib.sha256(verifier.encode()).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode() == grant["challenge"]
+def _json(start_response, payload: str, status="200 OK"):
+    start_response(status, [("Content-Type", "application/json"), ("Cache-Control", "no-store")])
+    return [payload.encode()]
 
 
-def _json(start_response, payload, status="200 OK"):
-    start_response(status, [("Content-Type", "application/json")])
-    return [json.dumps(payload).encode()]
+def _rsa_key(kid: str):
+    from Cryptodome.PublicKey import RSA
+    from jwkest.jwk import RSAKey
+
+    return RSAKey(key=RSA.generate(2048), alg="RS256", kid=kid, use="sig")
 
 
 class OidcProvider:
-    """An OpenID Connect provider with one client and one person at a time."""
+    """An OpenID Connect provider: pyop, IdentityPython's OP library, behind a
+    small WSGI app (discovery, authorisation code with PKCE, token, user info,
+    keys). It knows one client, whose redirect URIs the test registers, as a
+    provider's administrator would. `person` holds the claims of whoever logs
+    in next; their groups reach the ID token as an extra claim, the way an
+    identity provider's group mapper sends them.
+    """
 
     def __init__(self, *, client_id="ediplomacy", client_secret="s3cret-of-the-client"):
         self.client_id = client_id
         self.client_secret = client_secret
-        self.key = jwk.JWK.generate(kty="RSA", size=2048, kid="idp-1", alg="RS256", use="sig")
-        # The key ID tokens are signed with: the published one, unless a test
-        # swaps in another under the same key ID (a forged token).
-        self.signing_key = self.key
+        # The key the provider publishes; forge_signatures() signs with another
+        # under the same key ID.
+        self.published_key = _rsa_key("idp-1")
         self.person: dict = {}
-        self.codes: dict[str, dict] = {}
-        self.tokens: dict[str, dict] = {}
         self.issuer = ""
+        self.redirect_uris: list[str] = []
         self.pkce_checked = False
-
-    def _client_authenticated(self, environ, form) -> bool:
-        """client_secret_post, or client_secret_basic."""
-        basic = environ.get("HTTP_AUTHORIZATION", "")
-        if basic.startswith("Basic "):
-            client_id, _, secret = base64.b64decode(basic[6:]).decode().partition(":")
-            return (unquote_plus(client_id), unquote_plus(secret)) == (
-                self.client_id,
-                self.client_secret,
-            )
-        return (form.get("client_id"), form.get("client_secret")) == (
-            self.client_id,
-            self.client_secret,
-        )
+        self._provider = None
 
     def forge_signatures(self):
-        self.signing_key = jwk.JWK.generate(kty="RSA", size=2048, kid="idp-1", alg="RS256")
+        self.provider.signing_key = _rsa_key("idp-1")
 
-    def __call__(self, environ, start_response):
-        path = environ["PATH_INFO"]
-        if path == "/.well-known/openid-configuration":
-            return _json(
-                start_response,
+    def sign_honestly(self):
+        self.provider.signing_key = self.published_key
+
+    def register(self, redirect_uri: str) -> None:
+        self.redirect_uris.append(redirect_uri)
+
+    @property
+    def provider(self):
+        from pyop.authz_state import AuthorizationState
+        from pyop.provider import Provider
+        from pyop.subject_identifier import HashBasedSubjectIdentifierFactory
+        from pyop.userinfo import Userinfo
+
+        if self._provider is None:
+            self._provider = Provider(
+                self.published_key,
                 {
                     "issuer": self.issuer,
                     "authorization_endpoint": f"{self.issuer}/authorize",
                     "token_endpoint": f"{self.issuer}/token",
                     "userinfo_endpoint": f"{self.issuer}/userinfo",
                     "jwks_uri": f"{self.issuer}/jwks",
+                    "scopes_supported": ["openid", "profile", "email"],
                     "response_types_supported": ["code"],
+                    "response_modes_supported": ["query"],
+                    "grant_types_supported": ["authorization_code"],
                     "subject_types_supported": ["public"],
                     "id_token_signing_alg_values_supported": ["RS256"],
-                    "token_endpoint_auth_methods_supported": [
-                        "client_secret_post",
-                        "client_secret_basic",
-                    ],
+                    "token_endpoint_auth_methods_supported": ["client_secret_post"],
+                    "code_challenge_methods_supported": ["S256"],
+                    "claims_parameter_supported": True,
                 },
-            )
-        if path == "/jwks":
-            return _json(start_response, {"keys": [self.key.export_public(as_dict=True)]})
-        if path == "/authorize":
-            query = _query(environ)
-            if query.get("client_id") != self.client_id:
-                return _json(start_response, {"error": "unauthorized_client"}, "400 Bad Request")
-            code = secrets.token_urlsafe(16)
-            self.codes[code] = {
-                "nonce": query.get("nonce"),
-                "challenge": query.get("code_challenge"),
-                "method": query.get("code_challenge_method"),
-                "person": dict(self.person),
-            }
-            target = f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query['state']})}"
-            start_response("302 Found", [("Location", target)])
-            return [b""]
-        if path == "/token":
-            form = _read(environ)
-            grant = self.codes.pop(form.get("code", ""), None)
-            if not self._client_authenticated(environ, form) or grant is None:
-                return _json(start_response, {"error": "invalid_grant"}, "400 Bad Request")
-            if not _pkce_holds(grant, form.get("code_verifier", "")):
-                return _json(start_response, {"error": "invalid_grant"}, "400 Bad Request")
-            self.pkce_checked = grant["challenge"] is not None
-            access_token = secrets.token_urlsafe(16)
-            self.tokens[access_token] = grant["person"]
-            now = int(time.time())
-            claims = {
-                "iss": self.issuer,
-                "aud": self.client_id,
-                "iat": now,
-                "exp": now + 300,
-                **grant["person"],
-            }
-            if grant["nonce"]:
-                claims["nonce"] = grant["nonce"]
-            token = jwt.JWT(header={"alg": "RS256", "kid": "idp-1"}, claims=claims)
-            token.make_signed_token(self.signing_key)
-            return _json(
-                start_response,
+                AuthorizationState(HashBasedSubjectIdentifierFactory(secrets.token_hex(8))),
                 {
-                    "access_token": access_token,
-                    "token_type": "Bearer",
-                    "expires_in": 300,
-                    "id_token": token.serialize(),
+                    self.client_id: {
+                        "client_secret": self.client_secret,
+                        "redirect_uris": self.redirect_uris,
+                        "response_types": ["code"],
+                        "token_endpoint_auth_method": "client_secret_post",
+                    }
                 },
+                Userinfo({}),
             )
-        if path == "/userinfo":
-            bearer = environ.get("HTTP_AUTHORIZATION", "").removeprefix("Bearer ")
-            person = self.tokens.get(bearer)
-            if person is None:
-                return _json(start_response, {"error": "invalid_token"}, "401 Unauthorized")
-            return _json(start_response, person)
-        return _json(start_response, {"error": "not_found"}, "404 Not Found")
+        return self._provider
+
+    def _groups(self, user_id: str, client_id: str) -> dict:
+        groups = self.person.get("groups")
+        return {} if groups is None else {"groups": groups}
+
+    def __call__(self, environ, start_response):
+        from pyop.exceptions import InvalidAuthenticationRequest, OAuthError
+        from pyop.userinfo import Userinfo
+
+        provider = self.provider
+        path = environ["PATH_INFO"]
+        headers = {"Authorization": environ.get("HTTP_AUTHORIZATION", "")}
+        if not headers["Authorization"]:
+            headers = {}
+        try:
+            if path == "/.well-known/openid-configuration":
+                return _json(start_response, provider.provider_configuration.to_json())
+            if path == "/jwks":
+                return _json(start_response, json.dumps({"keys": [self.published_key.serialize()]}))
+            if path == "/authorize":
+                request = provider.parse_authentication_request(environ.get("QUERY_STRING", ""))
+                # Whoever `person` is has just logged in here.
+                user_id = self.person["sub"]
+                claims = {k: v for k, v in self.person.items() if k != "groups"}
+                provider.userinfo = Userinfo({user_id: claims})
+                response = provider.authorize(request, user_id, self._groups)
+                target = response.request(request["redirect_uri"], False)
+                start_response("302 Found", [("Location", target)])
+                return [b""]
+            if path == "/token":
+                body = _read_raw(environ)
+                code = parse_qs(body).get("code", [""])[0]
+                try:
+                    asked = provider.authz_state.get_authorization_request_for_code(code)
+                except Exception:
+                    asked = {}
+                response = provider.handle_token_request(body, headers, self._groups)
+                self.pkce_checked = "code_challenge" in asked
+                return _json(start_response, response.to_json())
+            if path == "/userinfo":
+                response = provider.handle_userinfo_request(_read_raw(environ), headers)
+                return _json(start_response, response.to_json())
+        except InvalidAuthenticationRequest as error:
+            return _json(start_response, error.to_json(), "400 Bad Request")
+        except OAuthError as error:
+            status = "401 Unauthorized" if path == "/userinfo" else "400 Bad Request"
+            return _json(start_response, error.to_json(), status)
+        return _json(start_response, json.dumps({"error": "not_found"}), "404 Not Found")
 
 
 def key_and_certificate(folder: Path, name: str) -> tuple[Path, Path]:
-    """A fresh RSA key and its self-signed certificate, as PEM files."""
+    """A fresh RSA key and its self-signed certificate for 127.0.0.1 and
+    localhost, as PEM files."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
     now = datetime.datetime.now(datetime.UTC)
@@ -194,6 +206,12 @@ def key_and_certificate(folder: Path, name: str) -> tuple[Path, Path]:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(days=1))
         .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
         .sign(key, hashes.SHA256())
     )
     key_file, cert_file = folder / f"{name}.key", folder / f"{name}.crt"

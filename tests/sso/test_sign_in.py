@@ -111,6 +111,13 @@ def test_oidc_forged_id_token_signature_is_refused(visitor_at, ministry, oidc_id
     assert not visitor.logged_in()
     assert not User.objects.filter(email="eve@mfa.test").exists()
 
+    # The same log-in signed with the published key goes through: the
+    # signature, and nothing else, was refused.
+    oidc_idp.sign_honestly()
+    honest = visitor_at()
+    honest.sso("eve@mfa.test")
+    assert honest.logged_in()
+
 
 def test_oidc_address_outside_the_verified_domains_is_refused(visitor_at, ministry, oidc_idp):
     configure_oidc(ministry, oidc_idp)
