@@ -1,15 +1,16 @@
 """The OpenAPI schema validates, and a schemathesis run against the live
-schema calls every operation with generated input, as a client would."""
+schema, served by a running server, calls every operation with generated
+input, as a client would, and every operation that names an object with
+another organisation's."""
 
 import pytest
 import schemathesis
 import yaml
-from django.core import signals
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from openapi_spec_validator import validate
+
+from tests.api.test_reach import OBJECTS, state
 
 pytestmark = pytest.mark.django_db
 # Generated calls per operation: enough to reach each parameter's edges.
@@ -18,6 +19,14 @@ EXAMPLES = 12
 # one of the organisation's, a learner already in the cohort): that answer is
 # a validation problem (400) or a conflict (409), not a broken contract.
 BUSINESS_RULES = [schemathesis.checks.positive_data_acceptance]
+# The object each collection's operations name in their path.
+COLLECTIONS = {
+    "organisations": "organisation",
+    "people": "person",
+    "cohorts": "cohort",
+    "enrolments": "enrolment",
+    "completions": "completion",
+}
 
 
 def test_the_schema_validates_as_openapi_3(client):
@@ -49,25 +58,19 @@ def test_the_reference_is_served_from_this_site(client):
 
 
 @pytest.fixture
-def connection_kept():
-    """The WSGI handler closes the database connection after each request;
-    the test's transaction lives on it, so it stays open (Django's own test
-    client does the same)."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
+def live_schema(live_server, settings):
+    """The schema as a client reads it: fetched over HTTP from the running
+    server, whose calls then go over the network too."""
+    settings.API_RATE_LIMIT = "100000/min"
+    return schemathesis.openapi.from_url(f"{live_server.url}/api/schema/")
 
 
-def test_every_operation_keeps_its_contract(ours, theirs, settings, connection_kept):
+@pytest.mark.django_db(transaction=True)
+def test_every_operation_keeps_its_contract(ours, theirs, live_schema):
     """Each operation, with generated parameters and bodies, under a read-write
     token of one organisation while another exists: no server error, and
     every answer (status, media type, body, headers) as the schema says."""
-    settings.API_RATE_LIMIT = "100000/min"
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    schema = live_schema
     headers = {"Authorization": f"Bearer {ours.key}"}
     called = []
 
@@ -89,4 +92,55 @@ def test_every_operation_keeps_its_contract(ours, theirs, settings, connection_k
         called.append(f"{operation.method.upper()} {operation.path}")
 
     assert len(called) == len(set(called)) >= 12
+    assert "POST /api/v1/cohorts/{id}/learners/" in called
+
+
+def answers_with_object(operation, *, parameter: str, value, headers: dict) -> set:
+    """(status, media type) of generated calls to `operation` with `value` as
+    its path parameter, each validated against the schema."""
+    answers = set()
+
+    @given(case=operation.as_strategy())
+    @hypothesis_settings(
+        max_examples=4,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+        database=None,
+    )
+    def call(case):
+        case.path_parameters = {parameter: value}
+        response = case.call_and_validate(headers=headers, excluded_checks=BUSINESS_RULES)
+        answers.add((response.status_code, response.headers["content-type"][0]))
+
+    call()
+    return answers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_operation_on_another_organisations_object_answers_404(ours, theirs, live_schema):
+    """The same run, each operation that names an object given the other
+    organisation's (its queries and bodies still generated): always 404, as
+    the schema says, and nothing written."""
+    schema = live_schema
+    headers = {"Authorization": f"Bearer {ours.key}"}
+    before = state()
+    called = []
+
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        names = [p.name for p in operation.iter_parameters() if p.location == "path"]
+        if not names:
+            continue
+        [parameter] = names
+        collection = operation.path.removeprefix("/api/v1/").split("/")[0]
+        value = OBJECTS[COLLECTIONS[collection]](theirs)
+
+        answers = answers_with_object(operation, parameter=parameter, value=value, headers=headers)
+
+        assert answers == {(404, "application/problem+json")}, (operation.label, answers)
+        called.append(operation.label)
+
+    assert state() == before
+    assert "POST /api/v1/enrolments/{id}/withdraw/" in called
     assert "POST /api/v1/cohorts/{id}/learners/" in called
