@@ -34,6 +34,24 @@ class PersonSerializer(serializers.ModelSerializer):
         fields = ["id", "user_id", "email", "name", "role", "active", "since"]
 
 
+class PersonInviteSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Membership.Role.choices)
+
+
+class InvitationSerializer(serializers.Serializer):
+    """An invitation to take a role: the person has it once they accept."""
+
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=Membership.Role.choices)
+    status = serializers.CharField()
+    sent_at = serializers.DateTimeField()
+
+
+class PersonRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Membership.Role.choices)
+
+
 class CohortSerializer(serializers.ModelSerializer):
     programme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     archived = serializers.BooleanField(source="is_archived", read_only=True)

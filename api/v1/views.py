@@ -16,7 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
+from accounts.invitations import organisation_invite
 from accounts.models import Membership, Organisation
+from accounts.services import MembershipError, membership_change
 from api import idempotency
 from api import services as api_services
 from api.v1 import filters, serializers
@@ -61,7 +63,8 @@ class OrganisationViewSet(TokenViewMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class PersonViewSet(TokenViewMixin, viewsets.ReadOnlyModelViewSet):
-    """The organisation's people and their roles."""
+    """The organisation's people and their roles; invite someone, change a
+    role, remove someone (their account and learning record stay)."""
 
     serializer_class = serializers.PersonSerializer
     model = Membership
@@ -70,6 +73,86 @@ class PersonViewSet(TokenViewMixin, viewsets.ReadOnlyModelViewSet):
 
     def reached(self):
         return access.organisation_members(**self.reach(), organisation=self.token.organisation)
+
+    @extend_schema(
+        request=serializers.PersonInviteSerializer,
+        responses={202: serializers.InvitationSerializer},
+        parameters=[idempotency.PARAMETER],
+        description=(
+            "Invites an address to take a role, as the people page does: the same "
+            "answer whether or not someone uses it; they take the role once they accept. "
+            "A pending invitation to the address is updated instead."
+        ),
+    )
+    def create(self, request, *args, **kwargs):
+        return idempotency.idempotent(request, lambda: self._invite(request))
+
+    def _invite(self, request):
+        given = serializers.PersonInviteSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        with transaction.atomic():
+            invitation = organisation_invite(
+                organisation=self.token.organisation,
+                email=data["email"],
+                role=data["role"],
+                by=request.user,
+            )
+            api_services.api_write_record(
+                token=self.token,
+                action="membership.invite",
+                target=invitation.email,
+                role=invitation.role,
+            )
+        return Response(
+            serializers.InvitationSerializer(invitation).data, status=status.HTTP_202_ACCEPTED
+        )
+
+    @extend_schema(
+        request=serializers.PersonRoleSerializer,
+        responses={200: serializers.PersonSerializer},
+        description=(
+            "Changes the person's role. Whoever stops training leaves the organisation's "
+            "cohorts' trainer lists; the last administrator cannot be demoted (409)."
+        ),
+    )
+    def partial_update(self, request, *args, **kwargs):
+        membership = self.get_object()
+        given = serializers.PersonRoleSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        self._change(membership, role=given.validated_data["role"])
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        description=(
+            "Removes the person from the organisation; their account and learning record "
+            "stay. The last administrator cannot be removed (409)."
+        ),
+    )
+    def destroy(self, request, *args, **kwargs):
+        self._change(self.get_object(), role=None)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _change(self, membership: Membership, *, role: str | None) -> None:
+        with transaction.atomic():
+            try:
+                membership_change(
+                    organisation=self.token.organisation,
+                    user=membership.user,
+                    role=role,
+                    by=self.request.user,
+                )
+            except MembershipError as error:
+                raise Conflict(str(error)) from None
+            api_services.api_write_record(
+                token=self.token,
+                action="membership.remove" if role is None else "membership.role",
+                target=membership.user.email,
+                role=role or "",
+                previous=membership.role,
+            )
 
 
 class CohortViewSet(TokenViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -142,5 +142,6 @@ def test_every_operation_on_another_organisations_object_answers_404(ours, their
         called.append(operation.label)
 
     assert state() == before
+    assert "DELETE /api/v1/people/{id}/" in called
     assert "POST /api/v1/enrolments/{id}/withdraw/" in called
     assert "POST /api/v1/cohorts/{id}/learners/" in called
