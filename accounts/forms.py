@@ -2,6 +2,7 @@ import datetime
 import zoneinfo
 from functools import cache
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
@@ -19,6 +20,16 @@ def time_zone_choices() -> list[tuple[str, str]]:
 def language_choices() -> list[tuple[str, str]]:
     """The languages the interface speaks, each named in itself."""
     return list(settings.LANGUAGES)
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's log-in form, its checkbox worded as a sentence."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Keep me logged in on this device")
+            self.fields["remember"].label_suffix = ""
 
 
 class SignupForm(AllauthSignupForm):

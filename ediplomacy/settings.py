@@ -246,7 +246,7 @@ LOGIN_REDIRECT_URL = "home"
 # sso's adapter is accounts' own plus the refusal of passwords where an
 # organisation requires single sign-on (docs/sso.md).
 ACCOUNT_ADAPTER = "sso.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

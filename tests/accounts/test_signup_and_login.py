@@ -124,3 +124,30 @@ def test_allauth_pages_use_the_site_layout(client):
     html = client.get(reverse("account_login")).content.decode()
     assert 'class="skip-link"' in html
     assert '<main id="main"' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "Keep me logged in on this device"), ("fr", "Rester connecté sur cet appareil")],
+)
+def test_the_remember_checkbox_is_labelled_as_a_sentence(client, language, words):
+    page = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    label = re.search(r'<label for="id_remember">([^<]*)</label>', page)
+    assert label is not None
+    assert label.group(1) == words
+
+
+@pytest.mark.parametrize(("remember", "expires_at_close"), [(True, False), (False, True)])
+def test_keeping_the_log_in_outlives_the_browser_only_when_asked(
+    client, remember, expires_at_close
+):
+    UserFactory(email="stays@ministry.example")
+    data = {"login": "stays@ministry.example", "password": PASSWORD}
+    if remember:
+        data["remember"] = "on"
+
+    client.post(reverse("account_login"), data)
+
+    assert "_auth_user_id" in client.session
+    assert client.session.get_expire_at_browser_close() is expires_at_close
