@@ -255,8 +255,10 @@ class Run(ClockMixin, models.Model):
         minute are the ones it was folded from."""
         minute = self.minute(now) if at is None else min(at, self.minute(now))
         scenario, actions = self.engine, self.actions()
+        # One fold per language the run is shown in: a trainer reading it in
+        # English and its learner in French do not undo each other's.
         return memo.states.get(
-            self.pk,
+            (self.pk, self.scenario.shown_language) if self.pk else None,
             lambda stored: stored[0] is scenario and stored[1] is actions and stored[2] == minute,
             lambda: ((scenario, actions, minute), engine.replay(scenario, actions, minute)),
         )

@@ -100,6 +100,29 @@ def test_a_run_whose_trainer_clears_drafts_is_folded_with_the_trainer_as_approve
     )
 
 
+def test_a_run_shown_in_two_languages_keeps_a_fold_in_each():
+    french_data = yaml.safe_load(
+        (
+            Path(__file__).resolve().parents[2] / "sandbox/scenarios/consular-earthquake.fr.yaml"
+        ).read_text()
+    )
+
+    def shown_in(language: str) -> Run:
+        scenario = scenario_row()
+        scenario.translations = {"fr": french_data}
+        scenario.localise(language)
+        return run_row([POST], scenario=scenario)
+
+    english = shown_in("en").state(at(20))
+    french = shown_in("fr").state(at(20))
+
+    # Each reader's next poll is served the fold already made in their language.
+    assert shown_in("en").state(at(20)) is english
+    assert shown_in("fr").state(at(20)) is french
+    assert french is not english
+    assert french.minute == english.minute == 20
+
+
 def test_an_unsaved_run_is_never_memoised():
     before = len(memo.states)
 
