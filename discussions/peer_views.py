@@ -148,12 +148,22 @@ def review_panel(*, request, submission) -> Panel | None:
     )
 
 
+# The participation table's own page, beside the cohort page's learners' `page`.
+PARTICIPATION_PAGE = "reviews_page"
+
+
 def cohort_panel(*, request, cohort) -> Panel | None:
     """On the cohort page: its discussion, and peer-review participation per learner."""
+    query = request.GET.copy()
+    query.pop(PARTICIPATION_PAGE, None)
     return Panel(
         "discussions/partials/cohort_participation.html",
         {
-            **selectors.cohort_participation(cohort=cohort),
+            **selectors.cohort_participation(
+                cohort=cohort, page_number=request.GET.get(PARTICIPATION_PAGE)
+            ),
             "discussion_url": reverse("discussions:cohort", args=[cohort.pk]),
+            "query": query.urlencode(),
+            "page_parameter": PARTICIPATION_PAGE,
         },
     )

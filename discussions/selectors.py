@@ -208,31 +208,39 @@ def personal_discussions(*, user) -> dict:
     }
 
 
-def cohort_participation(*, cohort: Cohort) -> dict:
+def cohort_participation(*, cohort: Cohort, page_number=None, page_size: int = 50) -> dict:
     """The cohort's discussion and peer review at a glance, for its trainer:
-    threads, open reports, and per learner the peer reviews given (of those
-    allocated) and received. Four queries, whatever the cohort's size."""
+    threads, open reports, and for one page of its learners the peer reviews
+    given (of those allocated) and received. Six queries, whatever the
+    cohort's size."""
     threads = Thread.objects.filter(cohort=cohort).count()
     reports = PostReport.objects.filter(post__thread__cohort=cohort, resolved_at__isnull=True)
+    learners = (
+        Enrolment.objects.filter(cohort=cohort)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("user")
+        .order_by("user__display_name", "user__email", "pk")
+    )
+    page = Paginator(learners, page_size).get_page(page_number)
+    shown = list(page.object_list)
+    people = [enrolment.user_id for enrolment in shown]
     given = {
         row["reviewer_id"]: row
-        for row in PeerReview.objects.filter(cohort=cohort)
+        for row in PeerReview.objects.filter(cohort=cohort, reviewer_id__in=people)
         .values("reviewer_id")
         .annotate(
             allocated=Count("pk"), given=Count("pk", filter=Q(status=PeerReview.Status.GIVEN))
         )
     }
     received = dict(
-        PeerReview.objects.filter(cohort=cohort, status=PeerReview.Status.GIVEN)
+        PeerReview.objects.filter(
+            cohort=cohort,
+            status=PeerReview.Status.GIVEN,
+            submission__enrolment__user_id__in=people,
+        )
         .values("submission__enrolment__user_id")
         .annotate(count=Count("pk"))
         .values_list("submission__enrolment__user_id", "count")
-    )
-    learners = (
-        Enrolment.objects.filter(cohort=cohort)
-        .exclude(status=Enrolment.Status.WITHDRAWN)
-        .select_related("user")
-        .order_by("user__display_name", "user__email")
     )
     rows = [
         {
@@ -241,9 +249,9 @@ def cohort_participation(*, cohort: Cohort) -> dict:
             "given": given.get(enrolment.user_id, {}).get("given", 0),
             "received": received.get(enrolment.user_id, 0),
         }
-        for enrolment in learners
+        for enrolment in shown
     ]
-    return {"threads": threads, "open_reports": reports.count(), "rows": rows}
+    return {"threads": threads, "open_reports": reports.count(), "rows": rows, "page": page}
 
 
 # The completion report's columns (`reports.columns`) --------------------------

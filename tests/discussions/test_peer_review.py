@@ -299,3 +299,24 @@ def test_work_recorded_already_reviewed_asks_nobody_to_review(round_, task):
     assert not Nudge.objects.filter(
         rule=Nudge.Rule.PEER_REVIEW_WAITING, recipient=newcomer.user
     ).exists()
+
+
+def test_the_cohort_pages_peer_review_table_shows_fifty_learners_a_page(client, db):
+    made = cohort_with_learners(55)
+    client.force_login(made.trainer)
+    url = reverse("progress:cohort", args=[made.cohort.pk])
+
+    first = client.get(url, {"sort": "name"})
+    second = client.get(url, {"sort": "name", "reviews_page": 2})
+
+    (panel,) = first.context["panels"]
+    assert [row["name"] for row in panel.context["rows"]][:2] == ["Learner 001", "Learner 002"]
+    assert len(panel.context["rows"]) == 50
+    (panel,) = second.context["panels"]
+    assert [row["name"] for row in panel.context["rows"]] == [
+        f"Learner {n:03}" for n in range(51, 56)
+    ]
+    page = first.content.decode()
+    # The table's pager keeps the page's other choices and lands on the table.
+    assert 'href="?sort=name&amp;reviews_page=2#together-heading" rel="next"' in page
+    assert 'aria-label="Pages of the peer-review table"' in page
