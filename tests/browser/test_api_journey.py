@@ -38,7 +38,16 @@ def test_an_administrator_connects_the_hr_system(page, live_server, assert_acces
     for width, label in [(1280, "desktop"), (390, "phone")]:
         page.set_viewport_size({"width": width, "height": 900})
         screenshot(page, f"api-tokens-{label}")
+    # On a phone the rows stack and each cell names its column itself.
+    said = page.locator("td[data-label]").first.evaluate(
+        "cell => getComputedStyle(cell, '::before').content"
+    )
+    assert said == '"Access"'
     page.set_viewport_size({"width": 1280, "height": 900})
+    said = page.locator("td[data-label]").first.evaluate(
+        "cell => getComputedStyle(cell, '::before').content"
+    )
+    assert said == "none"
 
     status, organisations = call_api(live_server.url, key, "/api/v1/organisations/")
     assert status == 200 and organisations[0]["slug"] == "demoland"
