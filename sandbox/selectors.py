@@ -43,10 +43,21 @@ class Timeline:
     drafts: list[engine.Draft]
     scheduled: list[engine.Item]
     replay: bool = False
+    # How many entries the feed draws (the newest); None: all of them.
+    limit: int | None = None
 
     @property
     def public_count(self) -> int:
         return len(self.entries)
+
+    @property
+    def shown(self) -> list[Entry]:
+        return self.entries if self.limit is None else self.entries[: self.limit]
+
+    @property
+    def older(self) -> list[Entry]:
+        """The entries past the limit, drawn only on request."""
+        return [] if self.limit is None else self.entries[self.limit :]
 
     @property
     def accounts(self) -> list[engine.Account]:
@@ -64,8 +75,11 @@ class Timeline:
         return frozenset(account.handle for account in self.accounts)
 
 
-def run_timeline(*, run: Run, now: datetime.datetime, at: float | None = None) -> Timeline:
-    """The run's platform at its current minute (or at `at`, for a replay).
+def run_timeline(
+    *, run: Run, now: datetime.datetime, at: float | None = None, limit: int | None = None
+) -> Timeline:
+    """The run's platform at its current minute (or at `at`, for a replay),
+    its feed drawing the newest `limit` entries (all of them if None).
     No query: `run` comes with its scenario and live run."""
     scenario = run.engine
     state = run.state(now, at)
@@ -97,6 +111,7 @@ def run_timeline(*, run: Run, now: datetime.datetime, at: float | None = None) -
         drafts=list(reversed(state.drafts)),
         scheduled=sorted(state.scheduled, key=lambda item: item.at),
         replay=at is not None,
+        limit=limit,
     )
 
 

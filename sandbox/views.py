@@ -72,6 +72,13 @@ ACTION_FORMS = {
 ITEM_ID = re.compile(r"[A-Za-z0-9-]{1,80}")
 # How often the live regions ask for news, in seconds.
 POLL_SECONDS = 5
+# The feed draws the newest posts; the older ones come on request (`?older=1`):
+# a long drill's page stays quick to draw and to read.
+FEED_SHOWN = 50
+
+
+def _older(request) -> bool:
+    return request.GET.get("older") == "1"
 
 
 def _refusal(code: str) -> str:
@@ -155,7 +162,8 @@ def _replay_minute(request) -> float | None:
 
 def _run_context(request, run, *, forms=None, at=None) -> dict:
     now = timezone.now()
-    timeline = selectors.run_timeline(run=run, now=now, at=at)
+    older = _older(request)
+    timeline = selectors.run_timeline(run=run, now=now, at=at, limit=None if older else FEED_SHOWN)
     scenario = timeline.scenario
     is_learner = run.learner_id == request.user.pk
     reply_to = request.GET.get("reply") or request.GET.get("quote") or ""
@@ -182,6 +190,7 @@ def _run_context(request, run, *, forms=None, at=None) -> dict:
         "target_form": TargetForm(),
         "clearance_form": ClearanceForm(),
         "poll_seconds": POLL_SECONDS,
+        "older": older,
         "started": not (run.live_id and now < run.live.starts_at),
         "trainer_clears": run.trainer_clears,
     }
@@ -219,6 +228,7 @@ def status(request, run_id):
             "fresh": max(0, timeline.public_count - seen),
             "seen": seen,
             "poll_seconds": POLL_SECONDS,
+            "older": _older(request),
         },
     )
 

@@ -206,3 +206,56 @@ def test_hashtags_and_mentions_are_styled_and_a_met_account_is_linked(
     scenario_clock.at(13)
     later = article(page(client, run), "me-1")
     assert 'href="#account-NordaviaEmbassyHelp"' in later
+
+
+def feed_ids(response) -> list[str]:
+    feed = response.content.decode().split('id="feed"')[1].split("</section>")[0]
+    return re.findall(r'<article class="sim-post[^"]*" id="item-([^"]+)"', feed)
+
+
+def test_the_feed_draws_the_newest_posts_and_the_older_on_request(
+    client, played, scenario_clock, monkeypatch
+):
+    from sandbox import views
+
+    monkeypatch.setattr(views, "FEED_SHOWN", 3)
+    run, _group = played
+    for number in range(5):
+        scenario_clock.at(2 + number)
+        act(client, run, "compose", when="post", text=f"Update {number}: the consulate is open.")
+    scenario_clock.at(8)
+
+    newest = page(client, run)
+    everything = page(client, run, older="1")
+
+    all_ids = feed_ids(everything)
+    assert len(all_ids) >= 5
+    assert feed_ids(newest) == all_ids[:3]
+    hidden = len(all_ids) - 3
+    link = f'href="?older=1#item-{all_ids[3]}"'
+    assert link in newest.content.decode()
+    assert f"Show {hidden} older posts" in newest.content.decode()
+    assert "older posts" not in everything.content.decode()
+    # The live region and its "new posts" link keep the older posts shown.
+    status = everything.content.decode().split('id="sim-status"')[1].split(">")[0]
+    assert "&amp;older=1" in status
+    swap = client.get(reverse("sandbox:feed", args=[run.pk]), {"older": "1"})
+    assert feed_ids(swap) == all_ids
+
+
+def test_a_replay_keeps_its_minute_when_the_older_posts_are_asked_for(
+    client, played, scenario_clock, monkeypatch
+):
+    from sandbox import views
+
+    monkeypatch.setattr(views, "FEED_SHOWN", 1)
+    run, group = played
+    for number in range(3):
+        scenario_clock.at(2 + number)
+        act(client, run, "compose", when="post", text=f"Update {number}.")
+    scenario_clock.at(8)
+    client.force_login(group.trainer)
+
+    replay = page(client, run, at="6")
+
+    assert 'href="?at=6&amp;older=1#item-' in replay.content.decode()
