@@ -86,11 +86,11 @@ def test_only_headings_keep_an_id_written_in_the_file(tmp_path, monkeypatch, gui
 # The French guide, falling behind the English one (a section added in English
 # and not yet in French), would send a French trainer's link nowhere: every
 # translation must name the English sections' anchors, in the same order.
-def test_the_guide_is_translated_into_french_and_spanish():
-    assert {"fr", "es"} <= set(TRANSLATED)
+def test_the_guide_is_translated_into_every_content_language():
+    assert set(TRANSLATED) == set(CONTENT_LANGUAGES)
 
 
-@pytest.mark.parametrize("language", TRANSLATED)
+@pytest.mark.parametrize("language", CONTENT_LANGUAGES)
 def test_every_translated_guide_has_the_english_sections(language):
     english = trainer_guide_in(None)
     translated = trainer_guide_in(language)
@@ -128,6 +128,24 @@ def test_a_guide_missing_a_section_shows_a_different_list(tmp_path, monkeypatch,
             '<h2 id="marking-the-rubrics">3. Calificar según las rúbricas</h2>',
             "Cómo calificar según la rúbrica",
         ),
+        (
+            "ru",
+            "Руководство тренера",
+            '<h2 id="marking-the-rubrics">3. Оценивание по критериям</h2>',
+            "Как оценивать по критериям",
+        ),
+        (
+            "zh-hans",
+            "培训师指南",
+            '<h2 id="marking-the-rubrics">3. 按评分标准评分</h2>',
+            "如何按评分标准评分",
+        ),
+        (
+            "ar",
+            "دليل المدرّب",
+            '<h2 id="marking-the-rubrics">3. التقدير وفق سلالم التقييم</h2>',
+            "كيفية التقدير وفق سلّم التقييم",
+        ),
     ],
 )
 def test_a_trainer_reads_the_guide_in_their_language_and_its_links_land_on_their_sections(
@@ -149,14 +167,26 @@ def test_a_trainer_reads_the_guide_in_their_language_and_its_links_land_on_their
     assert f'<a href="{GUIDE}#marking-the-rubrics">{link_words}</a>' in review
 
 
-def test_a_language_without_a_guide_reads_it_in_english_under_the_programmes_note(client, trainer):
+# Every content language has its guide; a guide folder holding the English
+# guide and no Arabic one stands for a language the guide is not yet in.
+@pytest.fixture
+def english_guide_only(tmp_path, monkeypatch, guide_cache):
+    english = tmp_path / GUIDE_FILE.name
+    english.write_text(GUIDE_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr("progress.guide.GUIDE_FILE", english)
+    return english
+
+
+def test_a_language_without_a_guide_reads_it_in_english_under_the_programmes_note(
+    client, trainer, english_guide_only
+):
     trainer.language = "ar"
     trainer.save(update_fields=["language"])
     client.force_login(trainer)
 
     html = client.get(GUIDE).content.decode()
 
-    assert "ar" not in TRANSLATED  # else choose a language the guide is not in
+    assert not guide_file("ar").exists()
     assert '<html lang="ar"' in html
     assert '<p class="untranslated-note">لم يُترجَم هذا الجزء بعد.</p>' in html
     assert '<article class="prose guide" lang="en">' in html
