@@ -78,6 +78,35 @@ class CohortCreateSerializer(serializers.Serializer):
         return value
 
 
+class CohortUpdateSerializer(serializers.Serializer):
+    """A change to a cohort: only the fields given change."""
+
+    name = serializers.CharField(max_length=200, required=False)
+    starts_on = serializers.DateField(required=False)
+    length_days = serializers.IntegerField(min_value=1, max_value=3650, required=False)
+    trainers = serializers.ListField(
+        child=serializers.EmailField(),
+        required=False,
+        max_length=50,
+        help_text=_("E-mail addresses of the organisation's trainers or administrators."),
+    )
+    archived = serializers.BooleanField(required=False)
+
+    def validate_name(self, value):
+        if not value.strip():
+            raise serializers.ValidationError(_("Give the cohort a name."))
+        return value
+
+
+class CohortUpdateResultSerializer(CohortSerializer):
+    learners_moved = serializers.IntegerField(
+        read_only=True, help_text="How many learners' due dates a new start or length moved."
+    )
+
+    class Meta(CohortSerializer.Meta):
+        fields = [*CohortSerializer.Meta.fields, "learners_moved"]
+
+
 class LearnerRowSerializer(serializers.Serializer):
     email = serializers.CharField(max_length=254)
     name = serializers.CharField(max_length=150, required=False, allow_blank=True)

@@ -156,7 +156,8 @@ class PersonViewSet(TokenViewMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class CohortViewSet(TokenViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """The organisation's cohorts; create one, add learners by e-mail."""
+    """The organisation's cohorts; create one, change or archive one, add
+    learners by e-mail."""
 
     serializer_class = serializers.CohortSerializer
     model = Cohort
@@ -179,15 +180,7 @@ class CohortViewSet(TokenViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         given.is_valid(raise_exception=True)
         data = given.validated_data
         organisation = self.token.organisation
-        eligible = {
-            user.email.lower(): user
-            for user in access.trainers_eligible(organisations=[organisation.pk])
-        }
-        unknown = [email for email in data["trainers"] if email.lower() not in eligible]
-        if unknown:
-            raise exceptions.ValidationError(
-                {"trainers": [_("Not a trainer of this organisation: %s") % ", ".join(unknown)]}
-            )
+        trainers = self._trainers(data["trainers"])
         programme = programme_default()
         with transaction.atomic():
             try:
@@ -197,7 +190,7 @@ class CohortViewSet(TokenViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
                     name=data["name"],
                     starts_on=data["starts_on"],
                     length_days=data["length_days"],
-                    trainers=[eligible[email.lower()] for email in data["trainers"]],
+                    trainers=trainers,
                     by=request.user,
                 )
             except services.CohortError as error:
@@ -207,6 +200,70 @@ class CohortViewSet(TokenViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
             )
         cohort = access.cohort_visible(**self.reach(), pk=cohort.pk)
         return Response(serializers.CohortSerializer(cohort).data, status=status.HTTP_201_CREATED)
+
+    def _trainers(self, emails: list[str]) -> list:
+        """The organisation's trainers or administrators at these addresses, in
+        their order; any other address is a validation problem."""
+        eligible = {
+            user.email.lower(): user
+            for user in access.trainers_eligible(organisations=[self.token.organisation_id])
+        }
+        unknown = [email for email in emails if email.lower() not in eligible]
+        if unknown:
+            raise exceptions.ValidationError(
+                {"trainers": [_("Not a trainer of this organisation: %s") % ", ".join(unknown)]}
+            )
+        return [eligible[email.lower()] for email in emails]
+
+    @extend_schema(
+        request=serializers.CohortUpdateSerializer,
+        responses={200: serializers.CohortUpdateResultSerializer},
+        parameters=[idempotency.PARAMETER],
+        description=(
+            "Changes a cohort as its edit page does; only the fields given change. A new "
+            "start or length moves every learner's due dates, each keeping its offset "
+            "(`learners_moved` says how many). `archived` archives the cohort or brings "
+            "it back."
+        ),
+    )
+    def partial_update(self, request, *args, **kwargs):
+        return idempotency.idempotent(request, lambda: self._update(request))
+
+    def _update(self, request):
+        cohort = self.get_object()
+        given = serializers.CohortUpdateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        trainers = (
+            self._trainers(data["trainers"]) if "trainers" in data else list(cohort.trainers.all())
+        )
+        moved = 0
+        with transaction.atomic():
+            if data.keys() - {"archived"}:
+                try:
+                    moved = services.cohort_update(
+                        cohort=cohort,
+                        name=data.get("name", cohort.name),
+                        starts_on=data.get("starts_on", cohort.starts_on),
+                        length_days=data.get("length_days", cohort.length_days),
+                        trainers=trainers,
+                        by=request.user,
+                    )
+                except services.CohortError as error:
+                    raise Conflict(str(error)) from None
+            if "archived" in data and data["archived"] != cohort.is_archived:
+                services.cohort_archive(cohort=cohort, archived=data["archived"], by=request.user)
+            api_services.api_write_record(
+                token=self.token,
+                action="cohort.update",
+                target=data.get("name", cohort.name),
+                cohort=cohort.pk,
+                fields=", ".join(sorted(data)),
+                learners_moved=moved,
+            )
+        cohort = access.cohort_visible(**self.reach(), pk=cohort.pk)
+        cohort.learners_moved = moved
+        return Response(serializers.CohortUpdateResultSerializer(cohort).data)
 
     @extend_schema(
         methods=["GET"],
