@@ -44,6 +44,13 @@ class TokenViewMixin:
         """The arguments every access function takes: the token's reach."""
         return {"user": self.request.user, "roles": self.token.roles}
 
+    def given(self, serializer_class) -> dict:
+        """The request's body, validated by `serializer_class` (a problem naming
+        each bad field otherwise)."""
+        given = serializer_class(data=self.request.data)
+        given.is_valid(raise_exception=True)
+        return given.validated_data
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema is being drawn
             return self.model.objects.none()
@@ -88,9 +95,7 @@ class PersonViewSet(TokenViewMixin, viewsets.ReadOnlyModelViewSet):
         return idempotency.idempotent(request, lambda: self._invite(request))
 
     def _invite(self, request):
-        given = serializers.PersonInviteSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        data = given.validated_data
+        data = self.given(serializers.PersonInviteSerializer)
         with transaction.atomic():
             invitation = organisation_invite(
                 organisation=self.token.organisation,
@@ -118,9 +123,7 @@ class PersonViewSet(TokenViewMixin, viewsets.ReadOnlyModelViewSet):
     )
     def partial_update(self, request, *args, **kwargs):
         membership = self.get_object()
-        given = serializers.PersonRoleSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        self._change(membership, role=given.validated_data["role"])
+        self._change(membership, role=self.given(serializers.PersonRoleSerializer)["role"])
         return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(
@@ -176,9 +179,7 @@ class CohortViewSet(TokenViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         return idempotency.idempotent(request, lambda: self._create(request))
 
     def _create(self, request):
-        given = serializers.CohortCreateSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        data = given.validated_data
+        data = self.given(serializers.CohortCreateSerializer)
         organisation = self.token.organisation
         trainers = self._trainers(data["trainers"])
         programme = programme_default()
@@ -231,9 +232,7 @@ class CohortViewSet(TokenViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
 
     def _update(self, request):
         cohort = self.get_object()
-        given = serializers.CohortUpdateSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        data = given.validated_data
+        data = self.given(serializers.CohortUpdateSerializer)
         trainers = (
             self._trainers(data["trainers"]) if "trainers" in data else list(cohort.trainers.all())
         )
@@ -297,11 +296,10 @@ class CohortViewSet(TokenViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         return idempotency.idempotent(request, lambda: self._add_learners(request, cohort))
 
     def _add_learners(self, request, cohort):
-        given = serializers.AddLearnersSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
+        given = self.given(serializers.AddLearnersSerializer)
         rows = [
             services.LearnerRow(line, row["email"], row.get("name", ""), row.get("language", ""))
-            for line, row in enumerate(given.validated_data["learners"], start=1)
+            for line, row in enumerate(given["learners"], start=1)
         ]
         _, problems = services.learner_rows_check(cohort=cohort, rows=rows)
         if problems:

@@ -208,6 +208,15 @@ def test_hashtags_and_mentions_are_styled_and_a_met_account_is_linked(
     assert 'href="#account-NordaviaEmbassyHelp"' in later
 
 
+def post_updates(client, run, scenario_clock, count: int) -> None:
+    """The learner posts `count` updates, a scenario minute apart from minute
+    2; the clock then stands at minute 8."""
+    for number in range(count):
+        scenario_clock.at(2 + number)
+        act(client, run, "compose", when="post", text=f"Update {number}: the consulate is open.")
+    scenario_clock.at(8)
+
+
 def feed_ids(response) -> list[str]:
     feed = response.content.decode().split('id="feed"')[1].split("</section>")[0]
     return re.findall(r'<article class="sim-post[^"]*" id="item-([^"]+)"', feed)
@@ -220,10 +229,7 @@ def test_the_feed_draws_the_newest_posts_and_the_older_on_request(
 
     monkeypatch.setattr(views, "FEED_SHOWN", 3)
     run, _group = played
-    for number in range(5):
-        scenario_clock.at(2 + number)
-        act(client, run, "compose", when="post", text=f"Update {number}: the consulate is open.")
-    scenario_clock.at(8)
+    post_updates(client, run, scenario_clock, 5)
 
     newest = page(client, run)
     everything = page(client, run, older="1")
@@ -250,10 +256,7 @@ def test_a_replay_keeps_its_minute_when_the_older_posts_are_asked_for(
 
     monkeypatch.setattr(views, "FEED_SHOWN", 1)
     run, group = played
-    for number in range(3):
-        scenario_clock.at(2 + number)
-        act(client, run, "compose", when="post", text=f"Update {number}.")
-    scenario_clock.at(8)
+    post_updates(client, run, scenario_clock, 3)
     client.force_login(group.trainer)
 
     replay = page(client, run, at="6")
