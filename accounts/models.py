@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -71,6 +72,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Nudge kind -> "email" (e-mail and in-app), "in_app" or "off"; a kind not
     # listed gets e-mail and in-app.
     nudge_preferences = models.JSONField(default=dict, blank=True)
+    # The hour of the morning or day, local, at which the daily digest of
+    # discussion messages goes out: never in the quiet hours (20:00 to 08:00).
+    digest_hour = models.PositiveSmallIntegerField(
+        _("daily digest hour"),
+        default=8,
+        validators=[MinValueValidator(8), MaxValueValidator(19)],
+        help_text=_("The local hour the daily digest is sent, from 8 to 19."),
+    )
     is_staff = models.BooleanField(
         _("platform administrator"),
         default=False,
@@ -90,6 +99,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             # allauth looks addresses up case-insensitively; so does the database.
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            # Never in the quiet hours, whoever writes the row.
+            models.CheckConstraint(
+                condition=models.Q(digest_hour__gte=8, digest_hour__lte=19),
+                name="user_digest_hour_outside_quiet_hours",
+            ),
         ]
 
     def __str__(self):

@@ -41,7 +41,13 @@ from accounts import access
 from ediplomacy.lib.mail import send_templated
 from progress.models import Enrolment, MilestoneAchievement, Nudge
 from progress.nudges.content import absolute, digest_for, nudge_content
-from progress.nudges.rules import digest_day, digest_due, quiet_until
+from progress.nudges.rules import (
+    DIGEST_HOURS,
+    digest_day,
+    digest_due,
+    digest_due_of,
+    quiet_until,
+)
 
 log = logging.getLogger(__name__)
 
@@ -218,12 +224,30 @@ def digest_plan(*, recipient, now: datetime.datetime) -> None:
                 rule=Nudge.Rule.DAILY_DIGEST,
                 subject="discussions",
                 period=digest_day(now, zone),
-                not_before=digest_due(now, zone),
+                not_before=digest_due(now, zone, recipient.digest_hour),
                 created_at=now,
             )
         ],
         ignore_conflicts=True,
     )
+
+
+def digest_hour_set(*, recipient, hour: int) -> int:
+    """Sets the hour the recipient's daily digests go at, and moves the ones
+    planned and not yet claimed to it; returns how many moved."""
+    if hour not in DIGEST_HOURS:
+        raise ValueError(f"{hour} is in the quiet hours")
+    recipient.digest_hour = hour
+    recipient.save(update_fields=["digest_hour"])
+    moved = 0
+    waiting = Nudge.objects.filter(
+        recipient=recipient, rule=Nudge.Rule.DAILY_DIGEST, status=Nudge.Status.PENDING
+    )
+    for pk, period in waiting.values_list("pk", "period"):
+        due = digest_due_of(datetime.date.fromisoformat(period), recipient.zone, hour)
+        # Only while still pending: a worker that has claimed it meanwhile wins.
+        moved += waiting.filter(pk=pk).update(not_before=due)
+    return moved
 
 
 def deliver_one(pk: int, now: datetime.datetime) -> str:

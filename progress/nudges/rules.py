@@ -13,9 +13,11 @@ COMFORT_MARGIN = 1.5
 # No e-mail between these local hours; held until the morning instead.
 QUIET_FROM = 20
 QUIET_UNTIL = 8
-# The daily digest of a local day goes at this hour of the next morning, when
-# the e-mails held by the quiet hours go too: one usual hour for everyone.
+# The daily digest of a local day goes at this hour of the next day unless its
+# recipient chooses another (`User.digest_hour`, 8 to 19): by default in the
+# morning, when the e-mails held by the quiet hours go too.
 DIGEST_HOUR = QUIET_UNTIL
+DIGEST_HOURS = range(QUIET_UNTIL, QUIET_FROM)
 STANDARD_INACTIVE_DAYS = 14
 PENDING_PACES = {Pace.AHEAD, Pace.ON_TRACK, Pace.AT_RISK}
 
@@ -75,11 +77,20 @@ def digest_day(now: datetime.datetime, zone: datetime.tzinfo = datetime.UTC) -> 
     return local_date(now, zone).isoformat()
 
 
-def digest_due(now: datetime.datetime, zone: datetime.tzinfo = datetime.UTC) -> datetime.datetime:
-    """When the digest of `now`'s local day goes: DIGEST_HOUR on the next local
-    date, on the wall clock (a daylight-saving change that night moves the
-    instant, never the hour)."""
-    morning = datetime.datetime.combine(
-        local_date(now, zone) + datetime.timedelta(days=1), datetime.time(DIGEST_HOUR), zone
-    )
-    return morning.astimezone(datetime.UTC)
+def digest_due(
+    now: datetime.datetime, zone: datetime.tzinfo = datetime.UTC, hour: int = DIGEST_HOUR
+) -> datetime.datetime:
+    """When the digest of `now`'s local day goes: `hour` (the recipient's
+    choice, outside the quiet hours) on the next local date, on the wall clock
+    (a daylight-saving change that night moves the instant, never the hour)."""
+    return digest_due_of(local_date(now, zone), zone, hour)
+
+
+def digest_due_of(
+    day: datetime.date, zone: datetime.tzinfo = datetime.UTC, hour: int = DIGEST_HOUR
+) -> datetime.datetime:
+    """When the digest of the local `day` goes: `hour` on the day after."""
+    if hour not in DIGEST_HOURS:
+        raise ValueError(f"A digest hour lies between {QUIET_UNTIL} and {QUIET_FROM - 1}")
+    sent = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(hour), zone)
+    return sent.astimezone(datetime.UTC)

@@ -96,6 +96,7 @@ def personal_data_export(*, user: User) -> dict:
             "language": user.language,
             "date_joined": _iso(user.date_joined),
             "reminder_preferences": user.nudge_preferences,
+            "daily_digest_hour": user.digest_hour,
         },
         "email_addresses": [
             {"email": a.email, "verified": a.verified, "primary": a.primary}

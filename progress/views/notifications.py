@@ -9,6 +9,7 @@ from django.core import signing
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.csrf import csrf_exempt
@@ -19,7 +20,8 @@ from accounts.models import User
 from ediplomacy.lib.ids import parse_id
 from progress.models import Enrolment, Nudge
 from progress.nudges.content import nudge_content
-from progress.nudges.delivery import DIGESTIBLE_RULES, UNSUBSCRIBE_SALT
+from progress.nudges.delivery import DIGESTIBLE_RULES, UNSUBSCRIBE_SALT, digest_hour_set
+from progress.nudges.rules import DIGEST_HOURS
 
 CHANNELS = [
     ("email", gettext_lazy("E-mail and in the app")),
@@ -104,6 +106,9 @@ def preferences(request):
                 preferences.pop(rule.value, None)
         user.nudge_preferences = preferences
         user.save(update_fields=["nudge_preferences"])
+        hour = parse_id(request.POST.get("digest_hour"))
+        if hour in DIGEST_HOURS and hour != user.digest_hour:
+            digest_hour_set(recipient=user, hour=hour)
         messages.success(request, _("Your reminder choices are saved."))
         return redirect("progress:preferences")
     rows = [
@@ -118,7 +123,13 @@ def preferences(request):
     return render(
         request,
         "progress/preferences.html",
-        {"rows": rows, "digest_offered": any(rule in DIGESTIBLE_RULES for rule in offered)},
+        {
+            "rows": rows,
+            "digest_offered": any(rule in DIGESTIBLE_RULES for rule in offered),
+            "digest_hours": [
+                (hour, time_format(datetime.time(hour), "TIME_FORMAT")) for hour in DIGEST_HOURS
+            ],
+        },
     )
 
 

@@ -106,3 +106,14 @@ def test_a_learner_chooses_the_daily_digest_with_the_keyboard(page, assert_acces
         .is_checked()
     )
     assert_accessible(page, name="preferences saved")
+
+    # The digest's hour, chosen from the list by its label.
+    page.get_by_label("Send my daily digest at").select_option(label="17:00")
+    page.get_by_role("button", name="Save my choices").click()
+    page.get_by_text("Your reminder choices are saved.").wait_for()
+    ada.refresh_from_db()
+    assert ada.digest_hour == 17
+    assert page.get_by_label("Send my daily digest at").input_value() == "17"
+    for width, label in [(1280, "desktop"), (390, "phone")]:
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(page, f"preferences-{label}")

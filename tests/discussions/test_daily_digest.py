@@ -329,3 +329,50 @@ def test_peers_waiting_in_the_digest_names_no_peer(organisation, programme, trai
     for enrolment in round_.learners:
         assert enrolment.user.get_full_name() not in digest.body
         assert enrolment.user.email not in digest.body.replace(reader.email, "")
+
+
+def test_the_digest_goes_at_the_hour_its_reader_chose(group, thread, starter, mailoutbox):
+    starter.digest_hour = 17
+    starter.save(update_fields=["digest_hour"])
+    _reply(thread, group.learners[1].user, "After work, then.")
+    nudges_deliver(now=NOON)
+    five_pm = datetime.datetime(2026, 3, 11, 16, 0, tzinfo=datetime.UTC)  # 17:00 in Rome
+
+    assert _digest().not_before == five_pm
+    assert nudges_deliver(now=MORNING) == {}
+    assert nudges_deliver(now=five_pm) == {"emailed": 1}
+
+
+def test_choosing_another_hour_moves_the_digest_already_planned(
+    client, group, thread, starter, mailoutbox
+):
+    _reply(thread, group.learners[1].user, "Tomorrow morning, then.")
+    nudges_deliver(now=NOON)
+    assert _digest().not_before == MORNING
+    client.force_login(starter)
+
+    response = client.post(
+        reverse("progress:preferences"),
+        {**{rule.value: "digest" for rule in DISCUSSION_KINDS}, "digest_hour": "12"},
+    )
+
+    assert response.status_code == 302
+    starter.refresh_from_db()
+    assert starter.digest_hour == 12
+    noon_in_rome = datetime.datetime(2026, 3, 11, 11, 0, tzinfo=datetime.UTC)
+    assert _digest().not_before == noon_in_rome
+    assert nudges_deliver(now=MORNING) == {}
+    assert nudges_deliver(now=noon_in_rome) == {"emailed": 1}
+
+
+@pytest.mark.parametrize("hour", ["7", "20", "23", "x", "", "08:00"])
+def test_an_hour_in_the_quiet_hours_or_not_an_hour_is_not_taken(client, starter, hour):
+    client.force_login(starter)
+
+    client.post(
+        reverse("progress:preferences"),
+        {**{rule.value: "digest" for rule in DISCUSSION_KINDS}, "digest_hour": hour},
+    )
+
+    starter.refresh_from_db()
+    assert starter.digest_hour == 8

@@ -7,7 +7,7 @@ import zoneinfo
 
 import pytest
 
-from progress.nudges.rules import DIGEST_HOUR, digest_day, digest_due
+from progress.nudges.rules import DIGEST_HOUR, digest_day, digest_due, digest_due_of
 
 UTC = datetime.UTC
 ROME = zoneinfo.ZoneInfo("Europe/Rome")
@@ -76,3 +76,18 @@ def test_new_years_eve_goes_on_new_years_morning_in_each_zone():
 def test_a_naive_moment_is_refused():
     with pytest.raises(ValueError):
         digest_day(datetime.datetime(2026, 1, 14, 12, 0), ROME)
+
+
+def test_a_chosen_hour_is_kept_on_the_wall_clock_across_a_dst_change():
+    # The 28th's digest at 17:00 in Rome, the day summer time starts: 15:00 UTC.
+    assert digest_due(at(2026, 3, 28, 19, 0), ROME, 17) == at(2026, 3, 29, 15, 0)
+    # The day before, still winter time: 16:00 UTC.
+    assert digest_due(at(2026, 3, 27, 19, 0), ROME, 17) == at(2026, 3, 28, 16, 0)
+    # 29 February's digest at 19:00 in Auckland goes on 1 March (06:00 UTC).
+    assert digest_due_of(datetime.date(2028, 2, 29), AUCKLAND, 19) == at(2028, 3, 1, 6, 0)
+
+
+@pytest.mark.parametrize("hour", [0, 7, 20, 23])
+def test_no_digest_goes_in_the_quiet_hours(hour):
+    with pytest.raises(ValueError):
+        digest_due(at(2026, 1, 14, 12, 0), ROME, hour)

@@ -298,7 +298,14 @@ def test_the_daily_digest_is_offered_for_discussion_messages_only(ada_client, ad
         Rule.TRAINER_REPLY,
         Rule.PEER_REVIEW_WAITING,
     }
-    assert "in one e-mail, at 08:00 the next morning in your time zone" in html
+    assert "in one e-mail, the next day at the hour you choose below" in html
+    # The hours offered are those outside the quiet hours, 08:00 chosen.
+    hours = re.findall(r'<option value="(\d+)"( selected)?>([^<]+)</option>', html)
+    assert [int(value) for value, _, _ in hours] == list(range(8, 20))
+    assert [(label, bool(chosen)) for _, chosen, label in hours][:2] == [
+        ("08:00", True),
+        ("09:00", False),
+    ]
 
 
 def test_the_daily_digest_is_saved_for_a_discussion_kind_and_refused_for_others(ada_client, ada):
