@@ -44,7 +44,12 @@ def test_administrator_sets_up_oidc_and_a_diplomat_logs_in_through_it(
 
     log_in(page, "head@mfa.test")
     page.goto(f"/organisation/{ministry.slug}/sign-in/")
+    # Only the chosen protocol's fields are shown.
+    page.get_by_label("SAML 2.0").first.check()
+    assert page.get_by_label("IdP metadata URL").is_visible()
+    assert not page.get_by_label("Issuer URL").is_visible()
     page.get_by_label("OpenID Connect").first.check()
+    assert not page.get_by_label("IdP metadata URL").is_visible()
     page.get_by_label("Issuer URL").fill(oidc_idp.issuer)
     page.get_by_label("Client ID").fill(oidc_idp.client_id)
     page.get_by_label("Client secret").fill(oidc_idp.client_secret)
