@@ -281,6 +281,27 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 
+
+def _pem_file(name: str, path: str) -> str:
+    if not path:
+        return ""
+    try:
+        return Path(path).read_text()
+    except OSError as error:
+        raise ImproperlyConfigured(f"{name}: cannot read {path}: {error}") from None
+
+
+# The service provider's own key pair for SAML: with both, every SAML log-in
+# request is signed and our metadata publishes the certificate, for identity
+# providers that accept signed requests only. PEM files, e.g. made with
+# `openssl req -x509 -newkey rsa:3072 -nodes -days 730 -keyout sp.key -out sp.crt`.
+SAML_SP_CERTIFICATE = _pem_file("SAML_SP_CERTIFICATE_FILE", envstr("SAML_SP_CERTIFICATE_FILE", ""))
+SAML_SP_PRIVATE_KEY = _pem_file("SAML_SP_PRIVATE_KEY_FILE", envstr("SAML_SP_PRIVATE_KEY_FILE", ""))
+if bool(SAML_SP_CERTIFICATE) != bool(SAML_SP_PRIVATE_KEY):
+    raise ImproperlyConfigured(
+        "SAML_SP_CERTIFICATE_FILE and SAML_SP_PRIVATE_KEY_FILE go together: set both or neither"
+    )
+
 # Days an invitation link stays valid after it was (re-)sent.
 INVITATION_DAYS = envint("INVITATION_DAYS", 14, minimum=1)
 # Invitations one person may send (including re-sends) in an hour.

@@ -22,6 +22,20 @@ from sso import selectors
 from sso.vault import secret_open
 
 
+def saml_signing(app_settings: dict) -> dict:
+    """A SAML app's settings with the site's key pair (never stored with the
+    app): its log-in requests signed, its metadata naming the certificate."""
+    return {
+        **app_settings,
+        "advanced": {
+            **app_settings.get("advanced", {}),
+            "x509cert": settings.SAML_SP_CERTIFICATE,
+            "private_key": settings.SAML_SP_PRIVATE_KEY,
+            "authn_request_signed": True,
+        },
+    }
+
+
 def sso_required_message() -> str:
     return _(
         "Your organisation signs you in through its own log-in service: "
@@ -49,6 +63,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         apps = super().list_apps(request, provider=provider, client_id=client_id)
         for app in apps:
             app.secret = secret_open(app.secret)
+            if app.provider == "saml" and settings.SAML_SP_PRIVATE_KEY:
+                app.settings = saml_signing(app.settings)
         return apps
 
     def _speaks_for(self, app, email: str) -> bool:

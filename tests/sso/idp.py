@@ -59,7 +59,9 @@ def _read_raw(environ) -> str:
 
 
 def _query(environ) -> dict[str, str]:
-    return {key: values[0] for key, values in parse_qs(environ.get("QUERY_STRING", "")).items()}
+    # Blank values kept: a signed request's empty RelayState is part of what was signed.
+    query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+    return {key: values[0] for key, values in query.items()}
 
 
 def _json(start_response, payload: str, status="200 OK"):
@@ -241,6 +243,9 @@ class SamlProvider:
         self.uid = ""
         self.url = ""
         self.sp_metadata = ""
+        # As an IdP that accepts signed log-in requests only.
+        self.wants_signed_requests = False
+        self.refused: list[str] = []
 
     def forge_signatures(self):
         self.signing = key_and_certificate(self.folder, "impostor")
@@ -265,7 +270,7 @@ class SamlProvider:
                             "single_sign_on_service": [(f"{self.url}/sso", BINDING_HTTP_REDIRECT)]
                         },
                         "policy": {"default": {"name_form": NAME_FORMAT_URI}},
-                        "want_authn_requests_signed": False,
+                        "want_authn_requests_signed": self.wants_signed_requests,
                     }
                 },
                 "key_file": str(key_file),
@@ -319,7 +324,18 @@ class SamlProvider:
         query = _query(environ)
         key_file, cert_file = self.signing
         server = self._server(key_file=key_file, cert_file=cert_file)
-        request = server.parse_authn_request(query["SAMLRequest"], BINDING_HTTP_REDIRECT)
+        try:
+            request = server.parse_authn_request(
+                query["SAMLRequest"],
+                BINDING_HTTP_REDIRECT,
+                relay_state=query.get("RelayState"),
+                sigalg=query.get("SigAlg"),
+                signature=query.get("Signature"),
+            )
+        except Exception as error:  # pysaml2 refuses an unsigned or forged request
+            self.refused.append(type(error).__name__)
+            start_response("403 Forbidden", [("Content-Type", "text/plain")])
+            return [b"request refused"]
         response_args = server.response_args(request.message, [BINDING_HTTP_POST])
         response = server.create_authn_response(
             identity=self.person,

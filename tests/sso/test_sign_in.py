@@ -10,6 +10,7 @@ from accounts.models import Membership, User
 from sso import services
 from sso.forms import IdentityProviderForm
 from tests.factories import PASSWORD, UserFactory
+from tests.sso.idp import key_and_certificate
 
 AFFILIATION = "urn:oid:1.3.6.1.4.1.5923.1.1.1.1"  # eduPersonAffiliation
 
@@ -239,3 +240,46 @@ def test_oidc_connecting_a_colleagues_identity_to_ones_own_account_is_refused(
     assert answer.status_code == 403
     assert "not the address of the account you are logged in to" in answer.text
     assert not SocialAccount.objects.exists()
+
+
+@pytest.fixture
+def sp_key_pair(tmp_path, settings):
+    key_file, cert_file = key_and_certificate(tmp_path, "sp")
+    settings.SAML_SP_PRIVATE_KEY = key_file.read_text()
+    settings.SAML_SP_CERTIFICATE = cert_file.read_text()
+    return cert_file.read_text()
+
+
+def test_saml_requests_are_signed_for_a_provider_that_wants_them(
+    visitor_at, ministry, saml_idp, sp_key_pair
+):
+    saml_idp.wants_signed_requests = True
+    visitor = visitor_at()
+    configure_saml(ministry, saml_idp, visitor)
+    saml_idp.uid = "saml-signed"
+    saml_idp.person = {"mail": ["nadia@mfa.test"], "displayName": ["Nadia"]}
+
+    visitor.post_form(visitor.sso("nadia@mfa.test"))
+
+    assert visitor.logged_in()
+    assert saml_idp.refused == []
+    # Our metadata says so, and carries the certificate the provider checks with.
+    assert 'AuthnRequestsSigned="true"' in saml_idp.sp_metadata
+    body = "".join(sp_key_pair.strip().splitlines()[1:-1])
+    assert body in "".join(saml_idp.sp_metadata.split())
+
+
+def test_an_unsigned_request_is_refused_by_a_provider_that_wants_it_signed(
+    visitor_at, ministry, saml_idp
+):
+    saml_idp.wants_signed_requests = True
+    visitor = visitor_at()
+    configure_saml(ministry, saml_idp, visitor)
+    saml_idp.uid = "saml-unsigned"
+    saml_idp.person = {"mail": ["omar@mfa.test"], "displayName": ["Omar"]}
+
+    answer = visitor.sso("omar@mfa.test")
+
+    assert answer.status_code == 403
+    assert saml_idp.refused
+    assert not visitor.logged_in()
