@@ -25,6 +25,7 @@ from discussions.models import (
     Thread,
 )
 from discussions.notifications import post_announce
+from ediplomacy.lib.text import word_count
 from progress.models import Cohort, Enrolment
 from progress.services import contribution_record
 
@@ -89,7 +90,7 @@ def _post_create(*, thread: Thread, author: User, body: str, now: datetime.datet
         author=author,
         body=body,
         body_html=render_markdown(body, tags=PEOPLE_TAGS),
-        words=len(body.split()),
+        words=word_count(body),
         created_at=now,
     )
     members = access.discussion_members(thread=thread).exclude(pk=author.pk)
@@ -202,7 +203,7 @@ def post_edit(*, post: Post, user: User, body: str, now: datetime.datetime) -> P
     body = _check_body(body)
     post.body = body
     post.body_html = render_markdown(body, tags=PEOPLE_TAGS)
-    post.words = len(body.split())
+    post.words = word_count(body)
     post.edited_at = now
     post.save(update_fields=["body", "body_html", "words", "edited_at"])
     members = access.discussion_members(thread=post.thread).exclude(pk=user.pk)

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from accounts import access
 from curriculum.models import ACCEPTING_LEVELS
+from ediplomacy.lib.text import word_count
 from progress.models import AlternativeEvidence
 
 TEXT_LIMIT = 10_000
@@ -77,11 +78,13 @@ class ReflectionForm(forms.Form):
     def __init__(self, *args, min_words=30, **kwargs):
         super().__init__(*args, **kwargs)
         self.min_words = min_words
-        self.fields["text"].help_text = f"At least {min_words} words."
+        self.fields["text"].help_text = ngettext(
+            "At least %(count)s word.", "At least %(count)s words.", min_words
+        ) % {"count": min_words}
 
     def clean_text(self):
         text = self.cleaned_data["text"]
-        words = len(text.split())
+        words = word_count(text)
         if words < self.min_words:
             raise forms.ValidationError(
                 ngettext(

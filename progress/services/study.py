@@ -17,6 +17,7 @@ from competences.models import Standing
 from curriculum.grading import QuizResult, Retakes, clean_answers, grade, paper_draw, retakes
 from curriculum.models import ACCEPTING_LEVELS, Activity, Programme, Resource, RubricLevel
 from curriculum.selectors import programme_outline
+from ediplomacy.lib.text import word_count
 from progress import timemodel
 from progress.assessments import snapshots_refresh
 from progress.history import history_summary
@@ -591,7 +592,7 @@ def reflection_save(*, enrolment: Enrolment, activity: Activity, text: str) -> R
     enrolment = _lock(enrolment)
     now = timezone.now()
     text = text.strip()
-    words = len(text.split())
+    words = word_count(text)
     if words < activity.min_words:
         raise StudyError(
             ngettext(

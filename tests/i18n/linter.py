@@ -322,9 +322,11 @@ def shown_values(node: ast.AST) -> list[ast.AST]:
                 and len(statement.value.elts) > 1
             ):
                 shown.append(statement.value.elts[-1])
-    # class Meta: verbose_name = "..."
+    # class Meta: verbose_name = "..."; a form's self.fields["text"].help_text = "..."
     if isinstance(node, ast.Assign) and any(
-        isinstance(target, ast.Name) and target.id in SHOWN_KEYWORDS for target in node.targets
+        (isinstance(target, ast.Name) and target.id in SHOWN_KEYWORDS)
+        or (isinstance(target, ast.Attribute) and target.attr in SHOWN_KEYWORDS)
+        for target in node.targets
     ):
         shown.append(node.value)
     return [value for value in shown if value is not None]

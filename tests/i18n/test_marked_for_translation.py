@@ -71,6 +71,8 @@ def test_the_template_check_finds_what_it_looks_for(tmp_path, source, found):
         ('raise ValidationError("Choose a day.")', 1),
         ('raise ValidationError(gettext("Choose a day."))', 0),
         ('forms.CharField(label="Your name", help_text=_("Optional."))', 1),
+        ('self.fields["text"].help_text = f"At least {count} words."', 1),
+        ('self.fields["text"].help_text = ngettext("One word.", "%(n)s words.", n)', 0),
         ('models.CharField("preferred language", max_length=8)', 1),
         ('models.ForeignKey("accounts.User", on_delete=models.CASCADE)', 0),
         ('class Role(models.TextChoices):\n    TRAINER = "trainer", "Trainer"', 1),

@@ -86,3 +86,14 @@ def test_negative_follower_count_is_refused(enrolment, checkin):
 
     assert not FollowingCheckin.objects.filter(enrolment=enrolment).exists()
     assert not completed(enrolment, checkin)
+
+
+def test_a_reflection_written_in_chinese_is_counted_by_its_characters(enrolment, reflection):
+    # Chinese has no spaces between words: counted by spaces, this was one word.
+    text = "我每天早上在固定时间查看我的倾听清单，并把重要的内容记录下来。" * 3  # noqa: RUF001
+
+    saved = services.reflection_save(enrolment=enrolment, activity=reflection, text=text)
+
+    assert reflection.min_words <= 84
+    assert saved.text == text
+    assert completed(enrolment, reflection)
