@@ -232,9 +232,11 @@ def digest_plan(*, recipient, now: datetime.datetime) -> None:
     )
 
 
+@transaction.atomic
 def digest_hour_set(*, recipient, hour: int) -> int:
     """Sets the hour the recipient's daily digests go at, and moves the ones
-    planned and not yet claimed to it; returns how many moved."""
+    planned and not yet claimed to it, in one transaction (a new hour never
+    stands beside digests still due at the old one); returns how many moved."""
     if hour not in DIGEST_HOURS:
         raise ValueError(f"{hour} is in the quiet hours")
     recipient.digest_hour = hour
